@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { BrokenCircuitError } from 'cockatiel';
+import express, { type Express, type Request, type Response, Router } from 'express';
+import { AppError } from '../shared/errors.ts';
+import { errorHandler, jsonBody, notFound, requestLogging } from '../shared/http.ts';
+import type { Logger } from '../shared/logger.ts';
+import { parseIdempotencyKey, parseOrderRequest } from '../shared/order-request.ts';
+import { CatalogCache } from './catalog.ts';
+import type { FrontendConfig } from './config.ts';
+import { type LogicClient, type LogicResponse, LogicUnavailableError } from './logic-client.ts';
+
+/** The web UI: plain HTML/CSS/JS, the same folder in the repo and in the image. */
+export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+
+export interface FrontendDeps {
+  config: Pick<FrontendConfig, 'BODY_LIMIT' | 'BREAKER_HALF_OPEN_MS'>;
+  logger: Logger;
+  client: LogicClient;
+  isDraining: () => boolean;
+  before?: express.RequestHandler[];
+}
+
+function forwardHeaders(req: Request): Record<string, string> {
+  return { 'x-request-id': String(req.id) };
+}
+
+/** Relays logic's answer (2xx or 4xx, already in the public error format) to the browser. */
+function relay(res: Response, response: LogicResponse): void {
+  if (response.servedBy) res.setHeader('x-served-by', response.servedBy);
+  if (response.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  if (response.body === undefined) {
+    throw new AppError('SERVICE_UNAVAILABLE', undefined, { retryAfter: 1 });
+  }
+  res.status(response.status).json(response.body);
+}
+
+function apiRouter(deps: FrontendDeps): Router {
+  const { client } = deps;
+  const catalog = new CatalogCache(client);
+  const router = Router();
+
+  router.get('/events', async (req, res) => {
+    const result = await catalog.read(req.log, forwardHeaders(req));
+    if (result.servedBy && !result.stale) res.setHeader('x-served-by', result.servedBy);
+    res.json({ events: result.events, stale: result.stale, fetchedAt: result.fetchedAt });
+  });
+
+  router.post('/orders', async (req, res) => {
+    const request = parseOrderRequest(req.body);
+    // Without a key from the browser we make one, so our own retries still can't buy twice.
+    const given = req.get('idempotency-key');
+    const key = given === undefined ? randomUUID() : parseIdempotencyKey(given);
+    const response = await client.call({
+      method: 'POST',
+      path: '/orders',
+      body: request,
+      headers: { ...forwardHeaders(req), 'idempotency-key': key },
+      idempotent: true,
+      log: req.log,
+    });
+    relay(res, response);
+  });
+
+  router.get('/orders/:id', async (req, res) => {
+    const response = await client.call({
+      method: 'GET',
+      path: `/orders/${encodeURIComponent(req.params.id)}`,
+      headers: forwardHeaders(req),
+      idempotent: true,
+      log: req.log,
+    });
+    relay(res, response);
+  });
+
+  router.use(notFound);
+  return router;
+}
+
+/** Logic being down or the breaker open is a 503 a person can read, never a 500. */
+function logicFailuresAs503(deps: FrontendDeps): express.ErrorRequestHandler {
+  return (err, req, _res, next) => {
+    if (err instanceof BrokenCircuitError) {
+      req.log.warn('circuit open, failing fast');
+      const retryAfter = Math.max(1, Math.ceil(deps.config.BREAKER_HALF_OPEN_MS / 1000));
+      return next(new AppError('SERVICE_UNAVAILABLE', undefined, { retryAfter, cause: err }));
+    }
+    if (err instanceof LogicUnavailableError) {
+      req.log.warn({ err }, 'logic unavailable');
+      return next(new AppError('SERVICE_UNAVAILABLE', undefined, { retryAfter: 2, cause: err }));
+    }
+    next(err);
+  };
+}
+
+/** The frontend's Express app: the web UI and the public /api gateway to logic. */
+export function createFrontendApp(deps: FrontendDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLogging(deps.logger));
+  for (const middleware of deps.before ?? []) app.use(middleware);
+
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', (_req, res) => {
+    if (deps.isDraining()) return void res.status(503).json({ status: 'draining' });
+    res.json({ status: 'ready', breaker: deps.client.breakerState });
+  });
+  app.use('/api', jsonBody(deps.config.BODY_LIMIT), apiRouter(deps));
+  app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
+  app.use(notFound);
+  app.use(logicFailuresAs503(deps));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

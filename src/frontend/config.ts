@@ -1,0 +1,56 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { envField, parseConfig } from '../shared/config.ts';
+
+export const FRONTEND_DEFAULT_PORT = 8080;
+
+/** Every variable the frontend reads; keys are the environment variable names. */
+export const frontendEnvSchema = z.object({
+  /** TCP port for the web UI and /api. */
+  PORT: envField.port(FRONTEND_DEFAULT_PORT),
+  HOST: z.string().default('0.0.0.0'),
+  /** Logic base URL, or a comma-separated list of replicas to spread calls over. */
+  LOGIC_URL: z
+    .string()
+    .default('http://localhost:8081')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(envField.url(), { error: 'must list at least one URL' })
+        .min(1, 'must list at least one URL'),
+    ),
+  /** Timeout of one attempt to logic. */
+  LOGIC_ATTEMPT_TIMEOUT_MS: envField.milliseconds(2000),
+  /** Overall deadline for one call to logic, retries included. */
+  LOGIC_DEADLINE_MS: envField.milliseconds(8000),
+  /** Retries after the first attempt. */
+  LOGIC_RETRIES: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10).default(4),
+  /** First backoff step; doubles each retry, with full jitter. */
+  RETRY_BASE_MS: envField.milliseconds(100),
+  /** Cap of one backoff delay. */
+  RETRY_MAX_MS: envField.milliseconds(1000),
+  /** Cap for a Retry-After sent by logic. */
+  RETRY_AFTER_MAX_MS: envField.milliseconds(2000),
+  /** Consecutive failed calls that open the circuit breaker. */
+  BREAKER_THRESHOLD: envField.positiveInt(5),
+  /** Time the breaker stays open before a half-open probe. */
+  BREAKER_HALF_OPEN_MS: envField.milliseconds(5000),
+  SHUTDOWN_DRAIN_MS: envField.milliseconds(3000),
+  SHUTDOWN_TIMEOUT_MS: envField.milliseconds(20_000),
+  BODY_LIMIT: z.string().default('16kb'),
+  LOG_LEVEL: envField.logLevel(),
+  POD_NAME: z.string().default(hostname()),
+});
+
+export type FrontendConfig = Readonly<z.infer<typeof frontendEnvSchema>>;
+
+export function loadFrontendConfig(
+  env: Readonly<Record<string, string | undefined>>,
+): FrontendConfig {
+  return parseConfig(frontendEnvSchema, env);
+}

@@ -1,0 +1,178 @@
+import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleType } from 'cockatiel';
+import fetchBuilder from 'fetch-retry';
+import type { Logger } from '../shared/logger.ts';
+import type { FrontendConfig } from './config.ts';
+import { ReplicaRing } from './replica-ring.ts';
+import { backoffDelay, isRetryable, RETRYABLE_STATUSES } from './retry-policy.ts';
+
+export interface LogicResponse {
+  status: number;
+  /** Parsed JSON body, or undefined when logic sent none. */
+  body: unknown;
+  servedBy: string | undefined;
+  replayed: boolean;
+  retryAfter: string | null;
+}
+
+export interface LogicCall {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Only idempotent calls (GET, POST with Idempotency-Key) are retried. */
+  idempotent: boolean;
+  log: Logger;
+}
+
+/** Logic could not give an answer: every attempt failed, or the deadline passed. */
+export class LogicUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LogicUnavailableError';
+  }
+}
+
+type AttemptInit = {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+};
+type AttemptFetch = (path: string, init: AttemptInit) => Promise<LogicResponse>;
+
+async function readResponse(response: Response): Promise<LogicResponse> {
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return {
+    status: response.status,
+    body,
+    servedBy: response.headers.get('x-served-by') ?? undefined,
+    replayed: response.headers.get('idempotent-replayed') === 'true',
+    retryAfter: response.headers.get('retry-after'),
+  };
+}
+
+function describe(error: Error | null, response: LogicResponse | null): string {
+  if (response) return `status ${response.status}`;
+  const cause = error?.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error?.name ?? 'Error'}: ${error?.message ?? 'unknown'}${cause}`;
+}
+
+/**
+ * The frontend's only way to reach logic: a per-attempt timeout inside an overall deadline,
+ * retries with capped, jittered backoff (fetch-retry) that move to another replica, and a
+ * circuit breaker (cockatiel) that fails fast while logic is down.
+ */
+export class LogicClient {
+  readonly #config: FrontendConfig;
+  readonly #logger: Logger;
+  readonly #ring: ReplicaRing;
+  readonly #fetch: typeof fetch;
+  readonly breaker;
+
+  constructor(config: FrontendConfig, logger: Logger, fetchImpl: typeof fetch = fetch) {
+    this.#config = config;
+    this.#logger = logger;
+    this.#fetch = fetchImpl;
+    this.#ring = new ReplicaRing(config.LOGIC_URL);
+    this.breaker = circuitBreaker(handleType(LogicUnavailableError), {
+      halfOpenAfter: config.BREAKER_HALF_OPEN_MS,
+      breaker: new ConsecutiveBreaker(config.BREAKER_THRESHOLD),
+    });
+    this.breaker.onStateChange((state) =>
+      this.#logger.warn({ breaker: CircuitState[state] }, 'logic circuit breaker changed state'),
+    );
+  }
+
+  get breakerState(): string {
+    return CircuitState[this.breaker.state];
+  }
+
+  /** One call; rejects with LogicUnavailableError or cockatiel's BrokenCircuitError. */
+  call(call: LogicCall): Promise<LogicResponse> {
+    return this.breaker.execute(async () => {
+      const response = await this.#withRetries(call);
+      if (RETRYABLE_STATUSES.has(response.status)) {
+        throw new LogicUnavailableError(`logic answered ${response.status} on every attempt`);
+      }
+      return response;
+    });
+  }
+
+  /** A fresh attempt function per call, so each retry goes to another replica. */
+  #attemptFetch(): AttemptFetch {
+    let last: string | undefined;
+    return async (path, init) => {
+      const base = this.#ring.pick(last);
+      last = base;
+      const signal = AbortSignal.any([
+        init.signal,
+        AbortSignal.timeout(this.#config.LOGIC_ATTEMPT_TIMEOUT_MS),
+      ]);
+      const response = await this.#fetch(new URL(path, base), { ...init, signal });
+      return readResponse(response);
+    };
+  }
+
+  async #withRetries(call: LogicCall): Promise<LogicResponse> {
+    const config = this.#config;
+    // fetch-retry passes the same init to every attempt, so this signal is the overall deadline.
+    const deadline = AbortSignal.timeout(config.LOGIC_DEADLINE_MS);
+    const startedAt = Date.now();
+    const retries = call.idempotent ? config.LOGIC_RETRIES : 0;
+    const fetchWithRetry = fetchBuilder(this.#attemptFetch(), {
+      retries,
+      retryOn: (attempt, _error, response) =>
+        isRetryable({ attempt, retries, status: response?.status, deadline }),
+      retryDelay: (attempt, error, response) => {
+        const remaining = config.LOGIC_DEADLINE_MS - (Date.now() - startedAt);
+        const delayMs = Math.max(
+          0,
+          Math.min(
+            remaining,
+            backoffDelay(attempt, response?.retryAfter, {
+              baseMs: config.RETRY_BASE_MS,
+              maxMs: config.RETRY_MAX_MS,
+              retryAfterMaxMs: config.RETRY_AFTER_MAX_MS,
+            }),
+          ),
+        );
+        call.log.warn(
+          {
+            attempt: attempt + 1,
+            of: retries,
+            delayMs,
+            cause: describe(error, response),
+            path: call.path,
+          },
+          'retrying call to logic',
+        );
+        return delayMs;
+      },
+    });
+    try {
+      return await fetchWithRetry(call.path, {
+        method: call.method,
+        headers: {
+          accept: 'application/json',
+          ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...call.headers,
+        },
+        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+        signal: deadline,
+      });
+    } catch (error) {
+      throw new LogicUnavailableError(
+        deadline.aborted
+          ? 'logic did not answer before the deadline'
+          : 'logic could not be reached',
+        { cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { loadOrExit } from '../shared/config.ts';
+import { listen } from '../shared/listen.ts';
+import { createLogger } from '../shared/logger.ts';
+import { GracefulShutdown } from '../shared/shutdown.ts';
+import { createFrontendApp } from './app.ts';
+import { loadFrontendConfig } from './config.ts';
+import { LogicClient } from './logic-client.ts';
+
+const config = loadOrExit(() => loadFrontendConfig(process.env));
+const logger = createLogger({
+  service: 'frontend',
+  replica: config.POD_NAME,
+  level: config.LOG_LEVEL,
+});
+const client = new LogicClient(config, logger);
+const shutdown = new GracefulShutdown({
+  logger,
+  drainMs: config.SHUTDOWN_DRAIN_MS,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+});
+shutdown.installSignalHandlers();
+
+const app = createFrontendApp({
+  config,
+  logger,
+  client,
+  isDraining: () => shutdown.draining,
+  before: [shutdown.connectionClose],
+});
+const { server, port } = await listen(app, config.PORT, config.HOST);
+shutdown.attach(server);
+logger.info({ port, logic: config.LOGIC_URL }, 'frontend listening');

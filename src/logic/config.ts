@@ -1,0 +1,55 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { envField, parseConfig } from '../shared/config.ts';
+
+export const LOGIC_DEFAULT_PORT = 8081;
+
+export const FAULT_MODES = ['before', 'after-commit', 'delay'] as const;
+
+/** Every variable the logic service reads; keys are the environment variable names. */
+export const logicEnvSchema = z.object({
+  /** TCP port for the logic API. */
+  PORT: envField.port(LOGIC_DEFAULT_PORT),
+  /** Interface to bind; 0.0.0.0 in containers. */
+  HOST: z.string().default('0.0.0.0'),
+  /** postgres://user:password@host:port/database — required. */
+  DATABASE_URL: z
+    .string({ error: 'is required (postgres://user:password@host:port/database)' })
+    .refine(
+      (value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value),
+      'must be a postgres:// URL',
+    ),
+  /** Connections in this replica's pool. */
+  DB_POOL_MAX: envField.positiveInt(10),
+  /** Bearer token for /admin/faults; unset → the admin routes do not exist. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Share of requests hit by a fault at start, 0-1. */
+  FAULT_RATE: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, 'must be between 0 and 1')
+    .max(1, 'must be between 0 and 1')
+    .default(0),
+  /** Delay added to each request hit by a fault. */
+  FAULT_LATENCY_MS: envField.milliseconds(0),
+  /** before | after-commit | delay */
+  FAULT_MODE: z
+    .enum(FAULT_MODES, { error: `must be one of ${FAULT_MODES.join(', ')}` })
+    .default('before'),
+  /** Seed for the fault dice, so a run can be replayed. */
+  FAULT_SEED: z.coerce.number({ error: 'must be a number' }).int('must be an integer').optional(),
+  /** Time to keep serving after SIGTERM with readiness 503. */
+  SHUTDOWN_DRAIN_MS: envField.milliseconds(3000),
+  /** Hard limit for the whole shutdown. */
+  SHUTDOWN_TIMEOUT_MS: envField.milliseconds(20_000),
+  /** Largest accepted request body. */
+  BODY_LIMIT: z.string().default('16kb'),
+  LOG_LEVEL: envField.logLevel(),
+  /** Names this replica in logs and x-served-by (downward API in Kubernetes). */
+  POD_NAME: z.string().default(hostname()),
+});
+
+export type LogicConfig = Readonly<z.infer<typeof logicEnvSchema>>;
+
+export function loadLogicConfig(env: Readonly<Record<string, string | undefined>>): LogicConfig {
+  return parseConfig(logicEnvSchema, env);
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { FAULT_MODES } from './config.ts';
+
+export const faultSettingsSchema = z.strictObject({
+  /** Share of requests hit, 0-1. */
+  rate: z.number().min(0).max(1),
+  /** Delay before a hit request goes on (or fails). */
+  latencyMs: z.number().int().min(0).max(120_000).default(0),
+  /**
+   * before: fail with 500 before any work (the classic random 500);
+   * after-commit: do the work (commit the order), then fail the response;
+   * delay: only the latency, then serve normally.
+   */
+  mode: z.enum(FAULT_MODES).default('before'),
+  /** Makes the sequence of hits reproducible. */
+  seed: z.number().int().optional(),
+});
+
+export type FaultSettings = z.infer<typeof faultSettingsSchema>;
+export type FaultMode = FaultSettings['mode'];
+
+export interface FaultDecision {
+  hit: boolean;
+  latencyMs: number;
+  mode: FaultMode;
+}
+
+/** mulberry32: a tiny seeded PRNG, good enough to decide which requests a fault hits. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Decides, request by request, whether a fault hits. Settings change at run time. */
+export class FaultInjector {
+  #settings: FaultSettings;
+  #random: () => number;
+
+  constructor(settings: FaultSettings = { rate: 0, latencyMs: 0, mode: 'before' }) {
+    this.#settings = settings;
+    this.#random = settings.seed === undefined ? Math.random : seededRandom(settings.seed);
+  }
+
+  get settings(): FaultSettings {
+    return { ...this.#settings };
+  }
+
+  update(settings: FaultSettings): void {
+    this.#settings = settings;
+    this.#random = settings.seed === undefined ? Math.random : seededRandom(settings.seed);
+  }
+
+  decide(): FaultDecision {
+    const { rate, latencyMs, mode } = this.#settings;
+    const hit = rate > 0 && this.#random() < rate;
+    return { hit, latencyMs: hit ? latencyMs : 0, mode };
+  }
+}

@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadOrExit } from '../shared/config.ts';
+import { listen } from '../shared/listen.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { GracefulShutdown } from '../shared/shutdown.ts';
+import { createLogicApp } from './app.ts';
+import { loadLogicConfig } from './config.ts';
+import { createPool, type Pool } from './database.ts';
+import { FaultInjector } from './faults.ts';
+import { migrate } from './migrations.ts';
+
+/** Keeps trying until the database answers: replicas may start before PostgreSQL does. */
+async function migrateWhenReachable(
+  pool: Pool,
+  logger: Logger,
+  isStopping: () => boolean,
+): Promise<boolean> {
+  for (let attempt = 1; !isStopping(); attempt++) {
+    try {
+      await migrate(pool);
+      logger.info({ attempt }, 'database migrated');
+      return true;
+    } catch (err) {
+      const delayMs = Math.min(5000, 250 * 2 ** Math.min(attempt, 5));
+      logger.warn({ err, attempt, delayMs }, 'migration failed, retrying');
+      await sleep(delayMs);
+    }
+  }
+  return false;
+}
+
+const config = loadOrExit(() => loadLogicConfig(process.env));
+const logger = createLogger({
+  service: 'logic',
+  replica: config.POD_NAME,
+  level: config.LOG_LEVEL,
+});
+const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DB_POOL_MAX, logger });
+const faults = new FaultInjector({
+  rate: config.FAULT_RATE,
+  latencyMs: config.FAULT_LATENCY_MS,
+  mode: config.FAULT_MODE,
+  seed: config.FAULT_SEED,
+});
+if (config.FAULT_RATE > 0)
+  logger.warn({ faults: faults.settings }, 'fault injection enabled from env');
+
+const shutdown = new GracefulShutdown({
+  logger,
+  drainMs: config.SHUTDOWN_DRAIN_MS,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  onClosed: () => pool.end(),
+});
+shutdown.installSignalHandlers();
+
+let migrated = false;
+const app = createLogicApp({
+  config,
+  pool,
+  logger,
+  faults,
+  isMigrated: () => migrated,
+  isDraining: () => shutdown.draining,
+  before: [shutdown.connectionClose],
+});
+const { server, port } = await listen(app, config.PORT, config.HOST);
+shutdown.attach(server);
+logger.info({ port }, 'logic listening');
+migrated = await migrateWhenReachable(pool, logger, () => shutdown.draining);

@@ -1,0 +1,66 @@
+import { inTransaction, type Pool } from './database.ts';
+import seedEvents from './seed-events.json' with { type: 'json' };
+
+/** Arbitrary constant shared by all replicas: "FLAME" in ASCII. */
+const MIGRATION_LOCK_ID = 0x464c414d45;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  id          text PRIMARY KEY,
+  name        text NOT NULL,
+  venue       text NOT NULL,
+  starts_at   timestamptz NOT NULL,
+  price_cents integer NOT NULL CHECK (price_cents >= 0),
+  capacity    integer NOT NULL CHECK (capacity > 0),
+  available   integer NOT NULL,
+  CONSTRAINT available_within_capacity CHECK (available >= 0 AND available <= capacity)
+);
+CREATE TABLE IF NOT EXISTS orders (
+  id              uuid PRIMARY KEY,
+  idempotency_key text NOT NULL,
+  request_hash    text NOT NULL,
+  event_id        text NOT NULL REFERENCES events (id),
+  quantity        integer NOT NULL CHECK (quantity > 0),
+  email           text,
+  served_by       text NOT NULL,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT orders_idempotency_key_unique UNIQUE (idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS orders_event_id ON orders (event_id);
+`;
+
+export interface SeedEvent {
+  id: string;
+  name: string;
+  venue: string;
+  startsAt: string;
+  priceCents: number;
+  capacity: number;
+}
+
+export const SEED_EVENTS: readonly SeedEvent[] = seedEvents;
+
+/**
+ * Creates the schema and seeds the catalog when it is empty. Replicas start together, so the
+ * whole migration runs in one transaction under a transaction-scoped advisory lock: a
+ * session-level lock would not exclude anything on the embedded engine, where every client
+ * shares one Postgres session.
+ */
+export async function migrate(
+  pool: Pool,
+  events: readonly SeedEvent[] = SEED_EVENTS,
+): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
+    await client.query(SCHEMA);
+    const { rows } = await client.query<{ count: string }>('SELECT count(*) AS count FROM events');
+    if (rows[0]?.count !== '0') return;
+    for (const event of events) {
+      await client.query(
+        `INSERT INTO events (id, name, venue, starts_at, price_cents, capacity, available)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+        [event.id, event.name, event.venue, event.startsAt, event.priceCents, event.capacity],
+      );
+    }
+  });
+}

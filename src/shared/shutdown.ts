@@ -1,0 +1,86 @@
+import type { Server } from 'node:http';
+import type { RequestHandler } from 'express';
+import type { Logger } from './logger.ts';
+
+export interface ShutdownOptions {
+  logger: Logger;
+  /** Time to keep serving after SIGTERM so load balancers stop sending new requests. */
+  drainMs: number;
+  /** Hard limit for the whole shutdown; must stay inside the pod's grace period. */
+  timeoutMs: number;
+  /** Releases resources (database pool, keep-alive agents) once the server has closed. */
+  onClosed?: () => Promise<void>;
+  exit?: (code: number) => void;
+}
+
+/**
+ * SIGTERM → readiness 503 → drain with `Connection: close` → stop accepting → finish in-flight
+ * → release resources → exit 0. A second signal or the hard timeout exits 1 at once.
+ */
+export class GracefulShutdown {
+  #draining = false;
+  #server: Server | undefined;
+  readonly #options: ShutdownOptions;
+  readonly #exit: (code: number) => void;
+
+  constructor(options: ShutdownOptions) {
+    this.#options = options;
+    this.#exit = options.exit ?? ((code) => process.exit(code));
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** Responses sent while draining close their connection, so clients reconnect elsewhere. */
+  readonly connectionClose: RequestHandler = (_req, res, next) => {
+    if (this.#draining) res.setHeader('Connection', 'close');
+    next();
+  };
+
+  /** The server to close; set once it listens. */
+  attach(server: Server): this {
+    this.#server = server;
+    return this;
+  }
+
+  installSignalHandlers(): void {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(signal, () => void this.shutdown(signal));
+    }
+  }
+
+  async shutdown(reason: string): Promise<void> {
+    const { logger, drainMs, timeoutMs, onClosed } = this.#options;
+    const server = this.#server;
+    if (this.#draining) {
+      logger.warn({ reason }, 'second shutdown signal, exiting now');
+      this.#exit(1);
+      return;
+    }
+    this.#draining = true;
+    const hardStop = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out, exiting');
+      this.#exit(1);
+    }, timeoutMs);
+    hardStop.unref();
+
+    logger.info({ reason, drainMs }, 'shutting down: readiness is now 503, draining');
+    await new Promise((resolve) => setTimeout(resolve, drainMs));
+    logger.info('no longer accepting connections, finishing in-flight requests');
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    }
+    try {
+      await onClosed?.();
+    } catch (err) {
+      logger.error({ err }, 'error while releasing resources');
+    }
+    clearTimeout(hardStop);
+    logger.info('shutdown complete');
+    this.#exit(0);
+  }
+}

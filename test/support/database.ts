@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import pg from 'pg';
+import { startEmbeddedDatabase } from '../../src/local/embedded-db.ts';
+
+export interface TestDatabase {
+  url: string;
+  /** Which engine the suite runs on, for test names and skip messages. */
+  engine: 'embedded' | 'postgres';
+}
+
+/** Same rule as the browser test: a missing dependency skips loudly here, and fails under CI. */
+export function skipOrFail(t: TestContext, reason: string): void {
+  if (process.env.CI) throw new Error(`${reason} (CI is set, so this is a failure, not a skip)`);
+  process.stderr.write(`\n*** SKIPPED: ${reason} ***\n\n`);
+  t.skip(reason);
+}
+
+/**
+ * A fresh, empty database for one suite: an in-memory embedded engine by default, or a new
+ * database on the real PostgreSQL named by DATABASE_URL. Dropped when the suite ends.
+ */
+export async function createTestDatabase(): Promise<TestDatabase & { drop(): Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const db = await startEmbeddedDatabase();
+    return { url: db.url, engine: 'embedded', drop: () => db.stop() };
+  }
+  const name = `flame_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    engine: 'postgres',
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { createFrontendApp } from '../../src/frontend/app.ts';
+import { type FrontendConfig, loadFrontendConfig } from '../../src/frontend/config.ts';
+import { LogicClient } from '../../src/frontend/logic-client.ts';
+import { createLogicApp } from '../../src/logic/app.ts';
+import { createPool, type Pool } from '../../src/logic/database.ts';
+import { FaultInjector, type FaultSettings } from '../../src/logic/faults.ts';
+import { migrate } from '../../src/logic/migrations.ts';
+import { listen } from '../../src/shared/listen.ts';
+import { createLogger, type Logger } from '../../src/shared/logger.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** Log lines captured as records, so tests can assert on what was logged. */
+export class LogCapture {
+  readonly records: Record<string, unknown>[] = [];
+  readonly stream = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (line.trim()) this.records.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+}
+
+function testLogger(service: 'logic' | 'frontend', replica: string, capture?: LogCapture): Logger {
+  return createLogger({
+    service,
+    replica,
+    level: capture ? 'info' : (process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...(capture ? { destination: capture.stream } : {}),
+  });
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export interface RunningLogic {
+  url: string;
+  pool: Pool;
+  faults: FaultInjector;
+  close(): Promise<void>;
+}
+
+export async function startLogic(options: {
+  databaseUrl: string;
+  replica?: string;
+  faults?: FaultSettings;
+  logs?: LogCapture;
+}): Promise<RunningLogic> {
+  const replica = options.replica ?? 'logic-test';
+  const logger = testLogger('logic', replica, options.logs);
+  const pool = createPool({ connectionString: options.databaseUrl, max: 10, logger });
+  await migrate(pool);
+  const faults = new FaultInjector(options.faults);
+  const app = createLogicApp({
+    config: { ADMIN_TOKEN, BODY_LIMIT: '16kb', POD_NAME: replica },
+    pool,
+    logger,
+    faults,
+    isMigrated: () => true,
+    isDraining: () => false,
+  });
+  const { server, port } = await listen(app, 0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pool,
+    faults,
+    async close() {
+      await closeServer(server);
+      await pool.end();
+    },
+  };
+}
+
+export interface RunningFrontend {
+  url: string;
+  client: LogicClient;
+  close(): Promise<void>;
+}
+
+export async function startFrontend(options: {
+  logicUrls: string[];
+  env?: Record<string, string>;
+  logs?: LogCapture;
+}): Promise<RunningFrontend> {
+  const config: FrontendConfig = loadFrontendConfig({
+    LOGIC_URL: options.logicUrls.join(','),
+    POD_NAME: 'frontend-test',
+    ...options.env,
+  });
+  const logger = testLogger('frontend', config.POD_NAME, options.logs);
+  const client = new LogicClient(config, logger);
+  const app = createFrontendApp({ config, logger, client, isDraining: () => false });
+  const { server, port } = await listen(app, 0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    client,
+    async close() {
+      await closeServer(server);
+    },
+  };
+}
