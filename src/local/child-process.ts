@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export type LineSink = (label: string, line: string) => void;
+
+export interface ChildSpec {
+  /** Shown next to every log line, e.g. logic-1. */
+  label: string;
+  /** TypeScript entry point, relative to the repo root. */
+  entry: string;
+  env: Record<string, string>;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * One service run as a real child process (node + tsx), whose stdout/stderr lines go to a
+ * sink. It can be stopped gracefully, killed hard, and started again with the same settings.
+ */
+export class ManagedChild {
+  readonly spec: ChildSpec;
+  readonly #sink: LineSink;
+  readonly #lineWatchers = new Set<(line: string) => void>();
+  #child: ChildProcess | undefined;
+  #exited: Promise<number | null> = Promise.resolve(null);
+
+  constructor(spec: ChildSpec, sink: LineSink) {
+    this.spec = spec;
+    this.#sink = sink;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  get running(): boolean {
+    return (
+      this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null
+    );
+  }
+
+  /** Resolves with the exit code (null when killed by a signal). */
+  get exited(): Promise<number | null> {
+    return this.#exited;
+  }
+
+  start(envOverrides: Record<string, string> = {}): void {
+    const child = spawn(process.execPath, ['--import', 'tsx', this.spec.entry], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...this.spec.env, ...envOverrides },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.#child = child;
+    this.#exited = once(child, 'exit').then(([code]) => code as number | null);
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on('line', (line) => {
+        this.#sink(this.spec.label, line);
+        for (const watch of this.#lineWatchers) watch(line);
+      });
+    }
+  }
+
+  /** Resolves with the first JSON log record for which `match` is true. */
+  waitForLog(
+    match: (record: Record<string, unknown>) => boolean,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#lineWatchers.delete(watch);
+        reject(new Error(`${this.spec.label}: no matching log line within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const watch = (line: string) => {
+        let record: Record<string, unknown>;
+        try {
+          record = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return;
+        }
+        if (!match(record)) return;
+        clearTimeout(timer);
+        this.#lineWatchers.delete(watch);
+        resolve(record);
+      };
+      this.#lineWatchers.add(watch);
+      this.#exited.then((code) => {
+        if (!this.#lineWatchers.has(watch)) return;
+        clearTimeout(timer);
+        this.#lineWatchers.delete(watch);
+        reject(new Error(`${this.spec.label} exited (code ${code}) before it was ready`));
+      });
+    });
+  }
+
+  /** SIGTERM and wait; SIGKILL if it has not exited within timeoutMs. */
+  async stop(timeoutMs = 10_000): Promise<number | null> {
+    if (!this.running) return this.#exited;
+    this.#child?.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child?.kill('SIGKILL'), timeoutMs);
+    try {
+      return await this.#exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Hard kill, as a crash or an OOM kill would. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.#child?.kill('SIGKILL');
+    await this.#exited;
+  }
+}

@@ -1,0 +1,190 @@
+// Stand-in docker, kind, kubectl and git executables for testing our scripts' logic without a
+// container engine or a cluster. Each records its arguments in calls.log and acts from files
+// in its state folder, which a test writes to set the scene ("cluster exists", "rollout
+// times out", ...).
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+const record = (tool: string) => `printf '%s\\n' "${tool} $*" >> "$FAKE_STATE/calls.log"`;
+
+const STAND_INS: Record<string, string> = {
+  docker: `#!/bin/sh
+${record('docker')}
+case "$1" in
+  info)
+    if [ -e "$FAKE_STATE/docker-down" ]; then
+      echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2
+      exit 1
+    fi
+    echo '{}' ;;
+  build) echo "building $*" ;;
+  image) echo 'sha256:f00dfeed' ;;
+  save) : > "$3" ;;
+esac
+exit 0
+`,
+  kind: `#!/bin/sh
+${record('kind')}
+case "$1 $2" in
+  "version ")
+    if [ -e "$FAKE_STATE/kind-version" ]; then cat "$FAKE_STATE/kind-version"; else echo 'kind v0.33.0 go1.25.1 linux/amd64'; fi ;;
+  "get clusters")
+    if [ -s "$FAKE_STATE/clusters" ]; then cat "$FAKE_STATE/clusters"; else echo 'No kind clusters found.' >&2; fi ;;
+  "create cluster") echo "$4" >> "$FAKE_STATE/clusters" ;;
+  "delete cluster") : > "$FAKE_STATE/clusters" ;;
+  "load docker-image")
+    if [ -e "$FAKE_STATE/load-docker-image-fails" ]; then
+      echo 'ERROR: image: "x" not present locally' >&2
+      exit 1
+    fi ;;
+esac
+exit 0
+`,
+  kubectl: `#!/bin/sh
+${record('kubectl')}
+case " $* " in
+  *" version --client "*) echo 'Client Version: v1.37.0' ;;
+  *" wait "*)
+    if [ -e "$FAKE_STATE/nodes-timeout" ]; then
+      echo 'error: timed out waiting for the condition on nodes/flame-control-plane' >&2
+      exit 1
+    fi ;;
+  *" get secret flame-credentials -o name "*)
+    if [ -e "$FAKE_STATE/secret.json" ]; then
+      echo 'secret/flame-credentials'
+    else
+      echo 'Error from server (NotFound): secrets "flame-credentials" not found' >&2
+      exit 1
+    fi ;;
+  *" get secret "*" -o json "*) cat "$FAKE_STATE/secret-get.json" ;;
+  *" create -f - "*) cat > "$FAKE_STATE/secret.json" ;;
+  *" apply -f - "*) cat > "$FAKE_STATE/applied.yaml" ;;
+  *" rollout status "*)
+    for workload in $(cat "$FAKE_STATE/rollout-timeout" 2>/dev/null); do
+      case " $* " in *" $workload "*)
+        echo "error: timed out waiting for the condition" >&2
+        exit 1 ;;
+      esac
+    done ;;
+  *" port-forward "*"pod/missing"*)
+    echo 'error: pods "missing" not found' >&2
+    exit 1 ;;
+  *" port-forward "*"pod/"*)
+    echo 'Forwarding from 127.0.0.1:43210 -> 8081'
+    exec sleep 30 ;;
+esac
+exit 0
+`,
+  git: `#!/bin/sh
+${record('git')}
+case " $* " in
+  *" rev-parse "*) echo '0123456789ab' ;;
+  *" status --porcelain "*) cat "$FAKE_STATE/git-status" 2>/dev/null ;;
+esac
+exit 0
+`,
+};
+
+/** Real programs the scripts and stand-ins need; everything else is absent from PATH. */
+const REAL_TOOLS = ['bash', 'sh', 'cat', 'sleep'];
+
+export interface StandIns {
+  /** Folder on PATH holding the stand-ins. */
+  bin: string;
+  /** Folder of calls.log and the scene files. */
+  state: string;
+  /** Writes a scene file, e.g. scene('clusters', 'flame\n'). */
+  scene(file: string, content?: string): Promise<void>;
+  /** Every recorded call, one string each ("kind create cluster --name flame ..."). */
+  calls(): Promise<string[]>;
+  cleanup(): Promise<void>;
+}
+
+/** Makes stand-ins for `tools` (default all four); leave one out to test "missing tool". */
+export async function makeStandIns(
+  tools: readonly string[] = Object.keys(STAND_INS),
+): Promise<StandIns> {
+  const root = await mkdtemp(join(tmpdir(), 'flame-kind-test-'));
+  const bin = join(root, 'bin');
+  const state = join(root, 'state');
+  await mkdir(bin);
+  await mkdir(state);
+  for (const tool of tools) {
+    const script = STAND_INS[tool];
+    if (script === undefined) throw new Error(`no stand-in for ${tool}`);
+    await writeFile(join(bin, tool), script);
+    await chmod(join(bin, tool), 0o755);
+  }
+  await symlink(process.execPath, join(bin, 'node'));
+  for (const tool of REAL_TOOLS) await symlink(await whichReal(tool), join(bin, tool));
+  return {
+    bin,
+    state,
+    scene: (file, content = '') => writeFile(join(state, file), content),
+    calls: async () => {
+      const log = await readFile(join(state, 'calls.log'), 'utf8').catch(() => '');
+      return log.split('\n').filter(Boolean);
+    },
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+async function whichReal(tool: string): Promise<string> {
+  for (const dir of ['/usr/bin', '/bin', '/usr/local/bin']) {
+    const path = join(dir, tool);
+    try {
+      await readFile(path);
+      return path;
+    } catch {
+      // not here
+    }
+  }
+  throw new Error(`${tool} not found in /usr/bin or /bin`);
+}
+
+export interface ScriptRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs scripts/<name>.ts under tsx with only the stand-ins on PATH. */
+export function runScript(
+  name: string,
+  standIns: StandIns,
+  env: Record<string, string> = {},
+  args: readonly string[] = [],
+): Promise<ScriptRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'scripts', `${name}.ts`), ...args],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          PATH: standIns.bin,
+          HOME: standIns.state,
+          FAKE_STATE: standIns.state,
+          TMPDIR: dirname(standIns.state),
+          NODE_NO_WARNINGS: '1',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
