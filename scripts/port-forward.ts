@@ -1,0 +1,34 @@
+// npm run port-forward [-- --port N] — reach the frontend Service from localhost, for clusters
+// without the kind port mapping (made elsewhere). Runs until Ctrl-C.
+import { parseArgs } from 'node:util';
+import { flameTarget, kubectlArgs } from './lib/kubectl.ts';
+import { runScript, ScriptError, say, tryRun } from './lib/run.ts';
+import { loadSettings } from './lib/settings.ts';
+import { requireTools } from './lib/tools.ts';
+
+await runScript('port-forward', async () => {
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' } } });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ScriptError(`--port must be 1-65535 (got ${JSON.stringify(values.port)})`);
+  }
+  const settings = loadSettings();
+  await requireTools(['kubectl']);
+  say(`Forwarding http://localhost:${port} to service/flame-frontend (Ctrl-C stops)`);
+  const result = await tryRun(
+    'kubectl',
+    kubectlArgs(flameTarget(settings.kubeContext), [
+      'port-forward',
+      '--address',
+      '127.0.0.1',
+      'service/flame-frontend',
+      `${port}:8080`,
+    ]),
+    { stream: true },
+  );
+  if (!result.ok && result.exitCode !== null) {
+    throw new ScriptError(
+      `kubectl port-forward exited ${result.exitCode} (port ${port} taken? try --port 8090; is the app deployed?)`,
+    );
+  }
+});
