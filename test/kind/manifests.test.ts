@@ -1,0 +1,366 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import {
+  IMAGE_ID_ANNOTATION,
+  type KubeObject,
+  loadManifests,
+  podTemplateOf,
+  withImages,
+} from '../../scripts/lib/manifests.ts';
+import { SECRET_KEYS, SECRET_NAME, WORKLOADS } from '../../scripts/lib/settings.ts';
+import { checks, containerEnv, type Workload, workloads } from './support/policies.ts';
+import { validateObject } from './support/schema.ts';
+import { REPO_ROOT } from './support/stand-ins.ts';
+
+const MANIFESTS = join(REPO_ROOT, 'manifests', 'flame');
+const documents = await loadManifests(MANIFESTS);
+const objects = documents.map((d) => d.object);
+
+const find = <T extends KubeObject = KubeObject>(kind: string, name: string): T => {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  assert.ok(found, `${kind}/${name} is in manifests/flame`);
+  return found as T;
+};
+const mutated = (change: (copy: KubeObject[]) => void): KubeObject[] => {
+  const copy = structuredClone(objects);
+  change(copy);
+  return copy;
+};
+const workloadIn = (docs: KubeObject[], name: string) => {
+  const w = workloads(docs).find((d) => d.metadata.name === name);
+  assert.ok(w);
+  return w;
+};
+const containerIn = (docs: KubeObject[], name: string) => {
+  const c = workloadIn(docs, name).spec.template.spec.containers[0];
+  assert.ok(c);
+  return c;
+};
+
+describe('manifests against the Kubernetes schemas (kubernetes-models, no cluster)', () => {
+  for (const { file, object } of documents) {
+    it(`${file}: ${object.kind}/${object.metadata.name} is valid and has no unknown fields`, async () => {
+      assert.deepEqual(await validateObject(object), []);
+    });
+  }
+
+  it('rejects a misspelt field that the schemas alone let through', async () => {
+    const deployment = structuredClone(find<Workload>('Deployment', 'flame-logic'));
+    const container = deployment.spec.template.spec.containers[0] as unknown as Record<
+      string,
+      unknown
+    >;
+    container.readinesProbe = container.readinessProbe;
+    assert.deepEqual(await validateObject(deployment), [
+      '/spec/template/spec/containers/0/readinesProbe: unknown field',
+    ]);
+  });
+
+  it('rejects a wrong type', async () => {
+    const deployment = structuredClone(find<Workload>('Deployment', 'flame-logic'));
+    (deployment.spec as Record<string, unknown>).replicas = 'two';
+    assert.match((await validateObject(deployment)).join('\n'), /\/spec\/replicas: type/);
+  });
+
+  it('puts every object in namespace flame', () => {
+    for (const object of objects) {
+      if (object.kind === 'Namespace') assert.equal(object.metadata.name, 'flame');
+      else
+        assert.equal(object.metadata.namespace, 'flame', `${object.kind}/${object.metadata.name}`);
+    }
+  });
+});
+
+describe('manifest policies', () => {
+  for (const [name, check] of Object.entries(checks)) {
+    it(name, () => assert.deepEqual(check(objects), []));
+  }
+});
+
+describe('manifest policies catch violations (each check can fail)', () => {
+  const cases: [string, string, (docs: KubeObject[]) => void][] = [
+    [
+      'every container has readiness and liveness',
+      'a container has no readinessProbe',
+      (d) => delete containerIn(d, 'flame-logic').readinessProbe,
+    ],
+    [
+      'cpu and memory requests',
+      'postgres has no memory limit',
+      (d) => delete containerIn(d, 'postgres').resources?.limits?.memory,
+    ],
+    [
+      'numeric non-root user',
+      'the frontend runs as uid 0',
+      (d) => {
+        const pod = workloadIn(d, 'flame-frontend').spec.template.spec;
+        if (pod.securityContext) pod.securityContext.runAsUser = 0;
+      },
+    ],
+    [
+      'numeric non-root user',
+      'postgres mounts a service-account token',
+      (d) => delete workloadIn(d, 'postgres').spec.template.spec.automountServiceAccountToken,
+    ],
+    [
+      'read-only root filesystem',
+      'the logic root filesystem is writable',
+      (d) => {
+        const sc = containerIn(d, 'flame-logic').securityContext;
+        if (sc) sc.readOnlyRootFilesystem = false;
+      },
+    ],
+    [
+      'read-only root filesystem',
+      'logic keeps its capabilities',
+      (d) => delete containerIn(d, 'flame-logic').securityContext?.capabilities,
+    ],
+    [
+      'pinned tag',
+      'postgres uses :latest',
+      (d) => (containerIn(d, 'postgres').image = 'postgres:latest'),
+    ],
+    [
+      'pinned tag',
+      'logic pulls Always',
+      (d) => (containerIn(d, 'flame-logic').imagePullPolicy = 'Always'),
+    ],
+    [
+      'PodDisruptionBudget',
+      'a PodDisruptionBudget is missing',
+      (d) =>
+        d.splice(
+          d.findIndex((o) => o.kind === 'PodDisruptionBudget'),
+          1,
+        ),
+    ],
+    [
+      'at least 2 replicas',
+      'logic runs 1 replica',
+      (d) => (workloadIn(d, 'flame-logic').spec.replicas = 1),
+    ],
+    [
+      'at least 2 replicas',
+      'the frontend rolls out with maxUnavailable 1',
+      (d) =>
+        (workloadIn(d, 'flame-frontend').spec.strategy = {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: 1 },
+        }),
+    ],
+    [
+      'selectors match',
+      'the logic selector misses its pods',
+      (d) => (workloadIn(d, 'flame-logic').spec.selector.matchLabels = { app: 'flame-logik' }),
+    ],
+    [
+      'selectors match',
+      'flame-logic-service selects nothing',
+      (d) => {
+        const service = d.find(
+          (o) => o.kind === 'Service' && o.metadata.name === 'flame-logic-service',
+        );
+        if (service)
+          (service.spec as { selector: Record<string, string> }).selector = { app: 'nothing' };
+      },
+    ],
+    [
+      'target ports',
+      'the frontend listens on 3000',
+      (d) => {
+        const port = containerIn(d, 'flame-frontend').ports?.[0];
+        if (port) port.containerPort = 3000;
+      },
+    ],
+    [
+      'env names',
+      'the frontend sets LOGIC_URLS (a typo)',
+      (d) =>
+        containerIn(d, 'flame-frontend').env?.push({ name: 'LOGIC_URLS', value: 'http://x:1' }),
+    ],
+    [
+      'env names',
+      'logic sets FAULT_RATE=lots',
+      (d) => containerIn(d, 'flame-logic').env?.push({ name: 'FAULT_RATE', value: 'lots' }),
+    ],
+    [
+      'NetworkPolicies',
+      'the default-deny policy is missing',
+      (d) =>
+        d.splice(
+          d.findIndex((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny-all'),
+          1,
+        ),
+    ],
+    [
+      'NetworkPolicies',
+      'postgres admits the frontend instead of logic',
+      (d) => {
+        const policy = d.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'postgres');
+        const spec = policy?.spec as {
+          ingress: { from: { podSelector: { matchLabels: object } }[] }[];
+        };
+        const peer = spec.ingress[0]?.from[0];
+        if (peer) peer.podSelector.matchLabels = { app: 'flame-frontend' };
+      },
+    ],
+    [
+      'grace period',
+      'the logic grace period is 8s',
+      (d) => (workloadIn(d, 'flame-logic').spec.template.spec.terminationGracePeriodSeconds = 8),
+    ],
+  ];
+  for (const [checkName, violation, change] of cases) {
+    const entry = Object.entries(checks).find(([name]) => name.includes(checkName));
+    it(`"${checkName}…" fails when ${violation}`, () => {
+      assert.ok(entry, `a check named like "${checkName}"`);
+      assert.notDeepEqual(entry[1](mutated(change)), []);
+    });
+  }
+});
+
+describe('manifests match DESIGN.md names and the scripts', () => {
+  it('has the Deployments, StatefulSet and Services DESIGN.md names', () => {
+    find('Namespace', 'flame');
+    find('Deployment', 'flame-frontend');
+    find('Deployment', 'flame-logic');
+    const postgres = find<Workload>('StatefulSet', 'postgres');
+    assert.equal((postgres.spec as { serviceName?: string }).serviceName, 'postgres');
+    assert.ok(
+      (postgres.spec as { volumeClaimTemplates?: unknown[] }).volumeClaimTemplates?.length,
+      'postgres has a PVC',
+    );
+    assert.equal((find('Service', 'postgres').spec as { clusterIP?: string }).clusterIP, 'None');
+    assert.equal(
+      (find('Service', 'flame-logic-service').spec as { type?: string }).type,
+      'ClusterIP',
+    );
+    assert.equal((find('Service', 'flame-frontend').spec as { type?: string }).type, 'NodePort');
+    assert.deepEqual(
+      WORKLOADS.map((w) => w.split('/')[1]),
+      workloads(objects).map((w) => w.metadata.name),
+      'deploy waits for every workload, in apply order',
+    );
+  });
+
+  it('labels pods app=<name>, which `kubectl logs -l app=flame-logic` relies on', () => {
+    for (const w of workloads(objects))
+      assert.equal(w.spec.template.metadata.labels.app, w.metadata.name);
+  });
+
+  it('points LOGIC_URL at flame-logic-service and DATABASE_URL at the postgres Service', () => {
+    const frontendEnv = containerEnv(containerIn(objects, 'flame-frontend'));
+    assert.equal(frontendEnv.LOGIC_URL, 'http://flame-logic-service:8081');
+    const logicEnv = containerEnv(containerIn(objects, 'flame-logic'));
+    const url = new URL(logicEnv.DATABASE_URL ?? '');
+    assert.equal(url.hostname, 'postgres.flame.svc.cluster.local');
+    assert.equal(url.port, '5432');
+    assert.equal(
+      url.password,
+      'stand-in-db-password-0123456789abcdef',
+      'password comes from the Secret',
+    );
+    const postgresEnv = containerEnv(containerIn(objects, 'postgres'));
+    assert.equal(url.username, postgresEnv.POSTGRES_USER);
+    assert.equal(url.pathname, `/${postgresEnv.POSTGRES_DB}`);
+  });
+
+  it('reads credentials only from the Secret the deploy script creates, with its keys', () => {
+    const refs = workloads(objects).flatMap((w) =>
+      w.spec.template.spec.containers.flatMap((c) =>
+        (c.env ?? []).flatMap((e) => e.valueFrom?.secretKeyRef ?? []),
+      ),
+    );
+    assert.ok(refs.length >= 3);
+    for (const ref of refs) {
+      assert.equal(ref.name, SECRET_NAME);
+      assert.ok((Object.values(SECRET_KEYS) as string[]).includes(ref.key), ref.key);
+    }
+    assert.doesNotMatch(JSON.stringify(objects), /"kind":"Secret"/, 'no Secret is committed');
+  });
+
+  it('sets no FAULT_* variable: faults are injected by the chaos runner only', () => {
+    const names = (containerIn(objects, 'flame-logic').env ?? []).map((e) => e.name);
+    assert.deepEqual(
+      names.filter((n) => n.startsWith('FAULT_')),
+      [],
+    );
+  });
+});
+
+describe('kind cluster config (manifests/kind-cluster.yaml)', async () => {
+  const config = parse(await readFile(join(REPO_ROOT, 'manifests', 'kind-cluster.yaml'), 'utf8'));
+  // The subset of kind's v1alpha4 Cluster we use; strict, so a misspelt field fails.
+  const portMapping = z.strictObject({
+    containerPort: z.number().int(),
+    hostPort: z.number().int(),
+    listenAddress: z.string().optional(),
+    protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+  });
+  const kindConfig = z.strictObject({
+    kind: z.literal('Cluster'),
+    apiVersion: z.literal('kind.x-k8s.io/v1alpha4'),
+    name: z.string(),
+    nodes: z.array(
+      z.strictObject({
+        role: z.enum(['control-plane', 'worker']),
+        image: z.string().optional(),
+        extraPortMappings: z.array(portMapping).optional(),
+      }),
+    ),
+  });
+
+  it('is a valid kind Cluster config named flame', () => {
+    const parsed = kindConfig.parse(config);
+    assert.equal(parsed.name, 'flame');
+  });
+
+  it('maps localhost:8080 to the flame-frontend NodePort', () => {
+    const mappings = kindConfig.parse(config).nodes.flatMap((n) => n.extraPortMappings ?? []);
+    const service = find('Service', 'flame-frontend').spec as { ports: { nodePort?: number }[] };
+    const nodePort = service.ports[0]?.nodePort;
+    assert.ok(mappings.some((m) => m.hostPort === 8080 && m.containerPort === nodePort));
+  });
+});
+
+describe('withImages (the deploy script sets the built image tags)', () => {
+  const built = [
+    { service: 'frontend' as const, ref: 'flame-frontend:0123456789ab', id: 'sha256:aaa' },
+    { service: 'logic' as const, ref: 'flame-logic:0123456789ab-dirty', id: 'sha256:bbb' },
+  ];
+
+  it('replaces our placeholder images and stamps the image id on the pod template', () => {
+    const rendered = withImages(documents, built);
+    const images = rendered.flatMap(
+      (o) => podTemplateOf(o)?.spec.containers.map((c) => c.image) ?? [],
+    );
+    assert.deepEqual(images.sort(), [
+      'flame-frontend:0123456789ab',
+      'flame-logic:0123456789ab-dirty',
+      'postgres:17.6-alpine',
+    ]);
+    const logic = rendered.find(
+      (o) => o.metadata.name === 'flame-logic' && o.kind === 'Deployment',
+    );
+    assert.equal(
+      podTemplateOf(logic as KubeObject)?.metadata?.annotations?.[IMAGE_ID_ANNOTATION],
+      'sha256:bbb',
+    );
+    assert.equal(
+      podTemplateOf(find('Deployment', 'flame-logic'))?.spec.containers[0]?.image,
+      'flame-logic:dev',
+      'the parsed manifests are left alone',
+    );
+  });
+
+  it('refuses to deploy when one of our images was not built', () => {
+    assert.throws(
+      () => withImages(documents, built.slice(0, 1)),
+      /no built image for flame-logic:dev/,
+    );
+  });
+});
