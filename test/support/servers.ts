@@ -51,6 +51,8 @@ export async function startLogic(options: {
   replica?: string;
   faults?: FaultSettings;
   logs?: LogCapture;
+  /** 0 (default) picks a free port; pass the old port to bring a stopped replica back. */
+  port?: number;
 }): Promise<RunningLogic> {
   const replica = options.replica ?? 'logic-test';
   const logger = testLogger('logic', replica, options.logs);
@@ -65,7 +67,7 @@ export async function startLogic(options: {
     isMigrated: () => true,
     isDraining: () => false,
   });
-  const { server, port } = await listen(app, 0, '127.0.0.1');
+  const { server, port } = await listen(app, options.port ?? 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
     pool,

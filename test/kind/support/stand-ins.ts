@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -152,7 +152,7 @@ export interface ScriptRun {
   stderr: string;
 }
 
-/** Runs scripts/<name>.ts under tsx with only the stand-ins on PATH. */
+/** Runs scripts/<name>.ts with only the stand-ins (and bash, sh, cat, sleep, node) on PATH. */
 export function runScript(
   name: string,
   standIns: StandIns,
@@ -162,14 +162,14 @@ export function runScript(
   return new Promise((resolvePromise, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'scripts', `${name}.ts`), ...args],
+      // Node's own type stripping, not tsx: the same code in half the start-up time.
+      [join(REPO_ROOT, 'scripts', `${name}.ts`), ...args],
       {
         cwd: REPO_ROOT,
         env: {
           PATH: standIns.bin,
           HOME: standIns.state,
           FAKE_STATE: standIns.state,
-          TMPDIR: dirname(standIns.state),
           NODE_NO_WARNINGS: '1',
           ...env,
         },

@@ -1,0 +1,50 @@
+export interface DataSize {
+  events: number;
+  orders: number;
+}
+
+/** How much to measure: `full` for the figures in docs/BENCHMARKS.md, `quick` for CI. */
+export interface BenchProfile {
+  name: 'full' | 'quick';
+  /** Rounds per comparison; each figure is the median over them. */
+  runs: number;
+  durationS: number;
+  /** Unrecorded run before each comparison, so JIT and pools are warm. */
+  warmupS: number;
+  purchaseConnections: number[];
+  /** The level the targets are judged at. */
+  targetConnections: number;
+  /** Growth runs use fewer connections: a 10,000-event catalog is megabytes per answer. */
+  growthConnections: number;
+  growthSteps: DataSize[];
+}
+
+export const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
+  full: {
+    name: 'full',
+    runs: 3,
+    durationS: 5,
+    warmupS: 1,
+    purchaseConnections: [1, 10, 50, 100],
+    targetConnections: 50,
+    growthConnections: 10,
+    growthSteps: [
+      { events: 10, orders: 0 },
+      { events: 1_000, orders: 10_000 },
+      { events: 10_000, orders: 100_000 },
+    ],
+  },
+  quick: {
+    name: 'quick',
+    runs: 2,
+    durationS: 1,
+    warmupS: 0.3,
+    purchaseConnections: [10],
+    targetConnections: 10,
+    growthConnections: 5,
+    growthSteps: [
+      { events: 10, orders: 0 },
+      { events: 200, orders: 2_000 },
+    ],
+  },
+};

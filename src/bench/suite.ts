@@ -1,0 +1,267 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalSystem, startLocalSystem } from '../local/system.ts';
+import { type BenchChild, startBareExpress, startFrontend, startGateway } from './children.ts';
+import { createScratchDatabase, HOT_EVENT_COUNT, hotEventIds, shapeData } from './data.ts';
+import { measureGroup, type Progress, type Variant } from './groups.ts';
+import type { LoadTarget } from './load.ts';
+import { describeMachine } from './machine.ts';
+import { measureMemory } from './memory-figures.ts';
+import type { BenchProfile } from './profiles.ts';
+import {
+  type BenchReport,
+  type BenchResult,
+  checkTargets,
+  pairedRatio,
+  toResult,
+} from './report.ts';
+import { round } from './stats.ts';
+
+export interface BenchOptions {
+  profile: BenchProfile;
+  /** A real PostgreSQL (admin URL); a scratch database is made on it. Embedded otherwise. */
+  databaseUrl?: string | undefined;
+  progress: Progress;
+}
+
+/** Keeps the last lines of every service, to show when something goes wrong. */
+class RecentLines {
+  readonly lines: string[] = [];
+  readonly sink = (label: string, line: string) => {
+    this.lines.push(`${label}: ${line}`);
+    if (this.lines.length > 200) this.lines.shift();
+  };
+}
+
+const order = (url: string): LoadTarget => ({ kind: 'order', url, eventIds: hotEventIds });
+const get = (url: string): LoadTarget => ({ kind: 'get', url });
+
+async function setFaults(system: LocalSystem, rate: number): Promise<void> {
+  for (const url of system.logicUrls) {
+    const response = await fetch(`${url}/admin/faults`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${system.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ rate, latencyMs: 0, mode: 'before' }),
+    });
+    if (!response.ok) throw new Error(`PUT ${url}/admin/faults answered ${response.status}`);
+  }
+}
+
+/** Starts the shop and the reference servers, measures everything, stops it all again. */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const { profile, progress } = options;
+  const engine = options.databaseUrl ? 'postgres' : 'embedded';
+  const recent = new RecentLines();
+  const tmp = await mkdtemp(join(tmpdir(), 'flame-bench-'));
+  const scratch = options.databaseUrl
+    ? await createScratchDatabase(options.databaseUrl)
+    : undefined;
+  const extras: BenchChild[] = [];
+  let system: LocalSystem | undefined;
+  try {
+    progress(`starting the shop (2 logic replicas, ${engine} database)`);
+    system = await startLocalSystem({
+      frontendPort: 0,
+      logicReplicas: 2,
+      logicBasePort: 0,
+      databaseUrl: scratch?.url,
+      onLine: recent.sink,
+    });
+    await shapeData(system.databaseUrl, { events: HOT_EVENT_COUNT, orders: 0 });
+    const logic1 = system.logicUrls[0] as string;
+    const front1 = await startFrontend('frontend-1r', [logic1], {}, recent.sink);
+    const gateway = await startGateway(logic1, recent.sink);
+    extras.push(front1, gateway);
+    const catalogFile = join(tmp, 'catalog.json');
+    await writeFile(catalogFile, await (await fetch(`${front1.url}/api/events`)).text());
+    const bare = await startBareExpress(catalogFile, recent.sink);
+    extras.push(bare);
+    const machine = await describeMachine(system.databaseUrl, engine);
+    const services = new Map([
+      ['frontend (1 replica)', front1.child.pid],
+      ['frontend (2 replicas)', system.frontend.pid],
+      ['logic-1', system.logic[0]?.pid],
+      ['logic-2', system.logic[1]?.pid],
+      ['bare gateway', gateway.child.pid],
+      ['bare express', bare.child.pid],
+      ...(system.database ? [['embedded database', system.database.pid] as const] : []),
+    ]);
+    const startedAt = new Date().toISOString();
+    const rig = { profile, progress, system, front1, gateway, bare };
+    const { value, memory } = await measureMemory(services, () => measureAll(rig));
+    const ratios = value.ratios as BenchReport['ratios'];
+    return {
+      profile: profile.name,
+      machine,
+      runs: profile.runs,
+      durationS: profile.durationS,
+      startedAt,
+      results: value.results,
+      ratios,
+      targets: checkTargets(ratios, engine),
+      memory,
+    };
+  } catch (error) {
+    process.stderr.write(`last service lines:\n${recent.lines.slice(-40).join('\n')}\n`);
+    throw error;
+  } finally {
+    progress('stopping');
+    await Promise.all(extras.map((extra) => extra.child.stop()));
+    await system?.stop();
+    await scratch?.drop();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+interface Rig {
+  profile: BenchProfile;
+  progress: Progress;
+  system: LocalSystem;
+  front1: BenchChild;
+  gateway: BenchChild;
+  bare: BenchChild;
+}
+
+type Measured = { results: BenchResult[]; ratios: Record<string, number> };
+
+async function measureAll(rig: Rig): Promise<Measured> {
+  const parts = [
+    await measurePurchase(rig),
+    await measureCatalog(rig),
+    await measureFaults(rig),
+    await measureReplicas(rig),
+    await measureGrowth(rig),
+  ];
+  return {
+    results: parts.flatMap((part) => part.results),
+    ratios: Object.assign({}, ...parts.map((part) => part.ratios)),
+  };
+}
+
+/** Frontend vs one hop straight to logic vs a bare node:http gateway, at each level. */
+async function measurePurchase({
+  profile,
+  progress,
+  system,
+  front1,
+  gateway,
+}: Rig): Promise<Measured> {
+  const logic1 = system.logicUrls[0] as string;
+  const variants: Variant[] = [
+    { name: 'purchase.frontend', target: order(`${front1.url}/api/orders`) },
+    { name: 'purchase.direct', target: order(`${logic1}/orders`) },
+    { name: 'purchase.gateway', target: order(`${gateway.url}/orders`) },
+  ];
+  const results: BenchResult[] = [];
+  const ratios: Record<string, number> = {};
+  for (const connections of profile.purchaseConnections) {
+    const [front = [], direct = [], gw = []] = await measureGroup(
+      'purchase',
+      variants,
+      connections,
+      profile,
+      progress,
+    );
+    variants.forEach((v, i) => {
+      results.push(toResult(v.name, connections, [front, direct, gw][i] ?? []));
+    });
+    const key = connections === profile.targetConnections ? '' : `At${connections}`;
+    ratios[`purchaseVsDirect${key}`] = pairedRatio(front, direct, (s) => s.reqPerSec);
+    ratios[`purchaseVsGateway${key}`] = pairedRatio(front, gw, (s) => s.reqPerSec);
+    ratios[`gatewayVsDirect${key}`] = pairedRatio(gw, direct, (s) => s.reqPerSec);
+  }
+  return { results, ratios };
+}
+
+async function measureCatalog({ profile, progress, front1, bare }: Rig): Promise<Measured> {
+  const at = profile.targetConnections;
+  const variants: Variant[] = [
+    { name: 'catalog.frontend', target: get(`${front1.url}/api/events`) },
+    { name: 'catalog.express', target: get(`${bare.url}/api/events`) },
+  ];
+  const [front = [], express = []] = await measureGroup('catalog', variants, at, profile, progress);
+  return {
+    results: [toResult('catalog.frontend', at, front), toResult('catalog.express', at, express)],
+    ratios: { catalogVsExpress: pairedRatio(front, express, (s) => s.reqPerSec) },
+  };
+}
+
+/** The purchase path clean, then with 20% of logic's requests failed before any work. */
+async function measureFaults({ profile, progress, system, front1 }: Rig): Promise<Measured> {
+  const at = profile.targetConnections;
+  const target = order(`${front1.url}/api/orders`);
+  const variants: Variant[] = [
+    { name: 'purchase.frontend.clean', target },
+    {
+      name: 'purchase.frontend.faults20',
+      target,
+      before: () => setFaults(system, 0.2),
+      after: () => setFaults(system, 0),
+    },
+  ];
+  const [clean = [], faulty = []] = await measureGroup('faults', variants, at, profile, progress);
+  return {
+    results: [
+      toResult(variants[0]?.name ?? '', at, clean),
+      toResult(variants[1]?.name ?? '', at, faulty),
+    ],
+    ratios: {
+      faultP99VsClean: pairedRatio(faulty, clean, (s) => s.p99),
+      faultThroughputVsClean: pairedRatio(faulty, clean, (s) => s.reqPerSec),
+    },
+  };
+}
+
+async function measureReplicas({ profile, progress, system, front1 }: Rig): Promise<Measured> {
+  const at = profile.targetConnections;
+  const variants: Variant[] = [
+    { name: 'purchase.frontend.1replica', target: order(`${front1.url}/api/orders`) },
+    { name: 'purchase.frontend.2replicas', target: order(`${system.frontendUrl}/api/orders`) },
+  ];
+  const [one = [], two = []] = await measureGroup('replicas', variants, at, profile, progress);
+  return {
+    results: [
+      toResult(variants[0]?.name ?? '', at, one),
+      toResult(variants[1]?.name ?? '', at, two),
+    ],
+    ratios: { twoReplicasVsOne: pairedRatio(two, one, (s) => s.reqPerSec) },
+  };
+}
+
+/** Purchase and catalog through the frontend as the tables grow, step by step. */
+async function measureGrowth({ profile, progress, system, front1 }: Rig): Promise<Measured> {
+  const results: BenchResult[] = [];
+  const medians: { purchase: number; catalog: number }[] = [];
+  const conns = profile.growthConnections;
+  for (const size of profile.growthSteps) {
+    progress(`growth: shaping data to ${size.events} events, ${size.orders} orders`);
+    await shapeData(system.databaseUrl, size);
+    const label = `${size.events}ev.${size.orders}ord`;
+    const variants: Variant[] = [
+      { name: `growth.purchase.${label}`, target: order(`${front1.url}/api/orders`) },
+      { name: `growth.catalog.${label}`, target: get(`${front1.url}/api/events`) },
+    ];
+    const [buy = [], list = []] = await measureGroup(
+      `growth ${label}`,
+      variants,
+      conns,
+      profile,
+      progress,
+    );
+    const bought = toResult(variants[0]?.name ?? '', conns, buy);
+    const listed = toResult(variants[1]?.name ?? '', conns, list);
+    results.push(bought, listed);
+    medians.push({ purchase: bought.reqPerSec.median, catalog: listed.reqPerSec.median });
+  }
+  const first = medians[0];
+  const last = medians[medians.length - 1];
+  if (!first || !last) return { results, ratios: {} };
+  return {
+    results,
+    ratios: {
+      growthPurchaseLargestVsSmallest: round(last.purchase / first.purchase, 3),
+      growthCatalogLargestVsSmallest: round(last.catalog / first.catalog, 3),
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { BenchReport } from './report.ts';
+
+function pad(cells: string[], widths: number[]): string {
+  return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+}
+
+function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const rule = widths.map((w) => '-'.repeat(w));
+  return [pad(header, widths), pad(rule, widths), ...rows.map((r) => pad(r, widths))].join('\n');
+}
+
+/** The report as plain-text tables: results, ratios with their targets, memory. */
+export function renderReport(report: BenchReport): string {
+  const m = report.machine;
+  const results = formatTable(
+    ['scenario', 'conns', 'req/s median (min-max)', 'p50 ms', 'p99 ms', 'success'],
+    report.results.map((r) => [
+      r.name,
+      String(r.connections),
+      `${Math.round(r.reqPerSec.median)} (${Math.round(r.reqPerSec.min)}-${Math.round(r.reqPerSec.max)})`,
+      String(r.latencyMs.p50),
+      String(r.latencyMs.p99),
+      `${(r.successRate * 100).toFixed(2)}%`,
+    ]),
+  );
+  const targets = new Map(report.targets.map((t) => [t.ratio, t]));
+  const ratios = formatTable(
+    ['ratio', 'value', 'target'],
+    Object.entries(report.ratios).map(([name, value]) => {
+      const t = targets.get(name);
+      return [
+        name,
+        String(value),
+        t ? `${t.comparison} ${t.target}: ${t.met ? 'met' : 'MISSED'} (${t.note})` : '',
+      ];
+    }),
+  );
+  const memory = formatTable(
+    ['service', 'RSS idle MiB', 'RSS under load MiB'],
+    report.memory.map((f) => [
+      f.service,
+      f.idleMiB === null ? '-' : f.idleMiB.toFixed(1),
+      f.underLoadMiB === null ? '-' : f.underLoadMiB.toFixed(1),
+    ]),
+  );
+  return [
+    `FlameTickets benchmark (${report.profile}), ${report.startedAt}`,
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`,
+    `database: ${m.database}`,
+    `each figure: median of ${report.runs} runs of ${report.durationS} s`,
+    '',
+    results,
+    '',
+    ratios,
+    '',
+    memory,
+  ].join('\n');
+}

@@ -1,0 +1,160 @@
+import type { Audit, AuditOrder, RequestRecord } from './types.ts';
+
+export type ViolationKind =
+  | 'oversold'
+  | 'quantityMismatch'
+  | 'duplicateKeys'
+  | 'lostConfirmed'
+  | 'orderedRejected';
+
+export interface Violation {
+  kind: ViolationKind;
+  message: string;
+}
+
+export interface InvariantResult {
+  oversold: number;
+  quantityMismatch: number;
+  duplicateKeys: number;
+  lostConfirmed: number;
+  orderedRejected: number;
+  /** Not violations: purchases the client saw fail (5xx, no answer) that did commit. */
+  committedUnconfirmed: number;
+  /** Purchases the client saw fail that left no order: the user was told to try again. */
+  notCommitted: number;
+  /** The first few violations, in words, for the report. */
+  examples: Violation[];
+}
+
+const MAX_EXAMPLES = 20;
+
+/**
+ * Checks the business invariants against the raw database state (GET /admin/audit) and the
+ * load generator's record of what clients saw. It trusts no schema promise: a duplicate key
+ * is found by counting, not by assuming the unique index held.
+ */
+export function checkInvariants(audit: Audit, requests: readonly RequestRecord[]): InvariantResult {
+  const found: Violation[] = [];
+  const counts: Record<ViolationKind, number> = {
+    oversold: 0,
+    quantityMismatch: 0,
+    duplicateKeys: 0,
+    lostConfirmed: 0,
+    orderedRejected: 0,
+  };
+  const violate = (kind: ViolationKind, message: string) => {
+    counts[kind]++;
+    if (found.length < MAX_EXAMPLES) found.push({ kind, message });
+  };
+
+  checkLedgers(audit, violate);
+
+  const ordersByKey = groupBy(audit.orders, (o) => o.idempotencyKey);
+  for (const [key, orders] of ordersByKey) {
+    if (orders.length > 1) {
+      violate('duplicateKeys', `key ${key} has ${orders.length} orders: ${ids(orders)}`);
+    }
+  }
+
+  const ordersById = new Map(audit.orders.map((o) => [o.id, o]));
+  const purchases = requests.filter((r) => r.kind === 'purchase' && r.key !== null);
+  let committedUnconfirmed = 0;
+  let notCommitted = 0;
+  for (const [key, sent] of groupBy(purchases, (r) => r.key as string)) {
+    checkClientView(key, sent, ordersByKey.get(key) ?? [], ordersById, violate);
+    const confirmed = sent.some((r) => r.orderId !== null);
+    const rejected = sent.some((r) => r.status >= 400 && r.status < 500);
+    if (!confirmed && !rejected) {
+      if ((ordersByKey.get(key) ?? []).length > 0) committedUnconfirmed++;
+      else notCommitted++;
+    }
+  }
+
+  return { ...counts, committedUnconfirmed, notCommitted, examples: found };
+}
+
+type Violate = (kind: ViolationKind, message: string) => void;
+
+function checkLedgers(audit: Audit, violate: Violate): void {
+  const ordered = new Map<string, number>();
+  for (const o of audit.orders) ordered.set(o.eventId, (ordered.get(o.eventId) ?? 0) + o.quantity);
+  for (const event of audit.events) {
+    const sold = ordered.get(event.id) ?? 0;
+    if (event.available < 0 || sold > event.capacity) {
+      violate(
+        'oversold',
+        `event ${event.id}: ${sold} seats ordered of ${event.capacity} (available ${event.available})`,
+      );
+    }
+    if (sold !== event.capacity - event.available || event.orderedQuantity !== sold) {
+      violate(
+        'quantityMismatch',
+        `event ${event.id}: orders hold ${sold} seats but capacity − available = ${event.capacity - event.available}`,
+      );
+    }
+  }
+}
+
+/** What one purchase key's client saw, against the orders stored under that key. */
+function checkClientView(
+  key: string,
+  sent: readonly RequestRecord[],
+  stored: readonly AuditOrder[],
+  ordersById: ReadonlyMap<string, AuditOrder>,
+  violate: Violate,
+): void {
+  const confirmedIds = new Set(sent.flatMap((r) => (r.orderId ? [r.orderId] : [])));
+  for (const id of confirmedIds) {
+    const order = ordersById.get(id);
+    const first = sent.find((r) => r.orderId === id);
+    if (
+      !order ||
+      order.idempotencyKey !== key ||
+      order.eventId !== first?.eventId ||
+      order.quantity !== first?.quantity
+    ) {
+      violate(
+        'lostConfirmed',
+        `order ${id} was confirmed for key ${key} but is not in the database as confirmed`,
+      );
+    }
+  }
+  if (confirmedIds.size > 1) {
+    violate(
+      'duplicateKeys',
+      `key ${key} was confirmed as ${confirmedIds.size} different orders: ${[...confirmedIds].join(', ')}`,
+    );
+  }
+  const rejection = sent.find((r) => r.status >= 400 && r.status < 500);
+  if (rejection && stored.length > 0) {
+    violate(
+      'orderedRejected',
+      `key ${key} was rejected with ${rejection.status} ${rejection.errorCode ?? ''} but has order ${ids(stored)}`,
+    );
+  }
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+const ids = (orders: readonly AuditOrder[]) => orders.map((o) => o.id).join(', ');
+
+export const INVARIANT_KINDS: readonly ViolationKind[] = [
+  'oversold',
+  'quantityMismatch',
+  'duplicateKeys',
+  'lostConfirmed',
+  'orderedRejected',
+];
+
+export function totalViolations(result: InvariantResult): number {
+  return INVARIANT_KINDS.reduce((sum, kind) => sum + result[kind], 0);
+}

@@ -1,0 +1,36 @@
+import type { Random } from '../random.ts';
+import type { ShopEvent } from './shop-client.ts';
+
+/**
+ * What buyers believe about seats left, from their last catalog reads and sold-out answers.
+ * Buyers go for events with seats left, as people do, so small events sell out under load and
+ * the last seats are fought over (the oversell invariant's best test).
+ */
+export class KnownEvents {
+  readonly #events = new Map<string, ShopEvent>();
+
+  get size(): number {
+    return this.#events.size;
+  }
+
+  update(events: readonly ShopEvent[]): void {
+    for (const event of events) this.#events.set(event.id, { ...event });
+  }
+
+  /** A SOLD_OUT answer tells how many seats are left (details.available). */
+  seatsLeft(eventId: string, available: number): void {
+    const event = this.#events.get(eventId);
+    if (event) event.available = available;
+  }
+
+  /** Event and quantity for the next purchase: mostly 1 seat, sometimes 2-4. */
+  choose(random: Random): { eventId: string; quantity: number } | undefined {
+    const all = [...this.#events.values()];
+    if (all.length === 0) return undefined;
+    const open = all.filter((e) => e.available > 0);
+    const event = random.pick(open.length > 0 ? open : all);
+    const roll = random.next();
+    const wanted = roll < 0.7 ? 1 : roll < 0.9 ? 2 : random.int(3, 4);
+    return { eventId: event.id, quantity: Math.max(1, Math.min(wanted, event.available)) };
+  }
+}

@@ -1,0 +1,124 @@
+import type { OperationKind, OperationRecord, Phase, RequestRecord } from '../types.ts';
+
+export interface LiveCounts {
+  requests: number;
+  failedRequests: number;
+  operations: number;
+  failedOperations: number;
+  inFlight: number;
+}
+
+/**
+ * The load generator's record of everything it sent: the oracle the invariants are checked
+ * against. A request is added when it is sent and completed when it ends (whatever way), so
+ * nothing is missing when the generator stops. Scenario and phase are set by the runner.
+ */
+export class RequestLog {
+  readonly #startedAt: number;
+  readonly requests: RequestRecord[] = [];
+  readonly operations: OperationRecord[] = [];
+  scenario = '';
+  phase: Phase = 'before';
+  #seq = 0;
+  #operation = 0;
+  #inFlight = 0;
+
+  constructor(startedAt = Date.now()) {
+    this.#startedAt = startedAt;
+  }
+
+  /** Milliseconds since the run started: the time axis of every record. */
+  now(): number {
+    return Date.now() - this.#startedAt;
+  }
+
+  get startedAt(): number {
+    return this.#startedAt;
+  }
+
+  openOperation(kind: OperationKind): OperationRecord {
+    const operation: OperationRecord = {
+      id: ++this.#operation,
+      scenario: this.scenario,
+      phase: this.phase,
+      kind,
+      start: this.now(),
+      end: -1,
+      ok: false,
+      finalStatus: 0,
+      finalCode: null,
+      requests: 0,
+    };
+    this.operations.push(operation);
+    return operation;
+  }
+
+  closeOperation(operation: OperationRecord, ok: boolean, last: RequestRecord | undefined): void {
+    operation.end = this.now();
+    operation.ok = ok;
+    operation.finalStatus = last?.status ?? 0;
+    operation.finalCode = last?.errorCode ?? null;
+  }
+
+  /** A new request record, already in the log with end = -1 until `close`. */
+  openRequest(
+    operation: OperationRecord,
+    fields: Pick<RequestRecord, 'buyer' | 'attempt' | 'key' | 'eventId' | 'quantity'>,
+  ): RequestRecord {
+    const record: RequestRecord = {
+      seq: ++this.#seq,
+      scenario: operation.scenario,
+      phase: this.phase,
+      kind: operation.kind,
+      operation: operation.id,
+      start: this.now(),
+      end: -1,
+      status: 0,
+      errorCode: null,
+      errorMessage: null,
+      retryAfter: null,
+      orderId: null,
+      servedBy: null,
+      replayed: false,
+      stale: null,
+      ...fields,
+    };
+    operation.requests++;
+    this.#inFlight++;
+    this.requests.push(record);
+    return record;
+  }
+
+  closeRequest(record: RequestRecord): void {
+    record.end = this.now();
+    this.#inFlight--;
+  }
+
+  /** Records of one scenario (every phase). */
+  requestsOf(scenario: string): RequestRecord[] {
+    return this.requests.filter((r) => r.scenario === scenario);
+  }
+
+  operationsOf(scenario: string): OperationRecord[] {
+    return this.operations.filter((o) => o.scenario === scenario);
+  }
+
+  /** Counts for the progress line, for the current scenario. */
+  live(): LiveCounts {
+    const requests = this.requestsOf(this.scenario);
+    const operations = this.operationsOf(this.scenario);
+    return {
+      requests: requests.length,
+      failedRequests: requests.filter((r) => r.end >= 0 && !requestOk(r)).length,
+      operations: operations.length,
+      failedOperations: operations.filter((o) => o.end >= 0 && !o.ok).length,
+      inFlight: this.#inFlight,
+    };
+  }
+}
+
+/** A request got a definite answer: 2xx, or a purchase told the event is sold out. */
+export function requestOk(record: RequestRecord): boolean {
+  if (record.status >= 200 && record.status < 300) return true;
+  return record.kind === 'purchase' && record.status === 409 && record.errorCode === 'SOLD_OUT';
+}

@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { SCENARIO_NAMES } from './scenarios.ts';
+import type { TargetName } from './targets/target.ts';
+
+export interface ChaosOptions {
+  target: TargetName;
+  /** Scenario names in the fixed order; empty = every scenario the target supports. */
+  scenarios: string[];
+  seed: number;
+  reportDir: string;
+  /** Steady state before the fault. */
+  beforeMs: number;
+  /** How long the fault is held (at least; slow steps like a rolling restart take longer). */
+  faultMs: number;
+  /** Shortest after phase, and the longest wait for steady state. */
+  afterMinMs: number;
+  afterMaxMs: number;
+  /** How long without a failure counts as steady. */
+  steadyWindowMs: number;
+  buyers: number;
+  quick: boolean;
+}
+
+export const USAGE = `Usage: npm run chaos -- [--target kind|local] [--scenario NAME ...] [--duration S]
+                      [--seed N] [--report DIR] [--quick]
+
+  --target     kind (default: the cluster \`npm run deploy\` made) or local (starts its own shop)
+  --scenario   run only these, in the fixed order (repeat the flag): ${SCENARIO_NAMES.join(', ')}
+  --duration   seconds each fault is held (default 30, or 5 with --quick)
+  --seed       makes the load and the faults reproducible (default: from the clock)
+  --report     folder for report.json, report.html and requests.jsonl
+               (default reports/chaos/<timestamp>/)
+  --quick      short profile (CI's local run): fewer buyers, short phases
+
+Exit code: 0 every scenario passed; 1 one failed or could not run; 2 none failed but some were skipped.`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Parses the command line once; every problem is reported together. */
+export function parseChaosArgs(argv: readonly string[], now = new Date()): ChaosOptions {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  const problems: string[] = [];
+  const target = values.target ?? 'kind';
+  if (target !== 'kind' && target !== 'local') {
+    problems.push(`--target must be kind or local (got "${target}")`);
+  }
+  const unknown = (values.scenario ?? []).filter((name) => !SCENARIO_NAMES.includes(name));
+  if (unknown.length > 0) {
+    problems.push(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIO_NAMES.join(', ')}`);
+  }
+  const quick = values.quick ?? false;
+  const duration = positive('--duration', values.duration, quick ? 5 : 30, problems);
+  const seed = values.seed === undefined ? now.getTime() % 2 ** 31 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) {
+    problems.push(`--seed must be a whole number >= 0 (got "${values.seed}")`);
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+
+  const wanted = new Set(values.scenario ?? []);
+  const faultMs = duration * 1000;
+  return Object.freeze({
+    target: target as TargetName,
+    scenarios: SCENARIO_NAMES.filter((name) => wanted.has(name)),
+    seed,
+    reportDir:
+      values.report ?? `reports/chaos/${now.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')}`,
+    beforeMs: quick ? 2500 : Math.min(10_000, Math.max(3000, faultMs / 3)),
+    faultMs,
+    afterMinMs: quick ? 2500 : Math.min(15_000, Math.max(3000, faultMs / 2)),
+    afterMaxMs: quick ? 25_000 : 60_000,
+    steadyWindowMs: quick ? 1500 : 3000,
+    buyers: quick ? 6 : 10,
+    quick,
+  });
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      target: { type: 'string' },
+      scenario: { type: 'string', multiple: true },
+      duration: { type: 'string' },
+      seed: { type: 'string' },
+      report: { type: 'string' },
+      quick: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+function positive(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > 3600) {
+    problems.push(`${flag} must be a number of seconds between 0 and 3600 (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}

@@ -1,0 +1,63 @@
+import type { InvariantResult } from './invariants.ts';
+import type { Check, Threshold } from './scenarios.ts';
+import type {
+  LatencySummary,
+  OperationCounts,
+  RequestCounts,
+  TimelineBucket,
+} from './statistics.ts';
+import type { TargetName } from './targets/target.ts';
+import type { Verdict } from './verdict.ts';
+
+/** One scenario in report.json (schema documented in the README's chaos section). */
+export interface ScenarioResult {
+  name: string;
+  summary: string;
+  target: TargetName;
+  verdict: Verdict;
+  /** Why the scenario was skipped, or what stopped it from running to the end. */
+  reason: string | null;
+  seed: number;
+  thresholds: Threshold;
+  /** ISO time the scenario started; the phases are ms since then. */
+  startedAt: string;
+  phases: { before: Span; fault: Span; after: Span };
+  requests: RequestCounts;
+  operations: OperationCounts;
+  /** ok / total of user operations (purchases with their client retries, catalog reads). */
+  successRate: number;
+  /** ok / total of single HTTP requests. */
+  requestSuccessRate: number;
+  latencyMs: {
+    p50: number | null;
+    p99: number | null;
+    before: LatencySummary;
+    fault: LatencySummary;
+    after: LatencySummary;
+  };
+  recoverySeconds: number | null;
+  /** Local: restart until ready; kind: kill until the replacement pod was Ready. */
+  replacementReadySeconds: number | null;
+  invariants: InvariantResult;
+  checks: Check[];
+  notes: Record<string, string | number>;
+  timeline: { bucketMs: number; buckets: TimelineBucket[] };
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface ChaosReport {
+  schemaVersion: 1;
+  tool: 'flametickets-chaos';
+  target: TargetName;
+  seed: number;
+  profile: 'quick' | 'full';
+  startedAt: string;
+  finishedAt: string;
+  /** pass only when every scenario passed. */
+  verdict: 'pass' | 'fail';
+  scenarios: ScenarioResult[];
+}

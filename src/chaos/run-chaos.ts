@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { RequestLog } from './load/request-log.ts';
+import type { ChaosOptions } from './options.ts';
+import type { Progress } from './progress.ts';
+import { seededRandom } from './random.ts';
+import type { ChaosReport, ScenarioResult } from './result.ts';
+import { runScenario } from './run-scenario.ts';
+import { SCENARIOS, type Scenario } from './scenarios.ts';
+import type { ChaosTarget } from './targets/target.ts';
+
+export interface ChaosRun {
+  report: ChaosReport;
+  log: RequestLog;
+}
+
+/** The scenarios a run takes: the ones asked for, or every one the target supports. */
+export function plannedScenarios(options: ChaosOptions): Scenario[] {
+  if (options.scenarios.length > 0) {
+    return SCENARIOS.filter((s) => options.scenarios.includes(s.name));
+  }
+  return SCENARIOS.filter((s) => s.targets.includes(options.target));
+}
+
+/** Runs every planned scenario against a target that is already up, in the fixed order. */
+export async function runChaos(
+  options: ChaosOptions,
+  target: ChaosTarget,
+  progress: Progress,
+  attemptTimeoutMs: number,
+): Promise<ChaosRun> {
+  const startedAt = new Date();
+  const log = new RequestLog();
+  const random = seededRandom(options.seed);
+  // Unique per run, so keys of two runs against one database never meet.
+  const keyPrefix = `chaos-${options.seed}-${randomBytes(3).toString('hex')}`;
+  const results: ScenarioResult[] = [];
+  progress.watch(log);
+  try {
+    for (const scenario of plannedScenarios(options)) {
+      const reason = !scenario.targets.includes(target.name)
+        ? `not a ${target.name} scenario (targets: ${scenario.targets.join(', ')})`
+        : target.cannotRun(scenario.name);
+      if (reason) {
+        results.push(skipped(scenario, target, options.seed, reason));
+        progress.say(`○ ${scenario.name}: skipped — ${reason}`);
+        continue;
+      }
+      const result = await runScenario(scenario, {
+        target,
+        log,
+        options,
+        progress,
+        random,
+        attemptTimeoutMs,
+        keyPrefix,
+      });
+      results.push(result);
+      progress.say(
+        `${result.verdict === 'pass' ? '✔' : '✖'} ${scenario.name}: ${result.verdict} — ` +
+          `${(result.successRate * 100).toFixed(2)}% ok of ${result.operations.total}, ` +
+          `recovery ${result.recoverySeconds ?? '—'}s`,
+      );
+    }
+  } finally {
+    progress.stop();
+  }
+  return {
+    log,
+    report: {
+      schemaVersion: 1,
+      tool: 'flametickets-chaos',
+      target: target.name,
+      seed: options.seed,
+      profile: options.quick ? 'quick' : 'full',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      verdict: results.length > 0 && results.every((r) => r.verdict === 'pass') ? 'pass' : 'fail',
+      scenarios: results,
+    },
+  };
+}
+
+/** 0 all passed; 1 something failed; 2 nothing failed but something was skipped. */
+export function exitCodeFor(report: ChaosReport): number {
+  if (report.scenarios.some((s) => s.verdict === 'fail')) return 1;
+  if (report.scenarios.length === 0) return 1;
+  return report.scenarios.some((s) => s.verdict === 'skipped') ? 2 : 0;
+}
+
+function skipped(
+  scenario: Scenario,
+  target: ChaosTarget,
+  seed: number,
+  reason: string,
+): ScenarioResult {
+  const none = { p50: null, p99: null, count: 0 };
+  const span = { start: 0, end: 0 };
+  return {
+    name: scenario.name,
+    summary: scenario.summary,
+    target: target.name,
+    verdict: 'skipped',
+    reason,
+    seed,
+    thresholds: scenario.threshold,
+    startedAt: new Date().toISOString(),
+    phases: { before: span, fault: span, after: span },
+    requests: { total: 0, ok: 0, failed: 0, byStatus: {}, byCode: {} },
+    operations: {
+      total: 0,
+      ok: 0,
+      failed: 0,
+      purchases: 0,
+      purchasesOk: 0,
+      catalogReads: 0,
+      catalogOk: 0,
+    },
+    successRate: 0,
+    requestSuccessRate: 0,
+    latencyMs: { p50: null, p99: null, before: none, fault: none, after: none },
+    recoverySeconds: null,
+    replacementReadySeconds: null,
+    invariants: {
+      oversold: 0,
+      quantityMismatch: 0,
+      duplicateKeys: 0,
+      lostConfirmed: 0,
+      orderedRejected: 0,
+      committedUnconfirmed: 0,
+      notCommitted: 0,
+      examples: [],
+    },
+    checks: [],
+    notes: {},
+    timeline: { bucketMs: 500, buckets: [] },
+  };
+}

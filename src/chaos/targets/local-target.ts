@@ -1,0 +1,169 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LineSink } from '../../local/child-process.ts';
+import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
+import type { Audit, FaultSettings } from '../types.ts';
+import { answersReady, getAudit, putFaults, withRetry } from './admin-client.ts';
+import { type ChaosTarget, UnsupportedOnTarget } from './target.ts';
+
+export interface LocalTargetOptions {
+  /** A real PostgreSQL; undefined starts the embedded engine (which db-down can kill). */
+  databaseUrl: string | undefined;
+  logicReplicas: number;
+  /** Where the children's log lines go (a file in the report folder). */
+  onLine: LineSink;
+  frontendEnv?: Record<string, string>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * The shop as local processes, started like `npm start` does on free ports, with the embedded
+ * database in a temp data folder so its data survives a kill. Stopped by `close`.
+ */
+export async function createLocalTarget(options: LocalTargetOptions): Promise<ChaosTarget> {
+  const dataDir = options.databaseUrl
+    ? undefined
+    : await mkdtemp(join(tmpdir(), 'flame-chaos-db-'));
+  let system: LocalSystem;
+  try {
+    system = await startLocalSystem({
+      frontendPort: 0,
+      logicReplicas: options.logicReplicas,
+      logicBasePort: 0,
+      databaseUrl: options.databaseUrl,
+      dataDir,
+      onLine: options.onLine,
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      ...(options.frontendEnv ? { frontendEnv: options.frontendEnv } : {}),
+    });
+  } catch (error) {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return localTarget(system, dataDir);
+}
+
+function localTarget(system: LocalSystem, dataDir: string | undefined): ChaosTarget {
+  const token = system.adminToken;
+  let killedReplica = 0;
+  const anyLogicUrl = () => {
+    const index = system.logic.findIndex((child) => child.running);
+    return system.logicUrls[index >= 0 ? index : 0] as string;
+  };
+  const allLogicReady = async (): Promise<void> => {
+    await withRetry(
+      'waiting for every logic replica to answer /readyz',
+      READY_TIMEOUT_MS,
+      async () => {
+        const ready = await Promise.all(
+          system.logicUrls.map((url) => answersReady(`${url}/readyz`)),
+        );
+        if (ready.includes(false)) throw new Error(`ready: ${ready.join(', ')}`);
+      },
+    );
+  };
+  const timed = async (work: () => Promise<void>): Promise<number> => {
+    const started = Date.now();
+    await work();
+    return Math.round((Date.now() - started) / 10) / 100;
+  };
+
+  return {
+    name: 'local',
+    shopUrl: system.frontendUrl,
+
+    cannotRun(scenario) {
+      if (scenario === 'db-down' && !system.database) {
+        return 'DATABASE_URL names a PostgreSQL this runner did not start, so it cannot kill it';
+      }
+      if (scenario === 'frontend-kill' || scenario === 'network-policy') {
+        return 'kind only: the local shop has one frontend process and no network policies';
+      }
+      return undefined;
+    },
+
+    async setFaults(settings: FaultSettings) {
+      await Promise.all(
+        system.logicUrls.map((url, i) =>
+          putFaults(url, token, {
+            ...settings,
+            ...(settings.seed === undefined ? {} : { seed: settings.seed + i }),
+          }),
+        ),
+      );
+    },
+
+    audit: (): Promise<Audit> =>
+      withRetry('reading GET /admin/audit', 30_000, () => getAudit(anyLogicUrl(), token)),
+
+    async unhealthy() {
+      const parts = [
+        ...system.logicUrls.map((url, i) => [`logic-${i + 1}`, url] as const),
+        ['frontend', system.frontendUrl] as const,
+      ];
+      const down: string[] = [];
+      for (const [label, url] of parts) {
+        if (!(await answersReady(`${url}/readyz`))) down.push(label);
+      }
+      if (system.database && !system.database.running) down.push('db');
+      return down.length > 0 ? `not ready: ${down.join(', ')}` : undefined;
+    },
+
+    async frontendIdentity() {
+      return `frontend pid ${system.frontend.pid} ${system.frontend.running ? 'running' : 'exited'}`;
+    },
+
+    async killLogicReplica() {
+      const child = system.logic[killedReplica] ?? system.logic[0];
+      if (!child) throw new Error('there is no logic replica to kill');
+      await child.kill();
+      return `${child.spec.label} (pid killed with SIGKILL)`;
+    },
+
+    restoreLogicReplica: () =>
+      timed(async () => {
+        const child = system.logic[killedReplica];
+        if (child) await system.restart(child);
+        killedReplica = (killedReplica + 1) % system.logic.length;
+      }),
+
+    async rollingRestartLogic() {
+      // system.restart sends SIGTERM (graceful drain), waits for the exit, starts it again on
+      // the same port and waits until it is ready, before the next replica is touched.
+      for (const child of system.logic) await system.restart(child);
+    },
+
+    async stopAllLogic() {
+      await Promise.all(system.logic.map((child) => child.kill()));
+    },
+
+    startAllLogic: () =>
+      timed(async () => {
+        await Promise.all(system.logic.map((child) => system.restart(child)));
+      }),
+
+    async killDatabase() {
+      if (!system.database)
+        throw new UnsupportedOnTarget('local', 'killing a database it did not start');
+      await system.database.kill();
+    },
+
+    restoreDatabase: () =>
+      timed(async () => {
+        if (!system.database) return;
+        await system.restart(system.database);
+        await allLogicReady();
+      }),
+
+    killFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
+    restoreFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
+    probeNetworkPolicy: () => Promise.reject(new UnsupportedOnTarget('local', 'network-policy')),
+
+    async close() {
+      await system.stop();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/** The phases of one scenario; every request record names the phase it started in. */
+export type Phase = 'before' | 'fault' | 'after';
+
+export type OperationKind = 'purchase' | 'catalog';
+
+/**
+ * One HTTP request the load generator sent, as the client saw it. Written before the request
+ * leaves and completed in a `finally`, so the record is whole even when the request fails.
+ */
+export interface RequestRecord {
+  /** Order of sending within the run. */
+  seq: number;
+  scenario: string;
+  phase: Phase;
+  buyer: number;
+  kind: OperationKind;
+  /** Which operation (purchase attempt or catalog read) this request belongs to. */
+  operation: number;
+  /** 1 for the first request of an operation, 2+ for the client's own retries. */
+  attempt: number;
+  /** Milliseconds since the run started. */
+  start: number;
+  end: number;
+  /** HTTP status, or 0 when no response arrived (network error, timeout). */
+  status: number;
+  /** Stable error code from the body, or NETWORK / TIMEOUT / BAD_BODY for client-side failures. */
+  errorCode: string | null;
+  errorMessage: string | null;
+  retryAfter: string | null;
+  key: string | null;
+  eventId: string | null;
+  quantity: number | null;
+  orderId: string | null;
+  servedBy: string | null;
+  replayed: boolean;
+  /** Catalog reads: the frontend served its last good list. */
+  stale: boolean | null;
+}
+
+/** A purchase attempt or catalog read with all its client retries: what a user felt. */
+export interface OperationRecord {
+  id: number;
+  scenario: string;
+  phase: Phase;
+  kind: OperationKind;
+  start: number;
+  end: number;
+  /** ok: a definite answer (2xx, or SOLD_OUT for a purchase); failed: anything else. */
+  ok: boolean;
+  /** Status of the last request (0 = no response). */
+  finalStatus: number;
+  finalCode: string | null;
+  requests: number;
+}
+
+/** The logic service's GET /admin/audit answer: raw database state. */
+export interface AuditEvent {
+  id: string;
+  capacity: number;
+  available: number;
+  orderedQuantity: number;
+  orderCount: number;
+}
+
+export interface AuditOrder {
+  id: string;
+  idempotencyKey: string;
+  eventId: string;
+  quantity: number;
+}
+
+export interface Audit {
+  events: AuditEvent[];
+  orders: AuditOrder[];
+}
+
+/** Logic fault settings, as PUT /admin/faults takes them. */
+export interface FaultSettings {
+  rate: number;
+  latencyMs: number;
+  mode: 'before' | 'after-commit' | 'delay';
+  seed?: number;
+}
+
+export const NO_FAULTS: FaultSettings = Object.freeze({ rate: 0, latencyMs: 0, mode: 'before' });

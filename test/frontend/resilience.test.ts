@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTestDatabase } from '../support/database.ts';
+import {
+  type ErrorBody,
+  type EventsBody,
+  newKey,
+  type OrderBody,
+  request,
+} from '../support/http.ts';
+import {
+  LogCapture,
+  type RunningFrontend,
+  type RunningLogic,
+  startFrontend,
+  startLogic,
+} from '../support/servers.ts';
+
+const db = await createTestDatabase();
+
+/** Runs `count` purchases, `concurrency` at a time, each with its own key. */
+async function purchases(frontendUrl: string, count: number, concurrency = 10) {
+  const results: { key: string; status: number; orderId?: string }[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        const key = newKey();
+        const res = await request<OrderBody & ErrorBody>(`${frontendUrl}/api/orders`, {
+          method: 'POST',
+          body: { eventId: 'open-air-festival', quantity: 1 },
+          headers: { 'idempotency-key': key },
+        });
+        results.push({
+          key,
+          status: res.status,
+          ...(res.body.order ? { orderId: res.body.order.id } : {}),
+        });
+      }
+    }),
+  );
+  return results;
+}
+
+const FAST_RETRIES = { RETRY_BASE_MS: '5', RETRY_MAX_MS: '20', LOGIC_ATTEMPT_TIMEOUT_MS: '1000' };
+
+describe(`frontend resilience on the ${db.engine} database`, () => {
+  after(() => db.drop());
+
+  describe('with 20% of logic requests failing before any work', () => {
+    const logs = new LogCapture();
+    let logic: RunningLogic[];
+    let frontend: RunningFrontend;
+    before(async () => {
+      logic = await Promise.all(
+        [1, 2].map((n) =>
+          startLogic({
+            databaseUrl: db.url,
+            replica: `logic-${n}`,
+            faults: { rate: 0.2, latencyMs: 0, mode: 'before', seed: n },
+          }),
+        ),
+      );
+      frontend = await startFrontend({
+        logicUrls: logic.map((l) => l.url),
+        env: FAST_RETRIES,
+        logs,
+      });
+    });
+    after(async () => {
+      await frontend.close();
+      await Promise.all(logic.map((l) => l.close()));
+    });
+
+    it('lets at least 99% of 200 purchases succeed for the client', async () => {
+      const results = await purchases(frontend.url, 200);
+      const ok = results.filter((r) => r.status === 201).length;
+      assert.ok(ok >= 198, `only ${ok}/200 purchases succeeded`);
+    });
+
+    it('logs each retry at warn with the attempt, the delay and the cause', () => {
+      const retries = logs.records.filter((r) => r.msg === 'retrying call to logic');
+      assert.ok(retries.length > 0, 'some calls were retried');
+      for (const line of retries) {
+        assert.equal(line.level, 'warn');
+        assert.equal(typeof line.attempt, 'number');
+        assert.equal(typeof line.delayMs, 'number');
+        assert.equal(typeof line.cause, 'string');
+        assert.ok(line.reqId, 'retry lines carry the request id');
+      }
+      assert.ok(
+        retries.some((r) => r.cause === 'status 500'),
+        'the injected 500s were retried',
+      );
+    });
+  });
+
+  describe('with 20% of orders committed and then their response failed', () => {
+    let logic: RunningLogic[];
+    let frontend: RunningFrontend;
+    before(async () => {
+      logic = await Promise.all(
+        [1, 2].map((n) =>
+          startLogic({
+            databaseUrl: db.url,
+            replica: `ac-${n}`,
+            faults: { rate: 0.2, latencyMs: 0, mode: 'after-commit', seed: 10 + n },
+          }),
+        ),
+      );
+      frontend = await startFrontend({ logicUrls: logic.map((l) => l.url), env: FAST_RETRIES });
+    });
+    after(async () => {
+      await frontend.close();
+      await Promise.all(logic.map((l) => l.close()));
+    });
+
+    it('stores every confirmed purchase exactly once and never two orders for one key', async () => {
+      const results = await purchases(frontend.url, 150);
+      const confirmed = results.filter((r) => r.status === 200 || r.status === 201);
+      assert.ok(confirmed.length >= 148, `only ${confirmed.length}/150 confirmed`);
+      const pool = logic[0]?.pool;
+      assert.ok(pool);
+      const { rows } = await pool.query<{ idempotency_key: string; id: string }>(
+        'SELECT idempotency_key, id FROM orders WHERE idempotency_key = ANY($1)',
+        [results.map((r) => r.key)],
+      );
+      const byKey = new Map<string, string[]>();
+      for (const row of rows)
+        byKey.set(row.idempotency_key, [...(byKey.get(row.idempotency_key) ?? []), row.id]);
+      for (const purchase of confirmed) {
+        assert.deepEqual(byKey.get(purchase.key), [purchase.orderId], `key ${purchase.key}`);
+      }
+      assert.ok([...byKey.values()].every((ids) => ids.length === 1));
+    });
+  });
+
+  describe('when logic goes down and comes back', () => {
+    const logs = new LogCapture();
+    let logic: RunningLogic;
+    let frontend: RunningFrontend;
+    let port: number;
+    before(async () => {
+      logic = await startLogic({ databaseUrl: db.url, replica: 'solo' });
+      port = Number(new URL(logic.url).port);
+      frontend = await startFrontend({
+        logicUrls: [logic.url],
+        env: {
+          ...FAST_RETRIES,
+          LOGIC_DEADLINE_MS: '1500',
+          BREAKER_THRESHOLD: '3',
+          BREAKER_HALF_OPEN_MS: '300',
+        },
+        logs,
+      });
+    });
+    after(async () => {
+      await frontend.close();
+      await logic.close();
+    });
+
+    it('serves a stale catalog and a friendly 503, opens the breaker, then recovers', async () => {
+      const fresh = await request<EventsBody>(`${frontend.url}/api/events`);
+      assert.equal(fresh.body.stale, false);
+      await logic.close();
+
+      const stale = await request<EventsBody>(`${frontend.url}/api/events`);
+      assert.equal(stale.status, 200);
+      assert.equal(stale.body.stale, true);
+      assert.deepEqual(stale.body.events, fresh.body.events);
+
+      const down = await request<ErrorBody>(`${frontend.url}/api/orders`, {
+        method: 'POST',
+        body: { eventId: 'rust-conf', quantity: 1 },
+        headers: { 'idempotency-key': newKey() },
+      });
+      assert.equal(down.status, 503);
+      assert.equal(down.body.error.code, 'SERVICE_UNAVAILABLE');
+      assert.match(down.body.error.message, /try again/i);
+      assert.ok(Number(down.headers.get('retry-after')) >= 1);
+
+      for (let i = 0; i < 3; i++) await request(`${frontend.url}/api/events`);
+      assert.equal(frontend.client.breakerState, 'Open');
+      assert.ok(
+        logs.records.some(
+          (r) => r.msg === 'logic circuit breaker changed state' && r.level === 'warn',
+        ),
+      );
+
+      logic = await startLogic({ databaseUrl: db.url, replica: 'solo', port });
+      let recovered = false;
+      for (let i = 0; i < 50 && !recovered; i++) {
+        await sleep(100);
+        const res = await request<EventsBody>(`${frontend.url}/api/events`);
+        recovered = res.status === 200 && res.body.stale === false;
+      }
+      assert.ok(recovered, 'the catalog is fresh again once logic is back');
+      const order = await request<OrderBody>(`${frontend.url}/api/orders`, {
+        method: 'POST',
+        body: { eventId: 'rust-conf', quantity: 1 },
+        headers: { 'idempotency-key': newKey() },
+      });
+      assert.equal(order.status, 201);
+      assert.equal(frontend.client.breakerState, 'Closed');
+    });
+  });
+});
