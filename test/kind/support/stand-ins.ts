@@ -61,6 +61,7 @@ case " $* " in
       exit 1
     fi ;;
   *" get secret "*" -o json "*) cat "$FAKE_STATE/secret-get.json" ;;
+  *" get pods "*) cat "$FAKE_STATE/pods.json" ;;
   *" create -f - "*) cat > "$FAKE_STATE/secret.json" ;;
   *" apply -f - "*) cat > "$FAKE_STATE/applied.yaml" ;;
   *" rollout status "*)
