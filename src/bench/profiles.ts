@@ -38,7 +38,7 @@ export const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
     name: 'quick',
     runs: 2,
     durationS: 1,
-    warmupS: 0.3,
+    warmupS: 0,
     purchaseConnections: [10],
     targetConnections: 10,
     growthConnections: 5,

@@ -48,6 +48,19 @@ async function setFaults(system: LocalSystem, rate: number): Promise<void> {
   }
 }
 
+/** Starts children in parallel; every one that came up lands in `started`, to be stopped. */
+async function startTogether(
+  started: BenchChild[],
+  starting: [Promise<BenchChild>, Promise<BenchChild>, Promise<BenchChild>],
+): Promise<[BenchChild, BenchChild, BenchChild]> {
+  const settled = await Promise.allSettled(starting);
+  for (const outcome of settled) if (outcome.status === 'fulfilled') started.push(outcome.value);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [a, b, c] = settled as PromiseFulfilledResult<BenchChild>[];
+  return [a?.value, b?.value, c?.value] as [BenchChild, BenchChild, BenchChild];
+}
+
 /** Starts the shop and the reference servers, measures everything, stops it all again. */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const { profile, progress } = options;
@@ -70,13 +83,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     });
     await shapeData(system.databaseUrl, { events: HOT_EVENT_COUNT, orders: 0 });
     const logic1 = system.logicUrls[0] as string;
-    const front1 = await startFrontend('frontend-1r', [logic1], {}, recent.sink);
-    const gateway = await startGateway(logic1, recent.sink);
-    extras.push(front1, gateway);
     const catalogFile = join(tmp, 'catalog.json');
-    await writeFile(catalogFile, await (await fetch(`${front1.url}/api/events`)).text());
-    const bare = await startBareExpress(catalogFile, recent.sink);
-    extras.push(bare);
+    await writeFile(catalogFile, await (await fetch(`${system.frontendUrl}/api/events`)).text());
+    const [front1, gateway, bare] = await startTogether(extras, [
+      startFrontend('frontend-1r', [logic1], {}, recent.sink),
+      startGateway(logic1, recent.sink),
+      startBareExpress(catalogFile, recent.sink),
+    ]);
     const machine = await describeMachine(system.databaseUrl, engine);
     const services = new Map([
       ['frontend (1 replica)', front1.child.pid],
