@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT } from './support/stand-ins.ts';
@@ -71,4 +74,46 @@ describe('JSON assets of the logic image', () => {
     };
     assert.equal(tsconfig.compilerOptions.resolveJsonModule, true);
   });
+});
+
+describe("each Dockerfile's compile step, run here with the same tsconfig", () => {
+  for (const service of ['frontend', 'logic'] as const) {
+    it(`emits dist/${service}/main.js and dist/shared from src/${service} and src/shared alone`, async (t) => {
+      const dockerfile = await readFile(join(REPO_ROOT, `Dockerfile.${service}`), 'utf8');
+      const match = /echo '(\{.*\})'\s*\\?\s*>\s*tsconfig\.image\.json/.exec(dockerfile);
+      assert.ok(match?.[1], 'the Dockerfile writes tsconfig.image.json');
+      const config = JSON.parse(match[1]) as { extends: string; files: string[] };
+      const dir = await mkdtemp(join(tmpdir(), `flame-image-tsc-${service}-`));
+      t.after(() => rm(dir, { recursive: true, force: true }));
+      const out = join(dir, 'dist');
+      // The same config, with paths made absolute so it can live outside the repository.
+      await writeFile(
+        join(dir, 'tsconfig.image.json'),
+        JSON.stringify({
+          extends: join(REPO_ROOT, config.extends),
+          include: [],
+          files: config.files.map((f) => join(REPO_ROOT, f)),
+          compilerOptions: {
+            outDir: out,
+            rootDir: join(REPO_ROOT, 'src'),
+            typeRoots: [join(REPO_ROOT, 'node_modules', '@types')],
+            sourceMap: false,
+          },
+        }),
+      );
+      const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const result = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.image.json')], {
+        encoding: 'utf8',
+      });
+      assert.equal(result.status, 0, result.stdout + result.stderr);
+      const emitted = await readdir(out);
+      assert.deepEqual(
+        emitted.sort(),
+        [service, 'shared'].sort(),
+        'nothing but the service and shared',
+      );
+      assert.ok(existsSync(join(out, service, 'main.js')));
+      if (service === 'logic') assert.ok(existsSync(join(out, 'logic', 'seed-events.json')));
+    });
+  }
 });
