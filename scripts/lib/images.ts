@@ -45,7 +45,8 @@ export async function buildImages(settings: Settings, tag: string): Promise<Buil
   const built: BuiltImage[] = [];
   for (const service of Object.keys(IMAGES) as Service[]) {
     const { repository, dockerfile } = IMAGES[service];
-    const ref = `${repository}:${tag}`;
+    // Podman names local images localhost/<name>; the pods must ask for that same name.
+    const ref = `${cli === 'podman' ? 'localhost/' : ''}${repository}:${tag}`;
     say(`Building ${ref} from ${dockerfile}`);
     await run(
       `building ${ref}`,

@@ -355,6 +355,27 @@ describe(
   },
 );
 
+describe('images script (stand-in podman/kind, no real cluster)', CONCURRENT, () => {
+  it('with KIND_EXPERIMENTAL_PROVIDER=podman builds with podman and loads through an archive', async (t) => {
+    const s = await standIns(t, ['podman', 'kind', 'git']);
+    await s.scene('clusters', 'flame\n');
+    await s.scene('load-docker-image-fails');
+    const run = await runScript('images', s, { KIND_EXPERIMENTAL_PROVIDER: 'podman' });
+    assert.equal(run.code, 0, run.stderr);
+    const calls = await s.calls();
+    const ref = 'localhost/flame-logic:0123456789ab';
+    assert.ok(calls.some((c) => c.startsWith('podman build ') && c.includes(` -t ${ref} `)));
+    const save = calls.find((c) => c.startsWith('podman save -o ') && c.endsWith(` ${ref}`));
+    assert.ok(save, 'podman save of the logic image');
+    assert.ok(calls.includes(`kind load image-archive ${save.split(' ')[3]} --name flame`));
+    assert.ok(!calls.some((c) => c.startsWith('docker')), 'docker is never called');
+    assert.match(
+      run.stdout,
+      /Loaded localhost\/flame-frontend:0123456789ab and localhost\/flame-logic:0123456789ab/,
+    );
+  });
+});
+
 describe('logs and port-forward scripts (stand-in kubectl, no real cluster)', CONCURRENT, () => {
   it('logs follows both services with pod prefixes', async (t) => {
     const s = await standIns(t);
