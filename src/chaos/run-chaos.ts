@@ -7,10 +7,13 @@ import type { ChaosReport, ScenarioResult } from './result.ts';
 import { runScenario } from './run-scenario.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 import type { ChaosTarget } from './targets/target.ts';
+import type { Audit } from './types.ts';
 
 export interface ChaosRun {
   report: ChaosReport;
   log: RequestLog;
+  /** The audit each scenario was judged on, by scenario name. */
+  audits: Map<string, Audit>;
 }
 
 /** The scenarios a run takes: the ones asked for, or every one the target supports. */
@@ -34,6 +37,7 @@ export async function runChaos(
   // Unique per run, so keys of two runs against one database never meet.
   const keyPrefix = `chaos-${options.seed}-${randomBytes(3).toString('hex')}`;
   const results: ScenarioResult[] = [];
+  const audits = new Map<string, Audit>();
   progress.watch(log);
   try {
     for (const scenario of plannedScenarios(options)) {
@@ -53,6 +57,7 @@ export async function runChaos(
         random,
         attemptTimeoutMs,
         keyPrefix,
+        onAudit: (name, audit) => audits.set(name, audit),
       });
       results.push(result);
       progress.say(
@@ -66,6 +71,7 @@ export async function runChaos(
   }
   return {
     log,
+    audits,
     report: {
       schemaVersion: 1,
       tool: 'flametickets-chaos',

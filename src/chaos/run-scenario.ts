@@ -17,7 +17,7 @@ import {
   timeline,
 } from './statistics.ts';
 import type { ChaosTarget } from './targets/target.ts';
-import { NO_FAULTS } from './types.ts';
+import { type Audit, NO_FAULTS } from './types.ts';
 import { judge } from './verdict.ts';
 
 export interface RunContext {
@@ -28,6 +28,8 @@ export interface RunContext {
   random: Random;
   attemptTimeoutMs: number;
   keyPrefix: string;
+  /** Receives the database state each scenario was judged on (saved next to the report). */
+  onAudit?: (scenario: string, audit: Audit) => void;
 }
 
 const EMPTY_INVARIANTS: InvariantResult = {
@@ -65,7 +67,8 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
     clientRetries: 2,
     retryAfterCapMs: 2000,
     thinkMs: [100, 300],
-    catalogShare: 0.3,
+    catalogShare: 0.2,
+    browsers: 1,
     keyPrefix: run.keyPrefix,
   });
   say('steady state before');
@@ -98,7 +101,9 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
   const operations = log.operationsOf(scenario.name);
   let invariants = EMPTY_INVARIANTS;
   try {
-    invariants = checkInvariants(await target.audit(), requests);
+    const audit = await target.audit();
+    run.onAudit?.(scenario.name, audit);
+    invariants = checkInvariants(audit, requests);
   } catch (error) {
     stepErrors.push(`reading the audit: ${(error as Error).message}`);
   }

@@ -120,10 +120,15 @@ export function timeline(
   }));
 }
 
+/** Healthy: a definite answer that did not come from the frontend's stale fallback. */
+export function healthy(operation: OperationRecord): boolean {
+  return operation.ok && !operation.stale;
+}
+
 /**
  * Seconds from the end of the fault until steady state: the moment after which every
- * operation succeeded (the end of the last failure, or the fault's end if none came after it).
- * Null when failures went on to the end, or no success followed them: it did not recover.
+ * operation was healthy (the end of the last unhealthy one, or the fault's end if none came
+ * after it), confirmed by a healthy purchase after it. Null when it never got there.
  */
 export function recoverySeconds(
   operations: readonly OperationRecord[],
@@ -131,9 +136,12 @@ export function recoverySeconds(
 ): number | null {
   let recoveredAt = faultEnd;
   for (const o of operations) {
-    if (!o.ok && o.end > recoveredAt) recoveredAt = o.end;
+    if (!healthy(o) && o.end > recoveredAt) recoveredAt = o.end;
   }
-  const successAfter = operations.some((o) => o.ok && o.start >= recoveredAt);
-  if (!successAfter) return null;
+  const purchases = operations.some((o) => o.kind === 'purchase');
+  const confirmed = operations.some(
+    (o) => healthy(o) && o.start >= recoveredAt && (o.kind === 'purchase' || !purchases),
+  );
+  if (!confirmed) return null;
   return Math.round((recoveredAt - faultEnd) / 10) / 100;
 }

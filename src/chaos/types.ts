@@ -50,6 +50,8 @@ export interface OperationRecord {
   /** Status of the last request (0 = no response). */
   finalStatus: number;
   finalCode: string | null;
+  /** A catalog read answered from the frontend's last good list: served, but not healthy. */
+  stale: boolean;
   requests: number;
 }
 

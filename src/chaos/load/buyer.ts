@@ -17,6 +17,8 @@ export interface BuyerSettings {
   thinkMs: readonly [number, number];
   /** Share of operations that are catalog reads. */
   catalogShare: number;
+  /** Buyers that only browse the catalog (a page left open), so it is sampled all along. */
+  browsers: number;
   /** Prefix of every Idempotency-Key, unique per run. */
   keyPrefix: string;
 }
@@ -34,8 +36,9 @@ interface BuyerContext {
 export async function runBuyer(context: BuyerContext): Promise<void> {
   const { settings, random } = context;
   let purchases = 0;
+  const browserOnly = context.id <= settings.browsers;
   while (!context.stopped()) {
-    const browse = context.known.size === 0 || random.next() < settings.catalogShare;
+    const browse = browserOnly || context.known.size === 0 || random.next() < settings.catalogShare;
     if (browse) await readCatalog(context);
     else
       await purchase(

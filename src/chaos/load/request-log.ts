@@ -18,13 +18,29 @@ export class RequestLog {
   readonly requests: RequestRecord[] = [];
   readonly operations: OperationRecord[] = [];
   scenario = '';
-  phase: Phase = 'before';
+  #phase: Phase = 'before';
   #seq = 0;
   #operation = 0;
   #inFlight = 0;
 
   constructor(startedAt = Date.now()) {
     this.#startedAt = startedAt;
+  }
+
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  /**
+   * Moves to the next phase. Operations still in flight when the fault starts are counted in
+   * the fault phase: the fault touched them, so they say nothing about the steady state.
+   */
+  set phase(next: Phase) {
+    if (next === 'fault') {
+      for (const o of this.operations) if (o.end < 0 && o.phase === 'before') o.phase = 'fault';
+      for (const r of this.requests) if (r.end < 0 && r.phase === 'before') r.phase = 'fault';
+    }
+    this.#phase = next;
   }
 
   /** Milliseconds since the run started: the time axis of every record. */
@@ -47,6 +63,7 @@ export class RequestLog {
       ok: false,
       finalStatus: 0,
       finalCode: null,
+      stale: false,
       requests: 0,
     };
     this.operations.push(operation);
@@ -58,6 +75,7 @@ export class RequestLog {
     operation.ok = ok;
     operation.finalStatus = last?.status ?? 0;
     operation.finalCode = last?.errorCode ?? null;
+    operation.stale = last?.stale === true;
   }
 
   /** A new request record, already in the log with end = -1 until `close`. */

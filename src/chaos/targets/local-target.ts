@@ -50,7 +50,7 @@ function localTarget(system: LocalSystem, dataDir: string | undefined): ChaosTar
   let killedReplica = 0;
   const anyLogicUrl = () => {
     const index = system.logic.findIndex((child) => child.running);
-    return system.logicUrls[index >= 0 ? index : 0] as string;
+    return system.logicUrls[Math.max(index, 0)] as string;
   };
   const allLogicReady = async (): Promise<void> => {
     await withRetry(

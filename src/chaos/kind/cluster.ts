@@ -1,0 +1,105 @@
+import {
+  type KubeTarget,
+  kubectl,
+  listPods,
+  type PodSummary,
+  portForward,
+} from '../../../scripts/lib/kubectl.ts';
+import { waitFor } from '../../../scripts/lib/wait.ts';
+
+/** The kubectl calls the kind target makes, each logged and bounded in time. */
+export class Cluster {
+  readonly kube: KubeTarget;
+  readonly #log: (line: string) => void;
+  readonly timeoutMs: number;
+
+  constructor(kube: KubeTarget, log: (line: string) => void, timeoutMs: number) {
+    this.kube = kube;
+    this.#log = log;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** kubectl --context C -n flame args…, logged to the run's system.log. */
+  run(what: string, args: readonly string[]): Promise<string> {
+    this.#log(`$ kubectl ${args.join(' ')}`);
+    return kubectl(what, this.kube, args, { silent: true });
+  }
+
+  pods(selector: string): Promise<PodSummary[]> {
+    return listPods(this.kube, selector);
+  }
+
+  async readyPods(selector: string): Promise<string[]> {
+    return (await this.pods(selector))
+      .filter((p) => p.ready)
+      .map((p) => p.name)
+      .sort();
+  }
+
+  async deploymentReplicas(name: string): Promise<number> {
+    const out = await this.run(`reading the replicas of deployment/${name}`, [
+      'get',
+      `deployment/${name}`,
+      '-o',
+      'jsonpath={.spec.replicas}',
+    ]);
+    const replicas = Number(out.trim());
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new Error(`deployment/${name} has no usable replica count (got "${out.trim()}")`);
+    }
+    return replicas;
+  }
+
+  /** Deletes a pod at once (grace 0), as a crash or a node loss would. */
+  async killPod(name: string): Promise<void> {
+    await this.run(`deleting pod ${name}`, [
+      'delete',
+      'pod',
+      name,
+      '--grace-period=0',
+      '--force',
+      '--wait=false',
+    ]);
+  }
+
+  /** Resolves with the seconds from `since` until `count` pods of `selector` are Ready. */
+  async waitReady(
+    what: string,
+    selector: string,
+    count: number,
+    since: number,
+    exclude?: string,
+  ): Promise<number> {
+    await waitFor(
+      what,
+      async () => {
+        const ready = (await this.readyPods(selector)).filter((name) => name !== exclude);
+        return ready.length >= count ? true : undefined;
+      },
+      { timeoutMs: this.timeoutMs, intervalMs: 250 },
+    );
+    return Math.round((Date.now() - since) / 10) / 100;
+  }
+
+  async waitGone(what: string, selector: string): Promise<void> {
+    await waitFor(what, async () => ((await this.pods(selector)).length === 0 ? true : undefined), {
+      timeoutMs: this.timeoutMs,
+      intervalMs: 500,
+    });
+  }
+
+  /** Runs fn with a local URL that reaches port `remotePort` of one pod; then closes it. */
+  async throughPod<T>(
+    pod: string,
+    remotePort: number,
+    fn: (url: string) => Promise<T>,
+  ): Promise<T> {
+    this.#log(`$ kubectl port-forward pod/${pod} :${remotePort}`);
+    const forward = await portForward(this.kube, `pod/${pod}`, remotePort);
+    try {
+      return await fn(`http://127.0.0.1:${forward.localPort}`);
+    } finally {
+      await forward.close();
+    }
+  }
+}

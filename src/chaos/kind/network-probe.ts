@@ -1,0 +1,147 @@
+import type { ProbeResult } from '../targets/target.ts';
+import type { Cluster } from './cluster.ts';
+
+export const PROBE_POD = 'flame-chaos-probe';
+
+/**
+ * A node script run inside a pod: tries an HTTP GET on logic and a TCP connect to postgres,
+ * each with a 3 s timeout, and prints one JSON line {logic, postgres} of reachable/blocked.
+ */
+export const PROBE_SCRIPT = `
+const net = require('node:net');
+const tcp = (host, port) => new Promise((done) => {
+  const socket = net.connect({ host, port, timeout: 3000 });
+  socket.once('connect', () => { socket.destroy(); done('reachable'); });
+  socket.once('timeout', () => { socket.destroy(); done('blocked'); });
+  socket.once('error', (e) => done('blocked:' + e.code));
+});
+const http = (url) => fetch(url, { signal: AbortSignal.timeout(3000) })
+  .then((r) => 'reachable')
+  .catch((e) => 'blocked:' + (e.cause && e.cause.code || e.name));
+Promise.all([http('http://flame-logic-service:8081/healthz'), tcp('postgres', 5432)])
+  .then(([logic, postgres]) => console.log(JSON.stringify({ logic, postgres })));
+`.trim();
+
+/** Restricted Pod Security: the probe pod must run as the namespace demands. */
+function probeOverrides(image: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    spec: {
+      automountServiceAccountToken: false,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      containers: [
+        {
+          name: PROBE_POD,
+          image,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['node', '-e', PROBE_SCRIPT],
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: { drop: ['ALL'] },
+          },
+        },
+      ],
+    },
+  });
+}
+
+type Seen = { logic?: string; postgres?: string };
+
+function parseProbe(output: string): Seen {
+  const line = output
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
+  try {
+    return line ? (JSON.parse(line) as Seen) : {};
+  } catch {
+    return {};
+  }
+}
+
+function result(
+  from: string,
+  to: string,
+  expected: ProbeResult['expected'],
+  raw: string | undefined,
+): ProbeResult {
+  const seen = raw === undefined ? 'unknown' : raw.startsWith('blocked') ? 'blocked' : 'reachable';
+  return { from, to, expected, seen, detail: raw ?? 'no answer from the probe' };
+}
+
+/**
+ * A pod without the frontend's labels must reach neither logic nor postgres; the frontend
+ * must reach logic but not postgres. Uses the frontend image (already on the node, has node).
+ */
+export async function probeNetworkPolicy(cluster: Cluster): Promise<ProbeResult[]> {
+  const image = (
+    await cluster.run('reading the frontend image', [
+      'get',
+      'deployment/flame-frontend',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ])
+  ).trim();
+  await cluster.run('removing an old probe pod', [
+    'delete',
+    'pod',
+    PROBE_POD,
+    '--ignore-not-found',
+    '--wait=true',
+    '--timeout=60s',
+  ]);
+  let stranger: Seen = {};
+  try {
+    await cluster.run('starting the probe pod', [
+      'run',
+      PROBE_POD,
+      `--image=${image}`,
+      '--restart=Never',
+      '--labels=app=flame-chaos-probe',
+      `--overrides=${probeOverrides(image)}`,
+    ]);
+    await cluster.run('waiting for the probe pod to finish', [
+      'wait',
+      `pod/${PROBE_POD}`,
+      '--for=jsonpath={.status.phase}=Succeeded',
+      `--timeout=${Math.round(cluster.timeoutMs / 1000)}s`,
+    ]);
+    stranger = parseProbe(
+      await cluster.run('reading the probe result', ['logs', `pod/${PROBE_POD}`]),
+    );
+  } finally {
+    await cluster
+      .run('deleting the probe pod', [
+        'delete',
+        'pod',
+        PROBE_POD,
+        '--ignore-not-found',
+        '--wait=false',
+      ])
+      .catch(() => undefined);
+  }
+  const frontend = parseProbe(
+    await cluster.run('probing from a frontend pod', [
+      'exec',
+      'deployment/flame-frontend',
+      '--',
+      'node',
+      '-e',
+      PROBE_SCRIPT,
+    ]),
+  );
+  return [
+    result('probe pod (no frontend labels)', 'logic :8081', 'blocked', stranger.logic),
+    result('probe pod (no frontend labels)', 'postgres :5432', 'blocked', stranger.postgres),
+    result('frontend', 'logic :8081', 'reachable', frontend.logic),
+    result('frontend', 'postgres :5432', 'blocked', frontend.postgres),
+  ];
+}

@@ -1,0 +1,36 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChaosReport } from '../result.ts';
+import type { Audit, RequestRecord } from '../types.ts';
+import { renderHtmlReport } from './html-report.ts';
+
+export interface WrittenReport {
+  json: string;
+  html: string;
+  requests: string;
+}
+
+/**
+ * report.json, report.html, requests.jsonl (every request the load generator sent) and
+ * audit-<scenario>.json (the database state each verdict was checked against).
+ */
+export async function writeReport(
+  dir: string,
+  report: ChaosReport,
+  requests: readonly RequestRecord[],
+  audits: ReadonlyMap<string, Audit> = new Map(),
+): Promise<WrittenReport> {
+  await mkdir(dir, { recursive: true });
+  const paths = {
+    json: join(dir, 'report.json'),
+    html: join(dir, 'report.html'),
+    requests: join(dir, 'requests.jsonl'),
+  };
+  await writeFile(paths.json, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(paths.html, renderHtmlReport(report));
+  await writeFile(paths.requests, `${requests.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  for (const [scenario, audit] of audits) {
+    await writeFile(join(dir, `audit-${scenario}.json`), `${JSON.stringify(audit)}\n`);
+  }
+  return paths;
+}

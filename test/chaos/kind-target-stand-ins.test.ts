@@ -1,0 +1,168 @@
+// The kind target's kubectl command sequences, checked with a stand-in kubectl and a fake
+// logic admin server on 127.0.0.1. No cluster, no Docker: nothing here touches Kubernetes.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { loadSettings } from '../../scripts/lib/settings.ts';
+import { connectKindTarget, type KindConnection } from '../../src/chaos/kind/kind-target.ts';
+import { makeStandInKubectl, type StandInKubectl } from './support/stand-in-kubectl.ts';
+
+const TOKEN = 'stand-in-admin-token-0123456789';
+
+interface FakeAdmin {
+  server: Server;
+  port: number;
+  faults: { auth: string | undefined; body: unknown }[];
+}
+
+async function startFakeAdmin(): Promise<FakeAdmin> {
+  const faults: FakeAdmin['faults'] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (req.method === 'PUT' && req.url === '/admin/faults') {
+        faults.push({ auth: req.headers.authorization, body: JSON.parse(body) });
+        return void res.end(JSON.stringify({ faults: JSON.parse(body) }));
+      }
+      if (req.url === '/admin/audit') return void res.end('{"events":[],"orders":[]}');
+      res.end('{"status":"ready"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, faults };
+}
+
+describe('chaos kind target, driven through a stand-in kubectl (no cluster involved)', () => {
+  let kubectl: StandInKubectl;
+  let admin: FakeAdmin;
+  let kind: KindConnection;
+  const savedPath = process.env.PATH;
+
+  before(async () => {
+    kubectl = await makeStandInKubectl();
+    admin = await startFakeAdmin();
+    process.env.PATH = `${kubectl.bin}:${savedPath}`;
+    process.env.FAKE_STATE = kubectl.state;
+    process.env.FAKE_TOKEN = TOKEN;
+    process.env.FAKE_ADMIN_PORT = String(admin.port);
+    kind = await connectKindTarget({
+      log: () => {},
+      settings: loadSettings({
+        FLAME_URL: `http://127.0.0.1:${admin.port}`,
+        FLAME_ROLLOUT_TIMEOUT_S: '10',
+      }),
+    });
+  });
+  after(async () => {
+    process.env.PATH = savedPath;
+    admin.server.close();
+    await kubectl.cleanup();
+  });
+  beforeEach(() => kubectl.clearCalls());
+
+  it('reads the admin token from the Secret and the frontend per-attempt timeout', async () => {
+    assert.equal(kind.context, 'kind-flame');
+    assert.equal(kind.attemptTimeoutMs, 1500);
+    await kind.target.setFaults({ rate: 0.2, latencyMs: 0, mode: 'before', seed: 10 });
+    assert.deepEqual(
+      admin.faults.map((f) => f.auth),
+      [`Bearer ${TOKEN}`, `Bearer ${TOKEN}`],
+    );
+  });
+
+  it('sets faults on every Ready logic pod through a port-forward to each, seeds apart', async () => {
+    admin.faults.length = 0;
+    await kind.target.setFaults({ rate: 0.2, latencyMs: 0, mode: 'after-commit', seed: 7 });
+    const calls = await kubectl.calls();
+    assert.ok(calls.includes('port-forward --address 127.0.0.1 pod/flame-logic-a :8081'));
+    assert.ok(calls.includes('port-forward --address 127.0.0.1 pod/flame-logic-b :8081'));
+    assert.deepEqual(
+      admin.faults.map((f) => (f.body as { seed: number }).seed),
+      [7, 8],
+    );
+  });
+
+  it('replica-kill deletes one logic pod with grace 0 and times its replacement', async () => {
+    const killed = await kind.target.killLogicReplica();
+    const seconds = await kind.target.restoreLogicReplica();
+    assert.equal(killed, 'flame-logic-a');
+    assert.ok(seconds >= 0);
+    const calls = await kubectl.calls();
+    assert.ok(calls.includes('delete pod flame-logic-a --grace-period=0 --force --wait=false'));
+    assert.ok(calls.some((c) => c === 'get pods -l app=flame-logic -o json'));
+  });
+
+  it('rolling-restart restarts the logic rollout and waits for it with a timeout', async () => {
+    await kind.target.rollingRestartLogic();
+    assert.deepEqual(await kubectl.calls(), [
+      'rollout restart deployment/flame-logic',
+      'rollout status deployment/flame-logic --timeout=10s',
+    ]);
+  });
+
+  it('logic-down scales logic to zero, waits until it is gone, then scales it back', async () => {
+    await kind.target.stopAllLogic();
+    await kind.target.startAllLogic();
+    const calls = await kubectl.calls();
+    const down = calls.indexOf('scale deployment/flame-logic --replicas=0');
+    const up = calls.indexOf('scale deployment/flame-logic --replicas=2');
+    assert.ok(down >= 0 && up > down, calls.join('\n'));
+  });
+
+  it('db-down deletes the postgres pod hard and waits for it (same name) to be Ready', async () => {
+    await kind.target.killDatabase();
+    assert.ok((await kind.target.restoreDatabase()) >= 0);
+    const calls = await kubectl.calls();
+    assert.ok(calls.includes('delete pod postgres-0 --grace-period=0 --force --wait=false'));
+    assert.ok(calls.includes('get pods -l app=postgres -o json'));
+  });
+
+  it('frontend-kill deletes one frontend pod and waits for its replacement', async () => {
+    assert.equal(await kind.target.killFrontend(), 'flame-frontend-a');
+    assert.ok((await kind.target.restoreFrontend()) >= 0);
+    assert.ok(
+      (await kubectl.calls()).includes(
+        'delete pod flame-frontend-a --grace-period=0 --force --wait=false',
+      ),
+    );
+  });
+
+  it('network-policy runs a restricted probe pod without frontend labels, then probes from the frontend', async () => {
+    const results = await kind.target.probeNetworkPolicy();
+    assert.deepEqual(
+      results.map((r) => [r.from, r.to, r.seen === r.expected]),
+      [
+        ['probe pod (no frontend labels)', 'logic :8081', true],
+        ['probe pod (no frontend labels)', 'postgres :5432', true],
+        ['frontend', 'logic :8081', true],
+        ['frontend', 'postgres :5432', true],
+      ],
+    );
+    const calls = await kubectl.calls();
+    const run = calls.find((c) => c.startsWith('run flame-chaos-probe'));
+    assert.ok(run?.includes('--labels=app=flame-chaos-probe'), run);
+    assert.ok(run?.includes('"runAsNonRoot":true') && run.includes('"drop":["ALL"]'), run);
+    const order = [
+      'run flame-chaos-probe',
+      'wait pod/flame-chaos-probe',
+      'logs pod/flame-chaos-probe',
+      'delete pod flame-chaos-probe --ignore-not-found --wait=false',
+      'exec deployment/flame-frontend',
+    ].map((prefix) => calls.findIndex((c) => c.startsWith(prefix)));
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => a - b),
+      calls.join('\n'),
+    );
+    assert.ok(!order.includes(-1), calls.join('\n'));
+  });
+
+  it('reads the audit through a port-forward to a Ready logic pod', async () => {
+    assert.deepEqual(await kind.target.audit(), { events: [], orders: [] });
+  });
+});
