@@ -79,6 +79,7 @@ function renderEvent(event) {
   const select = item.querySelector('.quantity');
   const selectId = `qty-${event.id}`;
   select.id = selectId;
+  item.querySelector('.quantity-label').htmlFor = selectId;
   for (let n = 1; n <= Math.min(MAX_PER_ORDER, Math.max(1, event.available)); n++) {
     select.append(new Option(String(n), String(n)));
   }

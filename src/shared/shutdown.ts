@@ -32,9 +32,19 @@ export class GracefulShutdown {
     return this.#draining;
   }
 
-  /** Responses sent while draining close their connection, so clients reconnect elsewhere. */
+  /**
+   * Responses sent while draining close their connection, so clients reconnect elsewhere and
+   * the server can close. Decided when the headers are written, not when the request arrived:
+   * a request that came in before SIGTERM and finishes during the drain must close too,
+   * or its idle keep-alive socket would hold the server open until keepAliveTimeout.
+   */
   readonly connectionClose: RequestHandler = (_req, res, next) => {
-    if (this.#draining) res.setHeader('Connection', 'close');
+    const writeHead = res.writeHead;
+    const isDraining = () => this.#draining;
+    res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+      if (isDraining() && !this.headersSent) this.setHeader('Connection', 'close');
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
     next();
   };
 

@@ -68,13 +68,14 @@ export async function startLogic(options: {
     isDraining: () => false,
   });
   const { server, port } = await listen(app, options.port ?? 0, '127.0.0.1');
+  let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     pool,
     faults,
-    async close() {
-      await closeServer(server);
-      await pool.end();
+    close() {
+      closed ??= closeServer(server).then(() => pool.end());
+      return closed;
     },
   };
 }

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createTestDatabase, skipOrFail } from '../support/database.ts';
+import {
+  type RunningFrontend,
+  type RunningLogic,
+  startFrontend,
+  startLogic,
+} from '../support/servers.ts';
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const db = await createTestDatabase();
+
+describe('the shop in a real browser (Chromium via playwright-core)', () => {
+  let logic: RunningLogic;
+  let frontend: RunningFrontend;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    logic = await startLogic({ databaseUrl: db.url, replica: 'logic-browser' });
+    frontend = await startFrontend({
+      logicUrls: [logic.url],
+      env: { LOGIC_DEADLINE_MS: '1500', LOGIC_RETRIES: '1', RETRY_BASE_MS: '10' },
+    });
+    if (!existsSync(CHROMIUM_PATH)) return;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await frontend.close();
+    await logic.close();
+    await db.drop();
+  });
+
+  it('buys a ticket and shows the confirmation with the order id', async (t) => {
+    if (!browser)
+      return skipOrFail(
+        t,
+        `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,
+      );
+    await page.goto(frontend.url);
+    const card = page.locator('li.event', { hasText: 'String Quartet' });
+    await card.getByLabel('Tickets', { exact: true }).selectOption('2');
+    await card.getByRole('button', { name: /Buy tickets for String Quartet/ }).click();
+    const result = page.locator('#result');
+    await result.getByText('Your tickets are booked!').waitFor();
+    const text = await result.innerText();
+    assert.match(text, /2 × String Quartet/);
+    assert.match(text, /Order id: [0-9a-f-]{36}/);
+    assert.match(text, /logic replica logic-browser/);
+    await card.getByText('118 of 120 seats left').waitFor();
+    assert.equal(await page.locator('#catalog-served-by').innerText(), 'logic-browser');
+  });
+
+  it('shows the friendly message and the stale banner when logic is down', async (t) => {
+    if (!browser) return skipOrFail(t, `Chromium not found at ${CHROMIUM_PATH}`);
+    await logic.close();
+    await page.reload();
+    await page.locator('#stale-banner').waitFor({ state: 'visible' });
+    const card = page.locator('li.event', { hasText: 'Jazz Night' });
+    await card.getByRole('button', { name: /Buy tickets/ }).click();
+    const result = page.locator('#result');
+    await result.getByText('The order did not go through').waitFor();
+    assert.match(await result.innerText(), /busy right now\. Please try again/);
+    await page.screenshot({
+      path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/flametickets-logic-down.png`,
+    });
+  });
+});

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadFrontendConfig } from '../../src/frontend/config.ts';
+import { LogicClient } from '../../src/frontend/logic-client.ts';
+import { backoffDelay, isRetryable, parseRetryAfter } from '../../src/frontend/retry-policy.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+
+const options = { baseMs: 100, maxMs: 1000, retryAfterMaxMs: 2000 };
+
+describe('backoffDelay', () => {
+  it('grows exponentially up to the cap, with full jitter', () => {
+    const top = { ...options, random: () => 0.999999 };
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 8].map((a) => backoffDelay(a, null, top)),
+      [100, 200, 400, 800, 1000, 1000],
+    );
+    assert.equal(backoffDelay(3, null, { ...options, random: () => 0 }), 0);
+    assert.equal(backoffDelay(2, null, { ...options, random: () => 0.5 }), 200);
+  });
+
+  it('honours Retry-After in seconds or as a date, capped', () => {
+    assert.equal(backoffDelay(0, '1', options), 1000);
+    assert.equal(backoffDelay(0, '120', options), 2000);
+    assert.equal(parseRetryAfter(new Date(Date.now() + 1500).toUTCString()) !== undefined, true);
+    assert.equal(parseRetryAfter('soon'), undefined);
+  });
+});
+
+describe('isRetryable', () => {
+  const open = new AbortController().signal;
+  it('retries network errors and 500/502/503/504 only', () => {
+    for (const status of [undefined, 500, 502, 503, 504]) {
+      assert.equal(
+        isRetryable({ attempt: 0, retries: 3, status, deadline: open }),
+        true,
+        String(status),
+      );
+    }
+    for (const status of [200, 201, 400, 404, 409, 422, 501]) {
+      assert.equal(
+        isRetryable({ attempt: 0, retries: 3, status, deadline: open }),
+        false,
+        String(status),
+      );
+    }
+  });
+
+  it('stops at the retry budget and at the deadline', () => {
+    assert.equal(isRetryable({ attempt: 3, retries: 3, status: 503, deadline: open }), false);
+    assert.equal(
+      isRetryable({ attempt: 0, retries: 3, status: 503, deadline: AbortSignal.abort() }),
+      false,
+    );
+  });
+});
+
+describe('LogicClient retry loop (fake timers)', () => {
+  function clientWith(responses: number[], env: Record<string, string> = {}) {
+    const calls: string[] = [];
+    const fakeFetch = (async (url: URL) => {
+      calls.push(url.origin);
+      const status = responses.shift() ?? 200;
+      return new Response(JSON.stringify({ ok: status < 400 }), { status });
+    }) as typeof fetch;
+    const config = loadFrontendConfig({
+      LOGIC_URL: 'http://a.test:1,http://b.test:2',
+      RETRY_BASE_MS: '100',
+      RETRY_MAX_MS: '100',
+      ...env,
+    });
+    const client = new LogicClient(
+      config,
+      createLogger({ service: 'frontend', level: 'silent' }),
+      fakeFetch,
+    );
+    return { client, calls };
+  }
+  const log = createLogger({ service: 'frontend', level: 'silent' });
+
+  it('waits for the backoff before retrying, on another replica', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const { client, calls } = clientWith([503, 200]);
+    const result = client.call({ method: 'GET', path: '/events', idempotent: true, log });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(calls.length, 1, 'one attempt before the delay');
+    t.mock.timers.tick(100);
+    const response = await result;
+    assert.equal(response.status, 200);
+    assert.equal(calls.length, 2);
+    assert.notEqual(calls[0], calls[1], 'the retry went to the other replica');
+  });
+
+  it('never retries a call that is not idempotent', async () => {
+    const { client, calls } = clientWith([503, 200]);
+    await assert.rejects(client.call({ method: 'POST', path: '/orders', idempotent: false, log }), {
+      name: 'LogicUnavailableError',
+    });
+    assert.equal(calls.length, 1);
+  });
+
+  it('gives up after the retry budget and passes 4xx answers through untouched', async () => {
+    const { client, calls } = clientWith([500, 500, 500], {
+      LOGIC_RETRIES: '2',
+      RETRY_BASE_MS: '0',
+    });
+    await assert.rejects(client.call({ method: 'GET', path: '/events', idempotent: true, log }));
+    assert.equal(calls.length, 3);
+    const second = clientWith([409]);
+    const response = await second.client.call({
+      method: 'POST',
+      path: '/orders',
+      idempotent: true,
+      log,
+    });
+    assert.equal(response.status, 409);
+    assert.equal(second.calls.length, 1);
+  });
+});
