@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../shared/errors.ts';
 import type { OrderRequest } from '../shared/order-request.ts';
-import { inTransaction, type Pool } from './database.ts';
+import type { Pool } from './database.ts';
 
 export interface Order {
   id: string;
@@ -31,7 +31,7 @@ interface OrderRow {
   created_at: Date;
 }
 
-type Queryable = Pick<pg.PoolClient, 'query'>;
+type Queryable = Pick<pg.Pool, 'query'>;
 
 const ORDER_COLUMNS =
   'id, idempotency_key, request_hash, event_id, quantity, email, served_by, created_at';
@@ -71,30 +71,73 @@ function replay(existing: OrderRow, requestHash: string): PlaceOrderResult {
   return { order: toOrder(existing), replayed: true };
 }
 
-/** Why a conditional decrement matched no row: unknown event, or not enough seats. */
-async function explainNoSeats(db: Queryable, eventId: string, quantity: number): Promise<AppError> {
-  const { rows } = await db.query<{ available: number }>(
-    'SELECT available FROM events WHERE id = $1',
-    [eventId],
-  );
-  const event = rows[0];
-  if (!event) return new AppError('NOT_FOUND', `There is no event "${eventId}".`);
+/** Why the decrement took no seats: unknown event, or not enough seats left. */
+function noSeats(eventId: string, quantity: number, available: number | undefined): AppError {
+  if (available === undefined) return new AppError('NOT_FOUND', `There is no event "${eventId}".`);
   return new AppError(
     'SOLD_OUT',
-    event.available === 0
+    available === 0
       ? 'This event is sold out.'
-      : `Only ${event.available} seat(s) left; you asked for ${quantity}.`,
-    { details: { available: event.available } },
+      : `Only ${available} seat(s) left; you asked for ${quantity}.`,
+    { details: { available } },
   );
 }
 
-class KeyTakenConcurrently extends Error {}
+type PlaceRow = OrderRow & {
+  outcome: 'placed' | 'existing' | 'no-seats';
+  available: number | null;
+};
 
 /**
- * Places an order exactly once per Idempotency-Key. One transaction: look up the key, decrement
- * `available` only if enough seats are left (no check-then-act race), insert the order. Two
- * requests racing with the same key meet at the unique index: the loser rolls back its
- * decrement and answers with the winner's order.
+ * The whole order in one statement, so one round trip: look up the key; take the seats only
+ * if the key is new and enough are left (`available >= qty` is re-checked on the locked row,
+ * so no check-then-act race); insert the order from the row the decrement returned. Without a
+ * decrement there is no insert, so a sold-out or unknown event writes nothing. The insert has
+ * no ON CONFLICT on purpose: a same-key request that raced past the lookup fails on the unique
+ * index, and as the statement is atomic its decrement is undone with it.
+ */
+const PLACE_ORDER_SQL = `
+WITH existing AS (
+  SELECT ${ORDER_COLUMNS} FROM orders WHERE idempotency_key = $2::text
+), taken AS (
+  UPDATE events SET available = available - $5::int
+  WHERE id = $4::text AND available >= $5::int AND NOT EXISTS (SELECT 1 FROM existing)
+  RETURNING id
+), inserted AS (
+  INSERT INTO orders (id, idempotency_key, request_hash, event_id, quantity, email, served_by)
+  SELECT $1::uuid, $2::text, $3::text, taken.id, $5::int, $6::text, $7::text FROM taken
+  RETURNING ${ORDER_COLUMNS}
+)
+SELECT 'placed' AS outcome, inserted.*, NULL::int AS available FROM inserted
+UNION ALL
+SELECT 'existing', existing.*, NULL FROM existing
+UNION ALL
+SELECT 'no-seats', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, events.available
+FROM events
+WHERE events.id = $4::text
+  AND NOT EXISTS (SELECT 1 FROM existing) AND NOT EXISTS (SELECT 1 FROM taken)`;
+
+const KEY_CONSTRAINT = 'orders_idempotency_key_unique';
+
+function isKeyConflict(error: unknown): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === KEY_CONSTRAINT;
+}
+
+/** The order that won the key, as a replay or a 422; undefined when there is none. */
+async function replayWinner(
+  pool: Pool,
+  key: string,
+  requestHash: string,
+): Promise<PlaceOrderResult | undefined> {
+  const winner = await findByKey(pool, key);
+  return winner ? replay(winner, requestHash) : undefined;
+}
+
+/**
+ * Places an order exactly once per Idempotency-Key, in one atomic statement (see
+ * PLACE_ORDER_SQL). Two requests racing with the same key meet at the unique index: the
+ * loser's statement fails whole, seats included, and it answers with the winner's order.
  */
 export async function placeOrder(
   pool: Pool,
@@ -102,47 +145,30 @@ export async function placeOrder(
 ): Promise<PlaceOrderResult> {
   const { key, request, servedBy } = input;
   const requestHash = hashOrderRequest(request);
+  let rows: PlaceRow[];
   try {
-    return await inTransaction(pool, async (client) => {
-      const existing = await findByKey(client, key);
-      if (existing) return replay(existing, requestHash);
-
-      const decremented = await client.query(
-        'UPDATE events SET available = available - $2 WHERE id = $1 AND available >= $2',
-        [request.eventId, request.quantity],
-      );
-      if (decremented.rowCount !== 1) {
-        // A same-key request may have taken the last seats while we waited for the row lock.
-        const winner = await findByKey(client, key);
-        if (winner) return replay(winner, requestHash);
-        throw await explainNoSeats(client, request.eventId, request.quantity);
-      }
-
-      const inserted = await client.query<OrderRow>(
-        `INSERT INTO orders (id, idempotency_key, request_hash, event_id, quantity, email, served_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (idempotency_key) DO NOTHING
-         RETURNING ${ORDER_COLUMNS}`,
-        [
-          randomUUID(),
-          key,
-          requestHash,
-          request.eventId,
-          request.quantity,
-          request.email ?? null,
-          servedBy,
-        ],
-      );
-      const row = inserted.rows[0];
-      if (!row) throw new KeyTakenConcurrently();
-      return { order: toOrder(row), replayed: false };
-    });
+    ({ rows } = await pool.query<PlaceRow>(PLACE_ORDER_SQL, [
+      randomUUID(),
+      key,
+      requestHash,
+      request.eventId,
+      request.quantity,
+      request.email ?? null,
+      servedBy,
+    ]));
   } catch (error) {
-    if (!(error instanceof KeyTakenConcurrently)) throw error;
-    const winner = await findByKey(pool, key);
+    if (!isKeyConflict(error)) throw error;
+    const winner = await replayWinner(pool, key, requestHash);
     if (!winner) throw new Error(`order for key ${key} vanished after a unique conflict`);
-    return replay(winner, requestHash);
+    return winner;
   }
+  const row = rows[0];
+  if (row?.outcome === 'placed') return { order: toOrder(row), replayed: false };
+  if (row?.outcome === 'existing') return replay(row, requestHash);
+  // A same-key request may have taken the last seats while we waited for the row lock.
+  const winner = await replayWinner(pool, key, requestHash);
+  if (winner) return winner;
+  throw noSeats(request.eventId, request.quantity, row?.available ?? undefined);
 }
 
 export async function getOrder(pool: Pool, id: string): Promise<Order> {
