@@ -13,6 +13,19 @@ const INVARIANT_LABELS: Record<ViolationKind, string> = {
   orderedRejected: 'orders for rejections',
 };
 
+const NOTE_LABELS: Record<string, string> = {
+  killed: 'killed',
+  replacementReadySeconds: 'back ready in',
+  injectedLatencyMs: 'injected latency',
+};
+
+function noteValue(key: string, value: string | number): string {
+  if (typeof value !== 'number') return value;
+  if (key.endsWith('Seconds')) return `${value.toFixed(1)}s`;
+  if (key.endsWith('Ms')) return formatMs(value);
+  return String(value);
+}
+
 const VERDICT_TEXT = { pass: 'pass', fail: 'fail', skipped: 'skipped' } as const;
 
 const pct = (rate: number) => `${(Math.floor(rate * 10000) / 100).toFixed(2)}%`;

@@ -8,7 +8,7 @@ const PAD = { left: 48, right: 56, top: 18, bottom: 34 };
 function niceCeiling(value: number): number {
   if (value <= 0) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  const step = [1, 2, 2.5, 5, 10].find((m) => m * power >= value) ?? 10;
+  const step = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => m * power >= value) ?? 10;
   return step * power;
 }
 
@@ -23,8 +23,9 @@ export function timelineSvg(result: ScenarioResult): string {
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const perSecond = 1000 / bucketMs;
-  const maxRate = niceCeiling(Math.max(1, ...buckets.map((b) => b.requests * perSecond)));
-  const maxLatency = niceCeiling(Math.max(100, ...buckets.map((b) => b.p99 ?? 0)));
+  // Multiples of 4, so the four grid lines fall on round numbers.
+  const maxRate = 4 * niceCeiling(Math.max(1, ...buckets.map((b) => b.requests * perSecond)) / 4);
+  const maxLatency = 4 * niceCeiling(Math.max(100, ...buckets.map((b) => b.p99 ?? 0)) / 4);
   const x = (ms: number) => PAD.left + (Math.min(ms, totalMs) / totalMs) * plotW;
   const y = (rate: number) => PAD.top + plotH - (rate / maxRate) * plotH;
   const yLatency = (ms: number) => PAD.top + plotH - (ms / maxLatency) * plotH;

@@ -119,7 +119,7 @@ function localTarget(system: LocalSystem, dataDir: string | undefined): ChaosTar
       const child = system.logic[killedReplica] ?? system.logic[0];
       if (!child) throw new Error('there is no logic replica to kill');
       await child.kill();
-      return `${child.spec.label} (pid killed with SIGKILL)`;
+      return `${child.spec.label} (SIGKILL)`;
     },
 
     restoreLogicReplica: () =>
