@@ -107,7 +107,8 @@ function scenarioSection(s: ScenarioResult): string {
     (v) => `<li><code>${h(v.kind)}</code> ${h(v.message)}</li>`,
   );
   const notes = Object.entries(s.notes).map(
-    ([k, v]) => `<span class="note">${h(k)}: <strong>${h(v)}</strong></span>`,
+    ([k, v]) =>
+      `<span class="note">${h(NOTE_LABELS[k] ?? k)}: <strong>${h(noteValue(k, v))}</strong></span>`,
   );
   return `<section id="${h(s.name)}" class="scenario ${s.verdict}">
     <h2>${h(s.name)} ${chip(s.verdict)}</h2>
