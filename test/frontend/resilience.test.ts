@@ -44,7 +44,7 @@ async function purchases(frontendUrl: string, count: number, concurrency = 10) {
   return results;
 }
 
-const FAST_RETRIES = { RETRY_BASE_MS: '5', RETRY_MAX_MS: '20', LOGIC_ATTEMPT_TIMEOUT_MS: '1000' };
+const FAST_RETRIES = { RETRY_BASE_MS: '5', RETRY_MAX_MS: '20' };
 
 describe(`frontend resilience on the ${db.engine} database`, () => {
   after(() => db.drop());
