@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { newKey, type OrderBody, request } from '../support/http.ts';
+
+/** Runs `npm start`'s entry point as a user would, and waits for the URL it prints. */
+async function startShop(
+  dataDir: string,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: '0',
+    LOGIC_BASE_PORT: '0',
+    DATA_DIR: dataDir,
+  };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/start.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (chunk) => {
+    text += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    text += chunk;
+  });
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const match = /FlameTickets is ready: (http:\/\/localhost:\d+)/.exec(text);
+    if (match?.[1]) return { child, url: match[1], output: () => text };
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`npm start did not print its URL:\n${text}`);
+}
+
+/** The runner's child processes, read from /proc (Linux). */
+async function childPids(pid: number): Promise<number[]> {
+  const { readFile, readdir } = await import('node:fs/promises');
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent === pid) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start (the local runner, real child processes, embedded database)', () => {
+  let dataDir: string;
+  after(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the shop with two logic replicas, stops cleanly on SIGTERM, and keeps orders across a restart', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'flame-start-'));
+    const first = await startShop(dataDir);
+    const servedBy = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const res = await request(`${first.url}/api/events`);
+      servedBy.add(res.headers.get('x-served-by') ?? '');
+    }
+    assert.deepEqual([...servedBy].sort(), ['logic-1', 'logic-2']);
+    const order = await request<OrderBody>(`${first.url}/api/orders`, {
+      method: 'POST',
+      body: { eventId: 'jazz-night', quantity: 2 },
+      headers: { 'idempotency-key': newKey() },
+    });
+    assert.equal(order.status, 201);
+
+    const children = await childPids(first.child.pid as number);
+    assert.equal(children.length, 4, 'database, two logic replicas and the frontend');
+    const startedAt = Date.now();
+    first.child.kill('SIGTERM');
+    const [code] = await once(first.child, 'exit');
+    assert.equal(code, 0);
+    assert.ok(Date.now() - startedAt < 10_000, 'stopped within a few seconds');
+    assert.deepEqual(children.filter(isAlive), [], 'no process left behind');
+
+    const second = await startShop(dataDir);
+    try {
+      const again = await request<OrderBody>(`${second.url}/api/orders/${order.body.order.id}`);
+      assert.equal(again.status, 200);
+      assert.deepEqual(again.body.order, order.body.order);
+    } finally {
+      second.child.kill('SIGTERM');
+      await once(second.child, 'exit');
+    }
+  });
+});
