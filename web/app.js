@@ -144,7 +144,10 @@ async function buy(event, quantity, button) {
       showResult('success', 'Your tickets are booked!', [
         `${order.quantity} × ${event.name}`,
         ['Order id: ', code(order.id)],
-        `Placed by logic replica ${order.servedBy}${response.headers.get('idempotent-replayed') === 'true' ? ' (this is the order you already placed)' : ''}.`,
+        `Placed by logic replica ${order.servedBy}.`,
+        ...(response.headers.get('idempotent-replayed') === 'true'
+          ? ['The shop had already booked this purchase attempt: it is the same order, not a second one.']
+          : []),
       ]);
     } else {
       // A 4xx is a definite answer: the next attempt gets a new key. A 5xx may have
