@@ -146,7 +146,9 @@ async function buy(event, quantity, button) {
         ['Order id: ', code(order.id)],
         `Placed by logic replica ${order.servedBy}.`,
         ...(response.headers.get('idempotent-replayed') === 'true'
-          ? ['The shop had already booked this purchase attempt: it is the same order, not a second one.']
+          ? [
+              'The shop had already booked this purchase attempt: it is the same order, not a second one.',
+            ]
           : []),
       ]);
     } else {
