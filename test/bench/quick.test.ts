@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import type { BenchReport } from '../../src/bench/report.ts';
+
+const run = promisify(execFile);
+
+/** Checks the shape and sanity of the figures, never their speed: CI machines are noisy. */
+describe('npm run bench -- --quick', () => {
+  it('measures every scenario and writes the JSON figures the issue describes', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'flame-bench-test-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'bench.json');
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench.ts', '--quick', '--json', file],
+      { timeout: 150_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    assert.match(stdout, /purchaseVsDirect/, 'prints the table');
+    const report = JSON.parse(await readFile(file, 'utf8')) as BenchReport;
+
+    assert.equal(report.profile, 'quick');
+    assert.ok(report.runs >= 2, 'figures are medians over repeated runs');
+    assert.ok(report.machine.cores >= 1 && report.machine.cpu && report.machine.database);
+
+    const names = new Set(report.results.map((r) => r.name));
+    for (const name of [
+      'purchase.frontend',
+      'purchase.direct',
+      'purchase.gateway',
+      'catalog.frontend',
+      'catalog.express',
+      'purchase.frontend.faults20',
+      'purchase.frontend.2replicas',
+    ]) {
+      assert.ok(names.has(name), `results include ${name}`);
+    }
+    assert.ok([...names].some((n) => n.startsWith('growth.purchase.')));
+    assert.ok([...names].some((n) => n.startsWith('growth.catalog.')));
+
+    for (const r of report.results) {
+      const { median, min, max } = r.reqPerSec;
+      assert.ok(Number.isInteger(r.connections) && r.connections > 0, `${r.name} connections`);
+      for (const value of [median, min, max, r.latencyMs.p50, r.latencyMs.p99]) {
+        assert.ok(Number.isFinite(value) && value >= 0, `${r.name}: ${value} is a finite figure`);
+      }
+      assert.ok(min <= median && median <= max, `${r.name}: min <= median <= max`);
+      assert.ok(median > 0, `${r.name} answered requests`);
+      assert.ok(r.successRate >= 0 && r.successRate <= 1, `${r.name} successRate in [0,1]`);
+    }
+    // Clean runs through the shop must succeed; with 20% faults, the frontend's retries
+    // should still hide nearly all of them.
+    for (const r of report.results.filter((r) => !r.name.includes('faults'))) {
+      assert.equal(r.successRate, 1, `${r.name} had failures`);
+    }
+
+    for (const ratio of ['purchaseVsDirect', 'catalogVsExpress', 'faultP99VsClean'] as const) {
+      assert.ok(
+        Number.isFinite(report.ratios[ratio]) && report.ratios[ratio] > 0,
+        `${ratio} present`,
+      );
+    }
+    assert.equal(report.targets.length, 3);
+    assert.ok(report.memory.some((m) => m.service.startsWith('logic') && (m.idleMiB ?? 0) > 0));
+  });
+});
