@@ -52,10 +52,10 @@ describe('npm run bench -- --quick', () => {
       assert.ok(median > 0, `${r.name} answered requests`);
       assert.ok(r.successRate >= 0 && r.successRate <= 1, `${r.name} successRate in [0,1]`);
     }
-    // Clean runs through the shop must succeed; with 20% faults, the frontend's retries
-    // should still hide nearly all of them.
-    for (const r of report.results.filter((r) => !r.name.includes('faults'))) {
-      assert.equal(r.successRate, 1, `${r.name} had failures`);
+    // Clean runs must essentially all succeed (a slow CI machine may time out a stray one),
+    // and the frontend's retries must hide nearly all of the 20% injected faults.
+    for (const r of report.results) {
+      assert.ok(r.successRate >= 0.99, `${r.name}: success rate ${r.successRate}`);
     }
 
     for (const ratio of ['purchaseVsDirect', 'catalogVsExpress', 'faultP99VsClean'] as const) {
