@@ -16,6 +16,10 @@ const { values } = parseArgs({
   },
 });
 
+// Piped into `head`, a closed stderr must not kill the run before it stops its children.
+process.stderr.on('error', () => undefined);
+process.stdout.on('error', () => undefined);
+
 const profile = PROFILES[values.quick ? 'quick' : 'full'];
 const started = Date.now();
 const report = await runBench({
