@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteWireServer } from './pglite-wire-server.ts';
 
 export interface EmbeddedDatabase {
   /** postgres:// URL that pg clients connect to. */
@@ -15,14 +15,12 @@ export interface EmbeddedDatabaseOptions {
   /** 0 picks a free port, so it never clashes with a real PostgreSQL on 5432. */
   port?: number;
   host?: string;
-  /** Client connections the multiplexer accepts (two replicas' pools plus headroom). */
-  maxConnections?: number;
 }
 
 /**
  * PGlite (Postgres compiled to WASM) served on the Postgres wire protocol, so the logic
  * service talks to it through `pg` exactly as it would to a real server. PGlite has one
- * session: pglite-socket queues statements and keeps a client's transaction exclusive.
+ * session; PgliteWireServer lets clients take turns safely.
  */
 export async function startEmbeddedDatabase(
   options: EmbeddedDatabaseOptions = {},
@@ -30,19 +28,13 @@ export async function startEmbeddedDatabase(
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ?? 'memory://');
   const host = options.host ?? '127.0.0.1';
-  const server = new PGLiteSocketServer({
-    db,
-    host,
-    port: options.port ?? 0,
-    maxConnections: options.maxConnections ?? 100,
-  });
-  await server.start();
-  const port = Number(server.getServerConn().split(':').at(-1));
+  const server = new PgliteWireServer(db);
+  const port = await server.listen(options.port ?? 0, host);
   return {
     url: `postgres://postgres:postgres@${host}:${port}/postgres`,
     port,
     async stop() {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };
