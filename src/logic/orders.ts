@@ -83,10 +83,8 @@ function noSeats(eventId: string, quantity: number, available: number | undefine
   );
 }
 
-type PlaceRow = OrderRow & {
-  outcome: 'placed' | 'existing' | 'no-seats';
-  available: number | null;
-};
+/** No row at all means no seats were taken: sold out, or no such event. */
+type PlaceRow = OrderRow & { outcome: 'placed' | 'existing' };
 
 /**
  * The whole order in one statement, so one round trip: look up the key; take the seats only
@@ -108,14 +106,9 @@ WITH existing AS (
   SELECT $1::uuid, $2::text, $3::text, taken.id, $5::int, $6::text, $7::text FROM taken
   RETURNING ${ORDER_COLUMNS}
 )
-SELECT 'placed' AS outcome, inserted.*, NULL::int AS available FROM inserted
+SELECT 'placed' AS outcome, inserted.* FROM inserted
 UNION ALL
-SELECT 'existing', existing.*, NULL FROM existing
-UNION ALL
-SELECT 'no-seats', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, events.available
-FROM events
-WHERE events.id = $4::text
-  AND NOT EXISTS (SELECT 1 FROM existing) AND NOT EXISTS (SELECT 1 FROM taken)`;
+SELECT 'existing', existing.* FROM existing`;
 
 const KEY_CONSTRAINT = 'orders_idempotency_key_unique';
 
@@ -168,7 +161,19 @@ export async function placeOrder(
   // A same-key request may have taken the last seats while we waited for the row lock.
   const winner = await replayWinner(pool, key, requestHash);
   if (winner) return winner;
-  throw noSeats(request.eventId, request.quantity, row?.available ?? undefined);
+  throw noSeats(request.eventId, request.quantity, await seatsLeft(pool, request.eventId));
+}
+
+/**
+ * Seats left now. The statement's own `available` is from its snapshot, taken before it waited
+ * for the row lock, so after losing a race it can still show the seats the winner just took.
+ */
+async function seatsLeft(pool: Pool, eventId: string): Promise<number | undefined> {
+  const { rows } = await pool.query<{ available: number }>(
+    'SELECT available FROM events WHERE id = $1',
+    [eventId],
+  );
+  return rows[0]?.available;
 }
 
 export async function getOrder(pool: Pool, id: string): Promise<Order> {

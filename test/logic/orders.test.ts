@@ -131,6 +131,34 @@ describe(`logic orders on the ${db.engine} database`, () => {
     assert.equal(event.body.event.available, 48);
   });
 
+  it('makes one order when concurrent requests share one key with different bodies', async () => {
+    const eventId = await createEvent(50);
+    const key = newKey();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => order(eventId, i % 2 === 0 ? 1 : 2, key)),
+    );
+    const created = results.filter((r) => r.status === 201);
+    assert.equal(created.length, 1);
+    const winner = created[0]?.body.order;
+    for (const [i, r] of results.entries()) {
+      const sameBody = (i % 2 === 0 ? 1 : 2) === winner?.quantity;
+      if (r.status === 201) continue;
+      assert.equal(r.status, sameBody ? 200 : 422, `request ${i}`);
+      if (sameBody) assert.equal(r.body.order.id, winner?.id);
+    }
+    const event = await request<{ event: { available: number } }>(`${logic.url}/events/${eventId}`);
+    assert.equal(event.body.event.available, 50 - (winner?.quantity ?? 0));
+  });
+
+  it('tells the buyers who lost the race for the last seats how many are really left', async () => {
+    const eventId = await createEvent(3);
+    const results = await Promise.all(Array.from({ length: 10 }, () => order(eventId, 2)));
+    assert.equal(results.filter((r) => r.status === 201).length, 1);
+    for (const loser of results.filter((r) => r.status === 409)) {
+      assert.deepEqual(loser.body.error.details, { available: 1 });
+    }
+  });
+
   it('answers 404 NOT_FOUND for an unknown event and an unknown order', async () => {
     const missingEvent = await order('no-such-event', 1);
     assert.equal(missingEvent.status, 404);
