@@ -192,17 +192,16 @@ export class LogicClient {
         isRetryable({ attempt, retries, status: response?.status, deadline }),
       retryDelay: (attempt, error, response) => {
         const remaining = config.LOGIC_DEADLINE_MS - (Date.now() - startedAt);
-        const delayMs = Math.max(
-          0,
-          Math.min(
-            remaining,
-            backoffDelay(attempt, response?.retryAfter, {
+        // The first retry goes to another replica, which has no reason to be busy: no wait.
+        const otherReplicaNow = attempt === 0 && this.#ring.size > 1 && !response?.retryAfter;
+        const backoff = otherReplicaNow
+          ? 0
+          : backoffDelay(attempt, response?.retryAfter, {
               baseMs: config.RETRY_BASE_MS,
               maxMs: config.RETRY_MAX_MS,
               retryAfterMaxMs: config.RETRY_AFTER_MAX_MS,
-            }),
-          ),
-        );
+            });
+        const delayMs = Math.max(0, Math.min(remaining, backoff));
         call.log.warn(
           {
             attempt: attempt + 1,

@@ -64,7 +64,7 @@ function apiRouter(deps: LogicDeps): Router {
     const request = parseOrderRequest(req.body);
     const result = await placeOrder(pool, { key, request, servedBy: config.POD_NAME });
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    req.log.info({ orderId: result.order.id, replayed: result.replayed }, 'order placed');
+    req.log.debug({ orderId: result.order.id, replayed: result.replayed }, 'order placed');
     sendResult(res, result.replayed ? 200 : 201, { order: result.order });
   });
 

@@ -77,17 +77,31 @@ describe('LogicClient retry loop (fake timers)', () => {
   }
   const log = createLogger({ service: 'frontend', level: 'silent' });
 
-  it('waits for the backoff before retrying, on another replica', async (t) => {
+  it('retries at once on the other replica, then waits for the backoff', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
-    const { client, calls } = clientWith([503, 200]);
+    const { client, calls } = clientWith([503, 503, 200]);
+    const result = client.call({ method: 'GET', path: '/events', idempotent: true, log });
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      t.mock.timers.tick(0);
+    }
+    assert.equal(calls.length, 2, 'the first retry did not wait');
+    assert.notEqual(calls[0], calls[1], 'the first retry went to the other replica');
+    t.mock.timers.tick(100);
+    const response = await result;
+    assert.equal(response.status, 200);
+    assert.equal(calls.length, 3);
+  });
+
+  it('waits for the backoff before retrying when there is only one replica', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const { client, calls } = clientWith([503, 200], { LOGIC_URL: 'http://only.test:1' });
     const result = client.call({ method: 'GET', path: '/events', idempotent: true, log });
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(calls.length, 1, 'one attempt before the delay');
     t.mock.timers.tick(100);
-    const response = await result;
-    assert.equal(response.status, 200);
+    assert.equal((await result).status, 200);
     assert.equal(calls.length, 2);
-    assert.notEqual(calls[0], calls[1], 'the retry went to the other replica');
   });
 
   it('never retries a call that is not idempotent', async () => {
