@@ -142,6 +142,12 @@ describe(`bad input on the ${db.engine} database`, () => {
         },
         { name: 'an unknown page', path: '/does-not-exist.html', status: 404, code: 'NOT_FOUND' },
         {
+          name: 'a path with broken percent-encoding',
+          path: '/api/orders/%E0%A4%A',
+          status: 400,
+          code: 'INVALID_REQUEST',
+        },
+        {
           name: 'an order id that is not a UUID',
           path: '/api/orders/abc',
           status: 404,
@@ -163,6 +169,12 @@ describe(`bad input on the ${db.engine} database`, () => {
           code: 'INVALID_REQUEST',
         },
         { name: 'an unknown route', path: '/nope', status: 404, code: 'NOT_FOUND' },
+        {
+          name: 'an event id with broken percent-encoding',
+          path: '/events/%E0%A4%A',
+          status: 400,
+          code: 'INVALID_REQUEST',
+        },
         {
           name: 'an event id with odd characters',
           path: '/events/%00%27',

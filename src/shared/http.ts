@@ -39,8 +39,12 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}.`));
 };
 
-/** body-parser errors carry a `type`; map each to a stable code, never a 5xx. */
-function fromBodyParser(err: { type?: unknown; status?: unknown }): AppError | undefined {
+/**
+ * Errors raised by Express or body-parser for bad requests: body-parser's carry a `type`, and
+ * Express 5 gives a path it cannot decode (`/orders/%E0%A4%A`) status 400. Each becomes a
+ * stable code, never a 5xx.
+ */
+function fromFramework(err: { type?: unknown; status?: unknown }): AppError | undefined {
   switch (err.type) {
     case 'entity.too.large':
       return new AppError('PAYLOAD_TOO_LARGE');
@@ -51,9 +55,11 @@ function fromBodyParser(err: { type?: unknown; status?: unknown }): AppError | u
     case 'request.size.invalid':
     case 'request.aborted':
       return new AppError('INVALID_REQUEST', 'The body could not be read.');
-    default:
-      return undefined;
   }
+  if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+    return new AppError('INVALID_REQUEST', 'The request could not be understood.');
+  }
+  return undefined;
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -62,16 +68,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       err instanceof AppError
         ? err
         : typeof err === 'object' && err !== null
-          ? fromBodyParser(err)
+          ? fromFramework(err)
           : undefined;
     const appError = known ?? new AppError('INTERNAL');
     if (!known) (req.log ?? logger).error({ err }, 'unhandled error');
-    if (appError.retryAfter !== undefined)
-      res.setHeader('Retry-After', String(appError.retryAfter));
     if (res.headersSent) {
       res.destroy();
       return;
     }
+    if (appError.retryAfter !== undefined)
+      res.setHeader('Retry-After', String(appError.retryAfter));
     res.status(appError.status).json(appError.toBody());
   };
 }
