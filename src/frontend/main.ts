@@ -19,6 +19,8 @@ const shutdown = new GracefulShutdown({
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
 });
 shutdown.installSignalHandlers();
+// Started by a local runner (an IPC channel): stop with it, so a killed runner orphans nothing.
+if (process.send) process.on('disconnect', () => void shutdown.shutdown('parent process gone'));
 
 const app = createFrontendApp({
   config,

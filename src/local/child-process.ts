@@ -51,6 +51,10 @@ export class ManagedChild {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.spec.env, ...envOverrides },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group: a terminal's Ctrl-C reaches only the runner, which then stops
+      // the services in order, each once. If the runner dies, the IPC channel closes and the
+      // service shuts itself down (see main.ts), so nothing is orphaned.
+      detached: true,
     });
     this.#child = child;
     this.#exited = once(child, 'exit').then(([code]) => code as number | null);

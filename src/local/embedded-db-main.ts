@@ -1,13 +1,22 @@
+import { z } from 'zod';
+import { envField, loadOrExit, parseConfig } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import { startEmbeddedDatabase } from './embedded-db.ts';
 
+/** Set by the local runner (src/local/system.ts). */
+const embeddedDbEnvSchema = z.object({
+  /** Data folder; unset keeps the database in memory. */
+  EMBEDDED_DB_DIR: z.string().optional(),
+  EMBEDDED_DB_PORT: envField.port(0),
+});
+
 // The local runner's database process. It logs one 'embedded database ready' line with the
-// port, which the runner waits for. Terminal Ctrl-C reaches the whole process group: this
-// process ignores SIGINT and stops on the runner's SIGTERM, after the logic replicas are gone.
+// port, which the runner waits for, and stops on the runner's SIGTERM, after the logic
+// replicas are gone.
 const logger = createLogger({ service: 'embedded-db', replica: 'embedded-db' });
-const dataDir = process.env.EMBEDDED_DB_DIR || undefined;
-const port = Number(process.env.EMBEDDED_DB_PORT ?? 0);
-const db = await startEmbeddedDatabase({ dataDir, port });
+const config = loadOrExit(() => parseConfig(embeddedDbEnvSchema, process.env));
+const dataDir = config.EMBEDDED_DB_DIR;
+const db = await startEmbeddedDatabase({ dataDir, port: config.EMBEDDED_DB_PORT });
 logger.info(
   { port: db.port, url: db.url, dataDir: dataDir ?? 'memory' },
   'embedded database ready',
@@ -21,7 +30,7 @@ async function stop(reason: string): Promise<void> {
   await db.stop();
   process.exit(0);
 }
-process.on('SIGINT', () => undefined);
+process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 // The runner went away without stopping us (it was killed): don't linger.
 process.on('disconnect', () => void stop('runner gone'));

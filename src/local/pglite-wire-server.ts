@@ -6,6 +6,28 @@ const SSL_REQUEST_CODE = 80877103;
 const CANCEL_REQUEST_CODE = 80877102;
 const PROTOCOL_3 = 196608;
 
+/** Startup packets are small; anything claiming more is not a Postgres client. */
+const MAX_STARTUP_LENGTH = 10_000;
+
+/**
+ * The next whole message in the buffer: startup-phase packets have no type byte (length,
+ * then a code), later messages are a type byte and a length that counts itself.
+ */
+function nextFrame(
+  buffer: Buffer,
+  started: boolean,
+): { message: Buffer; type: string } | 'incomplete' | 'invalid' {
+  const header = started ? 5 : 8;
+  if (buffer.length < header) return 'incomplete';
+  const length = started ? 1 + buffer.readInt32BE(1) : buffer.readInt32BE(0);
+  if (started ? length < 5 : length < 8 || length > MAX_STARTUP_LENGTH) return 'invalid';
+  if (buffer.length < length) return 'incomplete';
+  return {
+    message: buffer.subarray(0, length),
+    type: started ? String.fromCharCode(buffer[0] as number) : '',
+  };
+}
+
 /**
  * Who may talk to the one PGlite session right now. A connection holds it for a whole batch of
  * messages (up to Sync or a simple Query) and for as long as the session stays in a
@@ -98,32 +120,28 @@ export class PgliteWireServer {
     socket.on('data', (chunk: Buffer) => {
       buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
       while (true) {
+        const frame = nextFrame(buffer, started);
+        if (frame === 'incomplete') return;
+        if (frame === 'invalid') {
+          socket.destroy();
+          return;
+        }
+        const { message, type } = frame;
+        buffer = buffer.subarray(message.length);
         if (!started) {
-          if (buffer.length < 8) return;
-          const length = buffer.readInt32BE(0);
-          const code = buffer.readInt32BE(4);
-          if (buffer.length < length) return;
-          const message = buffer.subarray(0, length);
-          buffer = buffer.subarray(length);
+          const code = message.readInt32BE(4);
           if (code === SSL_REQUEST_CODE) socket.write('N');
-          else if (code === CANCEL_REQUEST_CODE) socket.end();
+          else if (code === CANCEL_REQUEST_CODE) return void socket.end();
           else if (code === PROTOCOL_3) {
             started = true;
             run([message]);
-          } else socket.destroy();
+          } else return void socket.destroy();
           continue;
         }
-        if (buffer.length < 5) return;
-        const length = 1 + buffer.readInt32BE(1);
-        if (buffer.length < length) return;
-        const message = buffer.subarray(0, length);
-        buffer = buffer.subarray(length);
-        const type = String.fromCharCode(message[0] as number);
-        if (type === 'X') {
-          socket.end();
-          return;
-        }
+        if (type === 'X') return void socket.end();
         batch.push(message);
+        // Only Sync and a simple Query end a batch: pg never uses COPY or password messages
+        // here (PGlite trusts every client), so nothing else needs to.
         if (type === 'S' || type === 'Q') {
           run(batch);
           batch = [];
@@ -134,7 +152,7 @@ export class PgliteWireServer {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.#sockets.delete(socket);
-      queue = queue.then(() => this.#abandon(connection));
+      queue = queue.then(() => this.#abandon(connection)).catch(() => undefined);
     });
   }
 

@@ -52,6 +52,8 @@ const shutdown = new GracefulShutdown({
   onClosed: () => pool.end(),
 });
 shutdown.installSignalHandlers();
+// Started by a local runner (an IPC channel): stop with it, so a killed runner orphans nothing.
+if (process.send) process.on('disconnect', () => void shutdown.shutdown('parent process gone'));
 
 let migrated = false;
 const app = createLogicApp({

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/local/embedded-db.ts';
-import { abandonFailedParse } from '../support/raw-protocol.ts';
+import { abandonFailedParse, sendNegativeLength } from '../support/raw-protocol.ts';
 
 describe('the embedded database served to many pg clients at once', () => {
   let db: EmbeddedDatabase;
@@ -41,6 +41,12 @@ describe('the embedded database served to many pg clients at once', () => {
     await abandonFailedParse(db.port);
     const { rows } = await pool.query<{ n: number }>('SELECT $1::int AS n', [5]);
     assert.deepEqual(rows, [{ n: 5 }]);
+  });
+
+  it('hangs up on a client whose message length makes no sense, and serves the others', async () => {
+    await sendNegativeLength(db.port);
+    const { rows } = await pool.query<{ n: number }>('SELECT $1::int AS n', [7]);
+    assert.deepEqual(rows, [{ n: 7 }]);
   });
 
   it('keeps a transaction to the client that opened it until it ends', async () => {

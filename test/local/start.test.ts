@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { newKey, type OrderBody, request } from '../support/http.ts';
 
+const running: ChildProcess[] = [];
+
 /** Runs `npm start`'s entry point as a user would, and waits for the URL it prints. */
 async function startShop(
   dataDir: string,
@@ -18,10 +20,13 @@ async function startShop(
     DATA_DIR: dataDir,
   };
   delete env.DATABASE_URL;
+  // Its own process group, like a shell job, so the test can press Ctrl-C on the whole group.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/start.ts'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  running.push(child);
   let text = '';
   child.stdout?.on('data', (chunk) => {
     text += chunk;
@@ -65,6 +70,9 @@ function isAlive(pid: number): boolean {
 describe('npm start (the local runner, real child processes, embedded database)', () => {
   let dataDir: string;
   after(async () => {
+    // A failed assertion must not leave a shop running: SIGKILL the runner, whose services
+    // then see their IPC channel close and stop by themselves.
+    for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -85,12 +93,20 @@ describe('npm start (the local runner, real child processes, embedded database)'
     assert.equal(order.status, 201);
 
     const children = await childPids(first.child.pid as number);
-    assert.equal(children.length, 4, 'database, two logic replicas and the frontend');
+    assert.equal(children.length, 4, `database, two logic replicas and the frontend: ${children}`);
+    // Ctrl-C in a terminal sends SIGINT to the whole foreground process group.
     const startedAt = Date.now();
-    first.child.kill('SIGTERM');
+    process.kill(-(first.child.pid as number), 'SIGINT');
     const [code] = await once(first.child, 'exit');
     assert.equal(code, 0);
     assert.ok(Date.now() - startedAt < 10_000, 'stopped within a few seconds');
+    const output = first.output();
+    assert.equal(
+      (output.match(/shutdown complete/g) ?? []).length,
+      3,
+      'frontend and both replicas drained',
+    );
+    assert.doesNotMatch(output, /second shutdown signal|exited unexpectedly/);
     assert.deepEqual(children.filter(isAlive), [], 'no process left behind');
 
     const second = await startShop(dataDir);

@@ -28,3 +28,13 @@ export async function abandonFailedParse(port: number): Promise<void> {
   socket.destroy();
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
+
+/** Sends a message whose length field is negative; resolves when the server hangs up. */
+export async function sendNegativeLength(port: number): Promise<void> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])); // SSLRequest, answered 'N'
+  await once(socket, 'data');
+  socket.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 3, 0, 0]));
+  await once(socket, 'close');
+}
