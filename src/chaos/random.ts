@@ -1,3 +1,5 @@
+import { mulberry32 } from '../shared/mulberry32.ts';
+
 /** A seeded random source, so one --seed gives the same load and the same faults. */
 export interface Random {
   /** A number in [0, 1). */
@@ -10,16 +12,8 @@ export interface Random {
   readonly seed: number;
 }
 
-/** mulberry32: tiny, fast and good enough to choose buyers' moves. */
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     seed,
     next,

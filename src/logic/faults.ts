@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mulberry32 } from '../shared/mulberry32.ts';
 import { FAULT_MODES } from './config.ts';
 
 export const faultSettingsSchema = z.strictObject({
@@ -25,18 +26,6 @@ export interface FaultDecision {
   mode: FaultMode;
 }
 
-/** mulberry32: a tiny seeded PRNG, good enough to decide which requests a fault hits. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Decides, request by request, whether a fault hits. Settings change at run time. */
 export class FaultInjector {
   #settings: FaultSettings;
@@ -44,7 +33,7 @@ export class FaultInjector {
 
   constructor(settings: FaultSettings = { rate: 0, latencyMs: 0, mode: 'before' }) {
     this.#settings = settings;
-    this.#random = settings.seed === undefined ? Math.random : seededRandom(settings.seed);
+    this.#random = settings.seed === undefined ? Math.random : mulberry32(settings.seed);
   }
 
   get settings(): FaultSettings {
@@ -53,7 +42,7 @@ export class FaultInjector {
 
   update(settings: FaultSettings): void {
     this.#settings = settings;
-    this.#random = settings.seed === undefined ? Math.random : seededRandom(settings.seed);
+    this.#random = settings.seed === undefined ? Math.random : mulberry32(settings.seed);
   }
 
   decide(): FaultDecision {
