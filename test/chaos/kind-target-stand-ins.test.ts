@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { loadSettings } from '../../scripts/lib/settings.ts';
 import { connectKindTarget, type KindConnection } from '../../src/chaos/kind/kind-target.ts';
+import { probeResult } from '../../src/chaos/kind/network-probe.ts';
 import { makeStandInKubectl, type StandInKubectl } from './support/stand-in-kubectl.ts';
 
 const TOKEN = 'stand-in-admin-token-0123456789';
@@ -148,10 +149,12 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
     assert.ok(run?.includes('--labels=app=flame-chaos-probe'), run);
     assert.ok(run?.includes('"runAsNonRoot":true') && run.includes('"drop":["ALL"]'), run);
     const order = [
+      'apply -f',
       'run flame-chaos-probe',
       'wait pod/flame-chaos-probe',
       'logs pod/flame-chaos-probe',
       'delete pod flame-chaos-probe --ignore-not-found --wait=false',
+      'delete networkpolicy flame-chaos-probe-egress --ignore-not-found',
       'exec deployment/flame-frontend',
     ].map((prefix) => calls.findIndex((c) => c.startsWith(prefix)));
     assert.deepEqual(
@@ -164,5 +167,17 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
 
   it('reads the audit through a port-forward to a Ready logic pod', async () => {
     assert.deepEqual(await kind.target.audit(), { events: [], orders: [] });
+  });
+});
+
+describe('reading a network probe (no cluster)', () => {
+  it('counts only dropped or refused connections as blocked; a DNS failure proves nothing', () => {
+    const seen = (raw: string) => probeResult('probe', 'logic', 'blocked', raw).seen;
+    assert.equal(seen('blocked'), 'blocked');
+    assert.equal(seen('blocked:TimeoutError'), 'blocked');
+    assert.equal(seen('blocked:ECONNREFUSED'), 'blocked');
+    assert.equal(seen('blocked:ENOTFOUND'), 'unknown');
+    assert.equal(seen('blocked:EAI_AGAIN'), 'unknown');
+    assert.equal(seen('reachable'), 'reachable');
   });
 });

@@ -1,7 +1,27 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ProbeResult } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
 
 export const PROBE_POD = 'flame-chaos-probe';
+export const PROBE_EGRESS_POLICY = 'flame-chaos-probe-egress';
+
+/**
+ * The namespace denies all egress by default, so without this the probe pod would be stopped
+ * by its own egress rule and "blocked" would say nothing about logic's and postgres's ingress
+ * policies. Lets the probe pod send anywhere; removed after the probe.
+ */
+export const PROBE_EGRESS_POLICY_DOCUMENT = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: PROBE_EGRESS_POLICY },
+  spec: {
+    podSelector: { matchLabels: { app: PROBE_POD } },
+    policyTypes: ['Egress'],
+    egress: [{}],
+  },
+};
 
 /**
  * A node script run inside a pod: tries an HTTP GET on logic and a TCP connect to postgres,
@@ -67,14 +87,39 @@ function parseProbe(output: string): Seen {
   }
 }
 
-function result(
+/**
+ * A policy drops packets (a timeout) or rejects them (refused, unreachable, reset). A name that
+ * does not resolve, or any other error, means the probe tested nothing: unknown, never blocked.
+ */
+const BLOCKED =
+  /^blocked(:(TimeoutError|ETIMEDOUT|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ECONNRESET))?$/;
+
+export function probeResult(
   from: string,
   to: string,
   expected: ProbeResult['expected'],
   raw: string | undefined,
 ): ProbeResult {
-  const seen = raw === undefined ? 'unknown' : raw.startsWith('blocked') ? 'blocked' : 'reachable';
+  const seen =
+    raw === undefined
+      ? 'unknown'
+      : raw === 'reachable'
+        ? 'reachable'
+        : BLOCKED.test(raw)
+          ? 'blocked'
+          : 'unknown';
   return { from, to, expected, seen, detail: raw ?? 'no answer from the probe' };
+}
+
+async function applyProbeEgressPolicy(cluster: Cluster): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'flame-probe-'));
+  try {
+    const file = join(dir, 'probe-egress.json');
+    await writeFile(file, JSON.stringify(PROBE_EGRESS_POLICY_DOCUMENT));
+    await cluster.run('letting the probe pod send anywhere', ['apply', '-f', file]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -100,6 +145,7 @@ export async function probeNetworkPolicy(cluster: Cluster): Promise<ProbeResult[
   ]);
   let stranger: Seen = {};
   try {
+    await applyProbeEgressPolicy(cluster);
     await cluster.run('starting the probe pod', [
       'run',
       PROBE_POD,
@@ -127,6 +173,14 @@ export async function probeNetworkPolicy(cluster: Cluster): Promise<ProbeResult[
         '--wait=false',
       ])
       .catch(() => undefined);
+    await cluster
+      .run('removing the probe egress policy', [
+        'delete',
+        'networkpolicy',
+        PROBE_EGRESS_POLICY,
+        '--ignore-not-found',
+      ])
+      .catch(() => undefined);
   }
   const frontend = parseProbe(
     await cluster.run('probing from a frontend pod', [
@@ -139,9 +193,9 @@ export async function probeNetworkPolicy(cluster: Cluster): Promise<ProbeResult[
     ]),
   );
   return [
-    result('probe pod (no frontend labels)', 'logic :8081', 'blocked', stranger.logic),
-    result('probe pod (no frontend labels)', 'postgres :5432', 'blocked', stranger.postgres),
-    result('frontend', 'logic :8081', 'reachable', frontend.logic),
-    result('frontend', 'postgres :5432', 'blocked', frontend.postgres),
+    probeResult('probe pod (no frontend labels)', 'logic :8081', 'blocked', stranger.logic),
+    probeResult('probe pod (no frontend labels)', 'postgres :5432', 'blocked', stranger.postgres),
+    probeResult('frontend', 'logic :8081', 'reachable', frontend.logic),
+    probeResult('frontend', 'postgres :5432', 'blocked', frontend.postgres),
   ];
 }
