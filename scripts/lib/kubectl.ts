@@ -62,6 +62,8 @@ export async function readSecretKey(
 
 export interface PodSummary {
   name: string;
+  /** Tells a StatefulSet's replacement from the pod it replaces: same name, new uid. */
+  uid: string;
   ready: boolean;
 }
 
@@ -77,12 +79,13 @@ export async function listPods(target: KubeTarget, selector: string): Promise<Po
   );
   const list = JSON.parse(json) as {
     items: {
-      metadata: { name: string; deletionTimestamp?: string };
+      metadata: { name: string; uid?: string; deletionTimestamp?: string };
       status?: { conditions?: { type: string; status: string }[] };
     }[];
   };
   return list.items.map((pod) => ({
     name: pod.metadata.name,
+    uid: pod.metadata.uid ?? pod.metadata.name,
     ready:
       !pod.metadata.deletionTimestamp &&
       (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),

@@ -62,18 +62,22 @@ export class Cluster {
     ]);
   }
 
-  /** Resolves with the seconds from `since` until `count` pods of `selector` are Ready. */
+  /**
+   * Resolves with the seconds from `since` until `count` pods of `selector` are Ready, not
+   * counting the pod with uid `excludeUid` (the one just killed: by uid, because a StatefulSet's
+   * replacement keeps its name).
+   */
   async waitReady(
     what: string,
     selector: string,
     count: number,
     since: number,
-    exclude?: string,
+    excludeUid?: string,
   ): Promise<number> {
     await waitFor(
       what,
       async () => {
-        const ready = (await this.readyPods(selector)).filter((name) => name !== exclude);
+        const ready = (await this.pods(selector)).filter((p) => p.ready && p.uid !== excludeUid);
         return ready.length >= count ? true : undefined;
       },
       { timeoutMs: this.timeoutMs, intervalMs: 250 },

@@ -84,26 +84,20 @@ function kindTarget(state: KindState): ChaosTarget {
   // A killed pod's replacement is watched from the moment of the kill.
   let replacement: Promise<number> | undefined;
 
-  // A StatefulSet's replacement keeps the victim's name, so it cannot be told apart by name.
-  const kill = async (
-    selector: string,
-    count: number,
-    label: string,
-    sameNameReplacement = false,
-  ): Promise<string> => {
-    const [victim] = await cluster.readyPods(selector);
+  const kill = async (selector: string, count: number, label: string): Promise<string> => {
+    const victim = (await cluster.pods(selector)).find((p) => p.ready);
     if (!victim) throw new Error(`no Ready ${label} pod to kill`);
     const since = Date.now();
-    await cluster.killPod(victim);
+    await cluster.killPod(victim.name);
     replacement = cluster.waitReady(
-      `a Ready replacement for ${label} pod ${victim}`,
+      `a Ready replacement for ${label} pod ${victim.name}`,
       selector,
       count,
       since,
-      sameNameReplacement ? undefined : victim,
+      victim.uid,
     );
     replacement.catch(() => undefined);
-    return victim;
+    return victim.name;
   };
   const replaced = async (): Promise<number> => {
     if (!replacement) throw new Error('nothing was killed');
@@ -219,7 +213,7 @@ function kindTarget(state: KindState): ChaosTarget {
     },
 
     async killDatabase() {
-      await kill(POSTGRES, 1, 'postgres', true);
+      await kill(POSTGRES, 1, 'postgres');
     },
 
     async restoreDatabase() {

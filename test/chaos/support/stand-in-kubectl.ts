@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const pod = (name: string, app: string) => ({
-  metadata: { name, labels: { app } },
+  metadata: { name, uid: `${name}-uid`, labels: { app } },
   status: {
     conditions: [{ type: 'Ready', status: 'True' }],
     containerStatuses: [{ restartCount: 0 }],
@@ -32,6 +32,7 @@ case " $* " in
   *" delete pod flame-chaos-probe "*) : ;;
   *" delete pod "*)
     for app in logic frontend postgres; do
+      sed -i "s/\\"$7-uid\\"/\\"$7-uid-2\\"/" "$FAKE_STATE/pods-$app.items"
       case "$7" in postgres-*) : ;; *) sed -i "s/\\"$7\\"/\\"$7-new\\"/" "$FAKE_STATE/pods-$app.items" ;; esac
     done ;;
   *" scale deployment/flame-logic --replicas=0 "*)
