@@ -135,8 +135,11 @@ export class RequestLog {
   }
 }
 
-/** A request got a definite answer: 2xx, or a purchase told the event is sold out. */
+/**
+ * A request got a definite answer: a 2xx whose body arrived whole, or a purchase told the
+ * event is sold out. A 2xx cut off mid-body showed the buyer no confirmation: not ok.
+ */
 export function requestOk(record: RequestRecord): boolean {
-  if (record.status >= 200 && record.status < 300) return true;
+  if (record.status >= 200 && record.status < 300) return record.errorCode !== 'BAD_BODY';
   return record.kind === 'purchase' && record.status === 409 && record.errorCode === 'SOLD_OUT';
 }
