@@ -198,12 +198,11 @@ describe('GitHub Actions workflow (.github/workflows/ci.yml)', async () => {
   const runs = (job: Job) => job.steps.flatMap((s) => (s.run ? [s.run] : []));
   const { test, kind } = workflow.jobs;
 
-  it('calls only npm scripts that exist (or are marked --if-present until they do)', () => {
+  it('calls only npm scripts that exist', () => {
     for (const [name, job] of Object.entries(workflow.jobs)) {
       for (const run of runs(job)) {
-        for (const match of run.matchAll(/npm run ([\w:-]+)([^\n]*)/g)) {
+        for (const match of run.matchAll(/npm run ([\w:-]+)/g)) {
           const script = match[1] ?? '';
-          if (/--if-present/.test(match[2] ?? '')) continue;
           assert.ok(
             script in packageJson.scripts,
             `job ${name}: npm run ${script} is not in package.json`,
@@ -250,7 +249,7 @@ describe('GitHub Actions workflow (.github/workflows/ci.yml)', async () => {
       'npm ci',
       'npm run cluster:up',
       'npm run deploy',
-      'npm run chaos --if-present -- --target kind --report reports/chaos',
+      'npm run chaos -- --target kind --report reports/chaos',
     ]);
     const upload = kind.steps.find(
       (s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path === 'reports/chaos',
