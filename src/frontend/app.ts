@@ -14,7 +14,7 @@ import { type LogicClient, type LogicResponse, LogicUnavailableError } from './l
 export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 
 export interface FrontendDeps {
-  config: Pick<FrontendConfig, 'BODY_LIMIT' | 'BREAKER_HALF_OPEN_MS'>;
+  config: Pick<FrontendConfig, 'BODY_LIMIT' | 'BREAKER_HALF_OPEN_MS' | 'CATALOG_MAX_AGE_MS'>;
   logger: Logger;
   client: LogicClient;
   isDraining: () => boolean;
@@ -37,7 +37,7 @@ function relay(res: Response, response: LogicResponse): void {
 
 function apiRouter(deps: FrontendDeps): Router {
   const { client } = deps;
-  const catalog = new CatalogCache(client);
+  const catalog = new CatalogCache(client, deps.config.CATALOG_MAX_AGE_MS);
   const router = Router();
 
   router.get('/events', async (req, res) => {
@@ -59,6 +59,7 @@ function apiRouter(deps: FrontendDeps): Router {
       idempotent: true,
       log: req.log,
     });
+    if (response.status === 201) catalog.invalidate();
     relay(res, response);
   });
 

@@ -14,21 +14,32 @@ type Fresh = Omit<Catalog, 'stale'>;
 
 /**
  * Reads the catalog from logic and remembers the last good list for when logic is down.
- * Concurrent reads share one call to logic (single flight): under load the catalog costs one
- * logic round trip at a time instead of one per browser, and every answer is still no older
- * than the request that received it.
+ * A list younger than `maxAgeMs` is served as it is, and concurrent reads share one call to
+ * logic (single flight): under load the catalog costs logic a read every `maxAgeMs` at most,
+ * not one per browser. Seats left may then lag by `maxAgeMs`, which only affects what is
+ * shown: every order is checked against the database. An order placed through this frontend
+ * drops the list, so the buyer's next look shows their seats gone.
  */
 export class CatalogCache {
   #lastGood: Fresh | undefined;
+  #freshUntil = 0;
   #inFlight: Promise<Fresh> | undefined;
   readonly #client: LogicClient;
+  readonly #maxAgeMs: number;
 
-  constructor(client: LogicClient) {
+  constructor(client: LogicClient, maxAgeMs: number) {
     this.#client = client;
+    this.#maxAgeMs = maxAgeMs;
+  }
+
+  /** The next read asks logic again (the stale fallback is kept). */
+  invalidate(): void {
+    this.#freshUntil = 0;
   }
 
   /** Throws when logic is unavailable and there is nothing to fall back to. */
   async read(log: Logger, headers: Record<string, string>): Promise<Catalog> {
+    if (this.#lastGood && Date.now() < this.#freshUntil) return { ...this.#lastGood, stale: false };
     try {
       this.#inFlight ??= this.#fetch(log, headers).finally(() => {
         this.#inFlight = undefined;
@@ -57,6 +68,7 @@ export class CatalogCache {
       throw new LogicUnavailableError(`unexpected catalog response: status ${response.status}`);
     }
     this.#lastGood = { events, servedBy: response.servedBy, fetchedAt: new Date().toISOString() };
+    this.#freshUntil = Date.now() + this.#maxAgeMs;
     return this.#lastGood;
   }
 }

@@ -31,7 +31,7 @@ export const frontendEnvSchema = z.object({
   /** Retries after the first attempt. */
   LOGIC_RETRIES: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10).default(4),
   /** First backoff step; doubles each retry, with full jitter. */
-  RETRY_BASE_MS: envField.milliseconds(100),
+  RETRY_BASE_MS: envField.milliseconds(50),
   /** Cap of one backoff delay. */
   RETRY_MAX_MS: envField.milliseconds(1000),
   /** Cap for a Retry-After sent by logic. */
@@ -40,6 +40,8 @@ export const frontendEnvSchema = z.object({
   BREAKER_THRESHOLD: envField.positiveInt(5),
   /** Time the breaker stays open before a half-open probe. */
   BREAKER_HALF_OPEN_MS: envField.milliseconds(5000),
+  /** How long a catalog read from logic is served as fresh; 0 asks logic every time. */
+  CATALOG_MAX_AGE_MS: envField.milliseconds(200),
   SHUTDOWN_DRAIN_MS: envField.milliseconds(3000),
   SHUTDOWN_TIMEOUT_MS: envField.milliseconds(20_000),
   BODY_LIMIT: z.string().default('16kb'),

@@ -23,7 +23,13 @@ describe('the shop in a real browser (Chromium via playwright-core)', () => {
     logic = await startLogic({ databaseUrl: db.url, replica: 'logic-browser' });
     frontend = await startFrontend({
       logicUrls: [logic.url],
-      env: { LOGIC_DEADLINE_MS: '1500', LOGIC_RETRIES: '1', RETRY_BASE_MS: '10' },
+      env: {
+        LOGIC_DEADLINE_MS: '1500',
+        LOGIC_RETRIES: '1',
+        RETRY_BASE_MS: '10',
+        // The logic-down test reloads right after stopping logic: no fresh list to lean on.
+        CATALOG_MAX_AGE_MS: '0',
+      },
     });
     if (!existsSync(CHROMIUM_PATH)) return;
     browser = await chromium.launch({
