@@ -22,7 +22,13 @@ export function requestLogging(logger: Logger): RequestHandler {
     customAttributeKeys: { reqId: 'reqId' },
     quietReqLogger: true,
     autoLogging: { ignore: (req) => PROBE_PATHS.has(req.url?.split('?')[0] ?? '') },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    // Writes, refusals and failures at info or above; successful reads only at debug: the
+    // catalog is read thousands of times a second under load and those lines cost the most.
+    customLogLevel: (req, res, err) => {
+      if (err || res.statusCode >= 500) return 'error';
+      if (res.statusCode < 400 && (req.method === 'GET' || req.method === 'HEAD')) return 'debug';
+      return 'info';
+    },
     serializers: {
       req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -29,7 +29,7 @@ function testLogger(service: 'logic' | 'frontend', replica: string, capture?: Lo
   return createLogger({
     service,
     replica,
-    level: capture ? 'info' : (process.env.TEST_LOG_LEVEL ?? 'silent'),
+    level: capture ? 'debug' : (process.env.TEST_LOG_LEVEL ?? 'silent'),
     ...(capture ? { destination: capture.stream } : {}),
   });
 }
