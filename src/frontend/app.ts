@@ -98,6 +98,8 @@ function logicFailuresAs503(deps: FrontendDeps): express.ErrorRequestHandler {
 export function createFrontendApp(deps: FrontendDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // API answers change with every order: an ETag would only cost a hash per response.
+  app.set('etag', false);
   app.use(requestLogging(deps.logger));
   for (const middleware of deps.before ?? []) app.use(middleware);
 
