@@ -4,7 +4,7 @@ import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import { seededRandom } from './random.ts';
 import type { ChaosReport, ScenarioResult } from './result.ts';
-import { runScenario } from './run-scenario.ts';
+import { EMPTY_INVARIANTS, runScenario } from './run-scenario.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 import type { ChaosTarget } from './targets/target.ts';
 import type { Audit } from './types.ts';
@@ -126,16 +126,7 @@ function skipped(
     latencyMs: { p50: null, p99: null, before: none, fault: none, after: none },
     recoverySeconds: null,
     replacementReadySeconds: null,
-    invariants: {
-      oversold: 0,
-      quantityMismatch: 0,
-      duplicateKeys: 0,
-      lostConfirmed: 0,
-      orderedRejected: 0,
-      committedUnconfirmed: 0,
-      notCommitted: 0,
-      examples: [],
-    },
+    invariants: EMPTY_INVARIANTS,
     checks: [],
     notes: {},
     timeline: { bucketMs: 500, buckets: [] },

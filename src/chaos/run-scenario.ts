@@ -32,7 +32,8 @@ export interface RunContext {
   onAudit?: (scenario: string, audit: Audit) => void;
 }
 
-const EMPTY_INVARIANTS: InvariantResult = {
+/** The result of a scenario that never got as far as checking invariants. */
+export const EMPTY_INVARIANTS: InvariantResult = {
   oversold: 0,
   quantityMismatch: 0,
   duplicateKeys: 0,
