@@ -18,6 +18,8 @@ async function startShop(
     PORT: '0',
     LOGIC_BASE_PORT: '0',
     DATA_DIR: dataDir,
+    // Passed through to the frontend: every catalog read goes to logic, so both replicas show.
+    CATALOG_MAX_AGE_MS: '0',
   };
   delete env.DATABASE_URL;
   // Its own process group, like a shell job, so the test can press Ctrl-C on the whole group.
