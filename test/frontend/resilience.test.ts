@@ -60,6 +60,7 @@ describe(`frontend resilience on the ${db.engine} database`, () => {
             databaseUrl: db.url,
             replica: `logic-${n}`,
             faults: { rate: 0.2, latencyMs: 0, mode: 'before', seed: n },
+            logs,
           }),
         ),
       );
@@ -94,6 +95,17 @@ describe(`frontend resilience on the ${db.engine} database`, () => {
         retries.some((r) => r.cause === 'status 500'),
         'the injected 500s were retried',
       );
+    });
+
+    it('logs each injected fault at warn in logic, with the request id', () => {
+      const faults = logs.records.filter((r) => r.msg === 'injecting fault');
+      assert.ok(faults.length > 0);
+      for (const line of faults) {
+        assert.equal(line.level, 'warn');
+        assert.equal(line.service, 'logic');
+        assert.ok(line.reqId);
+        assert.deepEqual(line.fault, { hit: true, latencyMs: 0, mode: 'before' });
+      }
     });
   });
 
