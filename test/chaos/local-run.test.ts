@@ -43,7 +43,9 @@ describe('npm run chaos -- --target local --quick', () => {
     timeout: RUN_TIMEOUT_MS + 30_000,
   }, async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'flame-chaos-report-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    // A failed run keeps its report, request log and service logs for diagnosis.
+    let passed = false;
+    t.after(() => (passed ? rm(dir, { recursive: true, force: true }) : undefined));
     const { code, output } = await runChaos([
       '--target',
       'local',
@@ -65,7 +67,11 @@ describe('npm run chaos -- --target local --quick', () => {
       SCENARIOS.filter((s) => s.targets.includes('local')).map((s) => s.name),
     );
     for (const scenario of report.scenarios) {
-      assert.equal(scenario.verdict, 'pass', `${scenario.name} failed:\n${failures}\n${output}`);
+      assert.equal(
+        scenario.verdict,
+        'pass',
+        `${scenario.name} failed (report, requests.jsonl and system.log kept in ${dir}):\n${failures}\n${output}`,
+      );
       assert.ok(scenario.operations.total > 20, `${scenario.name} ran too little load`);
       assert.equal(scenario.invariants.duplicateKeys + scenario.invariants.lostConfirmed, 0);
     }
@@ -82,5 +88,6 @@ describe('npm run chaos -- --target local --quick', () => {
       report.scenarios.reduce((n, s) => n + s.requests.total, 0),
     );
     assert.ok(requests.every((line) => (JSON.parse(line) as { end: number }).end >= 0));
+    passed = true;
   });
 });
