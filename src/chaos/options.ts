@@ -75,7 +75,8 @@ export function parseChaosArgs(argv: readonly string[], now = new Date()): Chaos
     beforeMs: quick ? 2500 : Math.min(10_000, Math.max(3000, faultMs / 3)),
     faultMs,
     afterMinMs: quick ? 2500 : Math.min(15_000, Math.max(3000, faultMs / 2)),
-    afterMaxMs: quick ? 25_000 : 60_000,
+    // Bounded wait for recovery; generous in the quick profile, which CI runs on a loaded 2-core box.
+    afterMaxMs: quick ? 40_000 : 60_000,
     steadyWindowMs: quick ? 1500 : 3000,
     buyers: quick ? 6 : 10,
     quick,
