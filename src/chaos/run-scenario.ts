@@ -195,18 +195,25 @@ async function injectHoldRollback(
   return errors;
 }
 
-/** Waits at least afterMinMs, then until no operation failed for steadyWindowMs (bounded). */
+/**
+ * Waits at least afterMinMs, then until no operation failed for steadyWindowMs (bounded). An
+ * operation still in flight that began before the steady point (a purchase in its client
+ * retries) may yet fail, so steadiness waits for it to finish.
+ */
 async function waitForSteadyState(run: RunContext, faultEnd: number): Promise<void> {
   const { log, options } = run;
-  const operations = () => log.operationsOf(log.scenario).filter((o) => o.end >= 0);
   while (log.now() - faultEnd < options.afterMaxMs) {
     await sleep(250);
     const now = log.now();
     if (now - faultEnd < options.afterMinMs) continue;
-    const done = operations();
-    const recovered = recoverySeconds(done, faultEnd);
+    const all = log.operationsOf(log.scenario);
+    const recovered = recoverySeconds(
+      all.filter((o) => o.end >= 0),
+      faultEnd,
+    );
     if (recovered === null) continue;
     const steadySince = faultEnd + recovered * 1000;
+    if (all.some((o) => o.end < 0 && o.start < steadySince)) continue;
     if (now - steadySince >= options.steadyWindowMs) return;
   }
 }

@@ -107,7 +107,9 @@ async function purchase(context: BuyerContext, key: string): Promise<void> {
         log.closeRequest(record);
       }
       if (record.errorCode === 'SOLD_OUT') noteSeatsLeft(context, choice.eventId, answer);
-      if (!shouldRetry(record) || context.stopped()) break;
+      const lastAttempt = attempt > settings.clientRetries;
+      // No wait after the last attempt: the operation ends with its last answer.
+      if (!shouldRetry(record) || context.stopped() || lastAttempt) break;
       await sleep(retryDelay(record, settings, random));
     }
   } finally {
