@@ -44,6 +44,20 @@ async function purchases(frontendUrl: string, count: number, concurrency = 10) {
   return results;
 }
 
+/** Two logic replicas where 20% of requests are hit by a fault of this mode (seeded). */
+function startFaultyReplicas(mode: 'before' | 'after-commit', logs?: LogCapture) {
+  return Promise.all(
+    [1, 2].map((n) =>
+      startLogic({
+        databaseUrl: db.url,
+        replica: `${mode}-${n}`,
+        faults: { rate: 0.2, latencyMs: 0, mode, seed: n },
+        ...(logs ? { logs } : {}),
+      }),
+    ),
+  );
+}
+
 const FAST_RETRIES = { RETRY_BASE_MS: '5', RETRY_MAX_MS: '20' };
 
 describe(`frontend resilience on the ${db.engine} database`, () => {
@@ -54,16 +68,7 @@ describe(`frontend resilience on the ${db.engine} database`, () => {
     let logic: RunningLogic[];
     let frontend: RunningFrontend;
     before(async () => {
-      logic = await Promise.all(
-        [1, 2].map((n) =>
-          startLogic({
-            databaseUrl: db.url,
-            replica: `logic-${n}`,
-            faults: { rate: 0.2, latencyMs: 0, mode: 'before', seed: n },
-            logs,
-          }),
-        ),
-      );
+      logic = await startFaultyReplicas('before', logs);
       frontend = await startFrontend({
         logicUrls: logic.map((l) => l.url),
         env: FAST_RETRIES,
@@ -113,15 +118,7 @@ describe(`frontend resilience on the ${db.engine} database`, () => {
     let logic: RunningLogic[];
     let frontend: RunningFrontend;
     before(async () => {
-      logic = await Promise.all(
-        [1, 2].map((n) =>
-          startLogic({
-            databaseUrl: db.url,
-            replica: `ac-${n}`,
-            faults: { rate: 0.2, latencyMs: 0, mode: 'after-commit', seed: 10 + n },
-          }),
-        ),
-      );
+      logic = await startFaultyReplicas('after-commit');
       frontend = await startFrontend({ logicUrls: logic.map((l) => l.url), env: FAST_RETRIES });
     });
     after(async () => {
