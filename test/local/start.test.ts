@@ -47,17 +47,24 @@ async function startShop(
   throw new Error(`npm start did not print its URL:\n${text}`);
 }
 
-/** The runner's child processes, read from /proc (Linux). */
-async function childPids(pid: number): Promise<number[]> {
+/**
+ * The runner's service processes, read from /proc (Linux): its children running one of our
+ * entry points, with that entry point. Other children are not services: tsx starts an esbuild
+ * helper process the first time it has to compile a file (cold cache, as on a fresh clone).
+ */
+async function servicePids(pid: number): Promise<Array<{ pid: number; entry: string }>> {
   const { readFile, readdir } = await import('node:fs/promises');
-  const pids: number[] = [];
+  const services: Array<{ pid: number; entry: string }> = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (parent === pid) pids.push(Number(entry));
+    if (parent !== pid) continue;
+    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    const main = args.find((arg) => arg.startsWith('src/') && arg.endsWith('main.ts'));
+    if (main) services.push({ pid: Number(entry), entry: main });
   }
-  return pids;
+  return services;
 }
 
 function isAlive(pid: number): boolean {
@@ -94,8 +101,18 @@ describe('npm start (the local runner, real child processes, embedded database)'
     });
     assert.equal(order.status, 201);
 
-    const children = await childPids(first.child.pid as number);
-    assert.equal(children.length, 4, `database, two logic replicas and the frontend: ${children}`);
+    const services = await servicePids(first.child.pid as number);
+    assert.deepEqual(
+      services.map((service) => service.entry).sort(),
+      [
+        'src/frontend/main.ts',
+        'src/local/embedded-db-main.ts',
+        'src/logic/main.ts',
+        'src/logic/main.ts',
+      ],
+      'database, two logic replicas and the frontend',
+    );
+    const children = services.map((service) => service.pid);
     // Ctrl-C in a terminal sends SIGINT to the whole foreground process group.
     const startedAt = Date.now();
     process.kill(-(first.child.pid as number), 'SIGINT');
