@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { PROFILES } from '../src/bench/profiles.ts';
-import { runBench } from '../src/bench/suite.ts';
+import { BENCH_GROUPS, type BenchGroup, runBench } from '../src/bench/suite.ts';
 import { renderReport } from '../src/bench/table.ts';
 
 /**
- * npm run bench -- [--quick] [--json FILE]
+ * npm run bench -- [--quick] [--only GROUP,...] [--json FILE]
  * Starts the shop locally (embedded database, or the real PostgreSQL in DATABASE_URL), measures
  * it with autocannon side by side with bare reference servers, and prints a table.
  */
@@ -13,8 +13,24 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     json: { type: 'string' },
+    only: { type: 'string' },
   },
 });
+
+/** `--only catalog,faults`: a subset of the groups, for working on one figure at a time. */
+function parseGroups(text: string | undefined): BenchGroup[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(BENCH_GROUPS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    process.stderr.write(
+      `bench: unknown group ${unknown.join(', ') || '(none)'}; choose from ${BENCH_GROUPS.join(', ')}\n`,
+    );
+    process.exit(2);
+  }
+  return names as BenchGroup[];
+}
+const only = parseGroups(values.only);
 
 // Piped into `head`, a closed stderr must not kill the run before it stops its children.
 process.stderr.on('error', () => undefined);
@@ -24,6 +40,7 @@ const profile = PROFILES[values.quick ? 'quick' : 'full'];
 const started = Date.now();
 const report = await runBench({
   profile,
+  only,
   databaseUrl: process.env.DATABASE_URL,
   progress: (line) =>
     process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}\n`),

@@ -18,8 +18,14 @@ import {
 } from './report.ts';
 import { round } from './stats.ts';
 
+/** The parts of a run, in the order they are measured; `--only` picks some of them. */
+export const BENCH_GROUPS = ['purchase', 'catalog', 'faults', 'replicas', 'growth'] as const;
+export type BenchGroup = (typeof BENCH_GROUPS)[number];
+
 export interface BenchOptions {
   profile: BenchProfile;
+  /** Measure only these groups (all when absent). */
+  only?: readonly BenchGroup[] | undefined;
   /** A real PostgreSQL (admin URL); a scratch database is made on it. Embedded otherwise. */
   databaseUrl?: string | undefined;
   progress: Progress;
@@ -102,7 +108,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ]);
     const startedAt = new Date().toISOString();
     const rig = { profile, progress, system, front1, gateway, bare };
-    const { value, memory } = await measureMemory(services, () => measureAll(rig));
+    const groups = options.only ?? BENCH_GROUPS;
+    const { value, memory } = await measureMemory(services, () => measureAll(rig, groups));
     const ratios = value.ratios as BenchReport['ratios'];
     return {
       profile: profile.name,
@@ -138,14 +145,18 @@ interface Rig {
 
 type Measured = { results: BenchResult[]; ratios: Record<string, number> };
 
-async function measureAll(rig: Rig): Promise<Measured> {
-  const parts = [
-    await measurePurchase(rig),
-    await measureCatalog(rig),
-    await measureFaults(rig),
-    await measureReplicas(rig),
-    await measureGrowth(rig),
-  ];
+const MEASURE: Record<BenchGroup, (rig: Rig) => Promise<Measured>> = {
+  purchase: measurePurchase,
+  catalog: measureCatalog,
+  faults: measureFaults,
+  replicas: measureReplicas,
+  growth: measureGrowth,
+};
+
+async function measureAll(rig: Rig, groups: readonly BenchGroup[]): Promise<Measured> {
+  const parts: Measured[] = [];
+  for (const group of BENCH_GROUPS)
+    if (groups.includes(group)) parts.push(await MEASURE[group](rig));
   return {
     results: parts.flatMap((part) => part.results),
     ratios: Object.assign({}, ...parts.map((part) => part.ratios)),

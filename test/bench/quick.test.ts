@@ -59,12 +59,42 @@ describe('npm run bench -- --quick', () => {
     }
 
     for (const ratio of ['purchaseVsDirect', 'catalogVsExpress', 'faultP99VsClean'] as const) {
-      assert.ok(
-        Number.isFinite(report.ratios[ratio]) && report.ratios[ratio] > 0,
-        `${ratio} present`,
-      );
+      const value = report.ratios[ratio];
+      assert.ok(value !== undefined && Number.isFinite(value) && value > 0, `${ratio} present`);
     }
     assert.equal(report.targets.length, 3);
     assert.ok(report.memory.some((m) => m.service.startsWith('logic') && (m.idleMiB ?? 0) > 0));
+  });
+
+  it('measures only the groups named by --only, and judges only their targets', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'flame-bench-test-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'bench.json');
+    await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench.ts', '--quick', '--only', 'catalog', '--json', file],
+      { timeout: 150_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const report = JSON.parse(await readFile(file, 'utf8')) as BenchReport;
+    assert.deepEqual(report.results.map((r) => r.name).sort(), [
+      'catalog.express',
+      'catalog.frontend',
+    ]);
+    assert.deepEqual(Object.keys(report.ratios), ['catalogVsExpress']);
+    assert.deepEqual(
+      report.targets.map((target) => target.ratio),
+      ['catalogVsExpress'],
+    );
+  });
+
+  it('refuses an unknown group with exit code 2 and the list of groups', async () => {
+    await assert.rejects(
+      run(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--only', 'catalog,speed']),
+      (error: { code?: number; stderr?: string }) => {
+        assert.equal(error.code, 2);
+        assert.match(error.stderr ?? '', /unknown group speed; choose from purchase, catalog/);
+        return true;
+      },
+    );
   });
 });
