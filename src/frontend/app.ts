@@ -6,7 +6,7 @@ import { AppError } from '../shared/errors.ts';
 import { errorHandler, jsonBody, notFound, requestLogging } from '../shared/http.ts';
 import type { Logger } from '../shared/logger.ts';
 import { parseIdempotencyKey, parseOrderRequest } from '../shared/order-request.ts';
-import { CatalogCache } from './catalog.ts';
+import { type Catalog, CatalogCache } from './catalog.ts';
 import type { FrontendConfig } from './config.ts';
 import { type LogicClient, type LogicResponse, LogicUnavailableError } from './logic-client.ts';
 
@@ -35,6 +35,18 @@ function relay(res: Response, response: LogicResponse): void {
   res.status(response.status).json(response.body);
 }
 
+/** Each catalog snapshot is turned into JSON once, not once per reader. */
+const catalogBodies = new WeakMap<Readonly<Catalog>, Buffer>();
+function catalogBody(catalog: Readonly<Catalog>): Buffer {
+  let body = catalogBodies.get(catalog);
+  if (!body) {
+    const { events, stale, fetchedAt } = catalog;
+    body = Buffer.from(JSON.stringify({ events, stale, fetchedAt }));
+    catalogBodies.set(catalog, body);
+  }
+  return body;
+}
+
 function apiRouter(deps: FrontendDeps): Router {
   const { client } = deps;
   const catalog = new CatalogCache(client, deps.config.CATALOG_MAX_AGE_MS);
@@ -43,10 +55,11 @@ function apiRouter(deps: FrontendDeps): Router {
   router.get('/events', async (req, res) => {
     const result = await catalog.read(req.log, forwardHeaders(req));
     if (result.servedBy && !result.stale) res.setHeader('x-served-by', result.servedBy);
-    res.json({ events: result.events, stale: result.stale, fetchedAt: result.fetchedAt });
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.send(catalogBody(result));
   });
 
-  router.post('/orders', async (req, res) => {
+  router.post('/orders', jsonBody(deps.config.BODY_LIMIT), async (req, res) => {
     const request = parseOrderRequest(req.body);
     // Without a key from the browser we make one, so our own retries still can't buy twice.
     const given = req.get('idempotency-key');
@@ -108,7 +121,7 @@ export function createFrontendApp(deps: FrontendDeps): Express {
     if (deps.isDraining()) return void res.status(503).json({ status: 'draining' });
     res.json({ status: 'ready', breaker: deps.client.breakerState });
   });
-  app.use('/api', jsonBody(deps.config.BODY_LIMIT), apiRouter(deps));
+  app.use('/api', apiRouter(deps));
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
   app.use(notFound);
   app.use(logicFailuresAs503(deps));

@@ -10,7 +10,11 @@ export interface Catalog {
   fetchedAt: string;
 }
 
-type Fresh = Omit<Catalog, 'stale'>;
+/** One list from logic, as served fresh and as served stale; both are shared, never changed. */
+interface Snapshot {
+  fresh: Readonly<Catalog>;
+  stale: Readonly<Catalog>;
+}
 
 /**
  * Reads the catalog from logic and remembers the last good list for when logic is down.
@@ -19,11 +23,12 @@ type Fresh = Omit<Catalog, 'stale'>;
  * not one per browser. Seats left may then lag by `maxAgeMs`, which only affects what is
  * shown: every order is checked against the database. An order placed through this frontend
  * drops the list, so the buyer's next look shows their seats gone.
+ * Every reader of one list gets the same object, so the caller can serialise it once.
  */
 export class CatalogCache {
-  #lastGood: Fresh | undefined;
+  #lastGood: Snapshot | undefined;
   #freshUntil = 0;
-  #inFlight: Promise<Fresh> | undefined;
+  #inFlight: Promise<Snapshot> | undefined;
   readonly #client: LogicClient;
   readonly #maxAgeMs: number;
 
@@ -38,24 +43,24 @@ export class CatalogCache {
   }
 
   /** Throws when logic is unavailable and there is nothing to fall back to. */
-  async read(log: Logger, headers: Record<string, string>): Promise<Catalog> {
-    if (this.#lastGood && Date.now() < this.#freshUntil) return { ...this.#lastGood, stale: false };
+  async read(log: Logger, headers: Record<string, string>): Promise<Readonly<Catalog>> {
+    if (this.#lastGood && Date.now() < this.#freshUntil) return this.#lastGood.fresh;
     try {
       this.#inFlight ??= this.#fetch(log, headers).finally(() => {
         this.#inFlight = undefined;
       });
-      return { ...(await this.#inFlight), stale: false };
+      return (await this.#inFlight).fresh;
     } catch (error) {
       if (!this.#lastGood) throw error;
       log.warn(
-        { err: error, fetchedAt: this.#lastGood.fetchedAt },
+        { err: error, fetchedAt: this.#lastGood.fresh.fetchedAt },
         'logic unavailable, serving stale catalog',
       );
-      return { ...this.#lastGood, stale: true };
+      return this.#lastGood.stale;
     }
   }
 
-  async #fetch(log: Logger, headers: Record<string, string>): Promise<Fresh> {
+  async #fetch(log: Logger, headers: Record<string, string>): Promise<Snapshot> {
     const response = await this.#client.call({
       method: 'GET',
       path: '/events',
@@ -67,7 +72,11 @@ export class CatalogCache {
     if (response.status !== 200 || !Array.isArray(events)) {
       throw new LogicUnavailableError(`unexpected catalog response: status ${response.status}`);
     }
-    this.#lastGood = { events, servedBy: response.servedBy, fetchedAt: new Date().toISOString() };
+    const list = { events, servedBy: response.servedBy, fetchedAt: new Date().toISOString() };
+    this.#lastGood = {
+      fresh: Object.freeze({ ...list, stale: false }),
+      stale: Object.freeze({ ...list, stale: true }),
+    };
     this.#freshUntil = Date.now() + this.#maxAgeMs;
     return this.#lastGood;
   }
