@@ -30,8 +30,12 @@ export const frontendEnvSchema = z.object({
   LOGIC_DEADLINE_MS: envField.milliseconds(8000),
   /** Retries after the first attempt. */
   LOGIC_RETRIES: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10).default(4),
-  /** First backoff step; doubles each retry, with full jitter. */
-  RETRY_BASE_MS: envField.milliseconds(50),
+  /**
+   * First backoff step; doubles each retry, with full jitter. 25 ms is Envoy's default base
+   * interval: the first retry usually goes to another replica at once, so this is the wait
+   * before the second.
+   */
+  RETRY_BASE_MS: envField.milliseconds(25),
   /** Cap of one backoff delay. */
   RETRY_MAX_MS: envField.milliseconds(1000),
   /** Cap for a Retry-After sent by logic. */

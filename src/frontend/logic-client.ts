@@ -193,10 +193,12 @@ export class LogicClient {
       retryDelay: (attempt, error, response) => {
         const remaining = config.LOGIC_DEADLINE_MS - (Date.now() - startedAt);
         // The first retry goes to another replica, which has no reason to be busy: no wait.
-        const otherReplicaNow = attempt === 0 && this.#ring.size > 1 && !response?.retryAfter;
+        // The backoff then starts at its first step, RETRY_BASE_MS, for the second retry.
+        const spread = this.#ring.size > 1;
+        const otherReplicaNow = attempt === 0 && spread && !response?.retryAfter;
         const backoff = otherReplicaNow
           ? 0
-          : backoffDelay(attempt, response?.retryAfter, {
+          : backoffDelay(spread ? Math.max(0, attempt - 1) : attempt, response?.retryAfter, {
               baseMs: config.RETRY_BASE_MS,
               maxMs: config.RETRY_MAX_MS,
               retryAfterMaxMs: config.RETRY_AFTER_MAX_MS,

@@ -93,6 +93,32 @@ describe('LogicClient retry loop (fake timers)', () => {
     assert.equal(calls.length, 3);
   });
 
+  it('starts the backoff at RETRY_BASE_MS after the immediate retry, then doubles it', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    t.mock.method(Math, 'random', () => 0.999);
+    const { client, calls } = clientWith([503, 503, 503, 200], { RETRY_MAX_MS: '1000' });
+    const result = client.call({ method: 'GET', path: '/events', idempotent: true, log });
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    await settle();
+    t.mock.timers.tick(0);
+    await settle();
+    assert.equal(calls.length, 2, 'the first retry did not wait');
+    t.mock.timers.tick(99);
+    await settle();
+    assert.equal(calls.length, 2, 'the second retry waits up to the first step (100 ms)');
+    t.mock.timers.tick(1);
+    await settle();
+    assert.equal(calls.length, 3);
+    t.mock.timers.tick(199);
+    await settle();
+    assert.equal(calls.length, 3, 'the third waits up to twice that');
+    t.mock.timers.tick(1);
+    assert.equal((await result).status, 200);
+    assert.equal(calls.length, 4);
+  });
+
   it('waits for the backoff before retrying when there is only one replica', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const { client, calls } = clientWith([503, 200], { LOGIC_URL: 'http://only.test:1' });
