@@ -8,6 +8,8 @@ export interface BenchProfile {
   name: 'full' | 'quick';
   /** Rounds per comparison; each figure is the median over them. */
   runs: number;
+  /** Rounds for the fault comparison: a ratio of two p99s is the noisiest figure here. */
+  faultRuns: number;
   durationS: number;
   /** Unrecorded run before each comparison, so JIT and pools are warm. */
   warmupS: number;
@@ -23,6 +25,7 @@ export const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
   full: {
     name: 'full',
     runs: 3,
+    faultRuns: 5,
     durationS: 5,
     warmupS: 1,
     purchaseConnections: [1, 10, 50, 100],
@@ -37,6 +40,7 @@ export const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
   quick: {
     name: 'quick',
     runs: 2,
+    faultRuns: 2,
     durationS: 1,
     warmupS: 0,
     purchaseConnections: [10],

@@ -102,6 +102,6 @@ export function checkTargets(ratios: BenchReport['ratios'], engine: string): Tar
         : 'judged on real PostgreSQL; this run is embedded',
     ),
     ...check('catalogVsExpress', '>=', 0.8, 'frontend catalog vs a bare Express JSON answer'),
-    ...check('faultP99VsClean', '<=', 2, 'p99 with 20% before-faults vs clean p99'),
+    ...check('faultP99VsClean', '<=', 2, 'p99 with 20% before-faults vs clean, two replicas'),
   ];
 }

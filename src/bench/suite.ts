@@ -211,28 +211,31 @@ async function measureCatalog({ profile, progress, front1, bare }: Rig): Promise
   };
 }
 
-/** The purchase path clean, then with 20% of logic's requests failed before any work. */
+/**
+ * The purchase path clean, then with 20% of logic's requests failed before any work: through
+ * the shop's own frontend over both replicas, as `npm start` and the kind deployment run it
+ * (the target), and through the one-replica frontend, where every retry has to wait its backoff.
+ */
 async function measureFaults({ profile, progress, system, front1 }: Rig): Promise<Measured> {
   const at = profile.targetConnections;
-  const target = order(`${front1.url}/api/orders`);
+  const shop = order(`${system.frontendUrl}/api/orders`);
+  const single = order(`${front1.url}/api/orders`);
+  const faulty = { before: () => setFaults(system, 0.2), after: () => setFaults(system, 0) };
   const variants: Variant[] = [
-    { name: 'purchase.frontend.clean', target },
-    {
-      name: 'purchase.frontend.faults20',
-      target,
-      before: () => setFaults(system, 0.2),
-      after: () => setFaults(system, 0),
-    },
+    { name: 'purchase.frontend.clean', target: shop },
+    { name: 'purchase.frontend.faults20', target: shop, ...faulty },
+    { name: 'purchase.frontend.1replica.clean', target: single },
+    { name: 'purchase.frontend.1replica.faults20', target: single, ...faulty },
   ];
-  const [clean = [], faulty = []] = await measureGroup('faults', variants, at, profile, progress);
+  const rounds = { ...profile, runs: profile.faultRuns };
+  const samples = await measureGroup('faults', variants, at, rounds, progress);
+  const [clean = [], faults = [], cleanSingle = [], faultsSingle = []] = samples;
   return {
-    results: [
-      toResult(variants[0]?.name ?? '', at, clean),
-      toResult(variants[1]?.name ?? '', at, faulty),
-    ],
+    results: variants.map((variant, i) => toResult(variant.name, at, samples[i] ?? [])),
     ratios: {
-      faultP99VsClean: pairedRatio(faulty, clean, (s) => s.p99),
-      faultThroughputVsClean: pairedRatio(faulty, clean, (s) => s.reqPerSec),
+      faultP99VsClean: pairedRatio(faults, clean, (s) => s.p99),
+      faultThroughputVsClean: pairedRatio(faults, clean, (s) => s.reqPerSec),
+      faultP99VsClean1Replica: pairedRatio(faultsSingle, cleanSingle, (s) => s.p99),
     },
   };
 }

@@ -10,6 +10,21 @@ function formatTable(header: string[], rows: string[][]): string {
   return [pad(header, widths), pad(rule, widths), ...rows.map((r) => pad(r, widths))].join('\n');
 }
 
+/** Names the results measured over a different number of runs (the fault group). */
+function otherRuns(report: BenchReport): string {
+  const other = report.results.filter((r) => r.runs !== report.runs);
+  const counts = [...new Set(other.map((r) => r.runs))];
+  return counts
+    .map(
+      (runs) =>
+        ` (${runs} runs: ${other
+          .filter((r) => r.runs === runs)
+          .map((r) => r.name)
+          .join(', ')})`,
+    )
+    .join('');
+}
+
 /** The report as plain-text tables: results, ratios with their targets, memory. */
 export function renderReport(report: BenchReport): string {
   const m = report.machine;
@@ -48,7 +63,7 @@ export function renderReport(report: BenchReport): string {
     `FlameTickets benchmark (${report.profile}), ${report.startedAt}`,
     `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`,
     `database: ${m.database}`,
-    `each figure: median of ${report.runs} runs of ${report.durationS} s`,
+    `each figure: median of ${report.runs} runs of ${report.durationS} s${otherRuns(report)}`,
     '',
     results,
     '',

@@ -35,6 +35,7 @@ describe('npm run bench -- --quick', () => {
       'catalog.frontend',
       'catalog.express',
       'purchase.frontend.faults20',
+      'purchase.frontend.1replica.faults20',
       'purchase.frontend.2replicas',
     ]) {
       assert.ok(names.has(name), `results include ${name}`);
