@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { FrontendConfig } from './config.ts';
 import { ReplicaRing } from './replica-ring.ts';
 import { backoffDelay, isRetryable, RETRYABLE_STATUSES } from './retry-policy.ts';
+import { timeoutSignal } from './timeout-signal.ts';
 
 export interface LogicResponse {
   status: number;
@@ -169,21 +170,23 @@ export class LogicClient {
     return async (path, init) => {
       const base = this.#ring.pick(last);
       last = base;
-      const signal = AbortSignal.any([
-        init.signal,
-        AbortSignal.timeout(this.#config.LOGIC_ATTEMPT_TIMEOUT_MS),
-      ]);
+      const limit = timeoutSignal(this.#config.LOGIC_ATTEMPT_TIMEOUT_MS, init.signal);
       const url = new URL(path, base);
-      return this.#fetch
-        ? fetchAttempt(this.#fetch, url, { ...init, signal })
-        : httpAttempt(url, { ...init, signal });
+      try {
+        return await (this.#fetch
+          ? fetchAttempt(this.#fetch, url, { ...init, signal: limit.signal })
+          : httpAttempt(url, { ...init, signal: limit.signal }));
+      } finally {
+        limit.release();
+      }
     };
   }
 
   async #withRetries(call: LogicCall): Promise<LogicResponse> {
     const config = this.#config;
     // fetch-retry passes the same init to every attempt, so this signal is the overall deadline.
-    const deadline = AbortSignal.timeout(config.LOGIC_DEADLINE_MS);
+    const limit = timeoutSignal(config.LOGIC_DEADLINE_MS);
+    const deadline = limit.signal;
     const startedAt = Date.now();
     const retries = call.idempotent ? config.LOGIC_RETRIES : 0;
     const fetchWithRetry = fetchBuilder(this.#attemptFetch(), {
@@ -235,6 +238,8 @@ export class LogicClient {
           : 'logic could not be reached',
         { cause: error },
       );
+    } finally {
+      limit.release();
     }
   }
 }
