@@ -16,15 +16,15 @@ declare module 'node:http' {
 
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
-type Level = 'debug' | 'info' | 'warn' | 'error';
+type Level = 'debug' | 'info' | 'error';
 
 /**
- * Failures at error, aborted requests at warn, writes and refusals at info; successful reads
- * only at debug: the catalog is read thousands of times a second under load.
+ * Failures at error, writes and refusals at info; successful reads only at debug: the catalog
+ * is read thousands of times a second under load. A request the client gave up on is judged
+ * the same way (a browser leaving a page is not news; a purchase cut short is).
  */
-export function completionLevel(method: string, status: number, aborted: boolean): Level {
+export function completionLevel(method: string, status: number): Level {
   if (status >= 500) return 'error';
-  if (aborted) return 'warn';
   if (status < 400 && (method === 'GET' || method === 'HEAD')) return 'debug';
   return 'info';
 }
@@ -46,8 +46,9 @@ export function requestLogging(logger: Logger): RequestHandler {
     if (PROBE_PATHS.has(url.split('?', 1)[0] ?? '')) return next();
     const startedAt = performance.now();
     res.once('close', () => {
-      const aborted = !res.writableFinished;
-      const level = completionLevel(req.method, res.statusCode, aborted);
+      // Ended by the app counts as completed, even if the client left before the last byte.
+      const aborted = !res.writableEnded;
+      const level = completionLevel(req.method, res.statusCode);
       if (!req.log.isLevelEnabled(level)) return;
       req.log[level](
         {
