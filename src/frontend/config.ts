@@ -31,9 +31,8 @@ export const frontendEnvSchema = z.object({
   /** Retries after the first attempt. */
   LOGIC_RETRIES: z.coerce.number({ error: 'must be a number' }).int().min(0).max(10).default(4),
   /**
-   * First backoff step; doubles each retry, with full jitter. 25 ms is Envoy's default base
-   * interval: the first retry usually goes to another replica at once, so this is the wait
-   * before the second.
+   * First backoff step (Envoy's default base interval), used from the second retry on: the
+   * first retry goes at once. Doubles each retry, with full jitter.
    */
   RETRY_BASE_MS: envField.milliseconds(25),
   /** Cap of one backoff delay. */

@@ -195,17 +195,17 @@ export class LogicClient {
         isRetryable({ attempt, retries, status: response?.status, deadline }),
       retryDelay: (attempt, error, response) => {
         const remaining = config.LOGIC_DEADLINE_MS - (Date.now() - startedAt);
-        // The first retry goes to another replica, which has no reason to be busy: no wait.
-        // The backoff then starts at its first step, RETRY_BASE_MS, for the second retry.
-        const spread = this.#ring.size > 1;
-        const otherReplicaNow = attempt === 0 && spread && !response?.retryAfter;
-        const backoff = otherReplicaNow
-          ? 0
-          : backoffDelay(spread ? Math.max(0, attempt - 1) : attempt, response?.retryAfter, {
-              baseMs: config.RETRY_BASE_MS,
-              maxMs: config.RETRY_MAX_MS,
-              retryAfterMaxMs: config.RETRY_AFTER_MAX_MS,
-            });
+        // One failure is most often that request's bad luck: the first retry goes at once, to
+        // another replica when there is one. A second failure in a row looks like trouble, so
+        // from then on the backoff, starting at RETRY_BASE_MS. A Retry-After from logic wins.
+        const backoff =
+          attempt === 0 && !response?.retryAfter
+            ? 0
+            : backoffDelay(Math.max(0, attempt - 1), response?.retryAfter, {
+                baseMs: config.RETRY_BASE_MS,
+                maxMs: config.RETRY_MAX_MS,
+                retryAfterMaxMs: config.RETRY_AFTER_MAX_MS,
+              });
         const delayMs = Math.max(0, Math.min(remaining, backoff));
         call.log.warn(
           {

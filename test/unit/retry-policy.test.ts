@@ -119,15 +119,24 @@ describe('LogicClient retry loop (fake timers)', () => {
     assert.equal(calls.length, 4);
   });
 
-  it('waits for the backoff before retrying when there is only one replica', async (t) => {
+  it('retries at once on the same URL when there is only one, then waits for the backoff', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
-    const { client, calls } = clientWith([503, 200], { LOGIC_URL: 'http://only.test:1' });
+    t.mock.method(Math, 'random', () => 0.999);
+    const { client, calls } = clientWith([503, 503, 200], { LOGIC_URL: 'http://only.test:1' });
     const result = client.call({ method: 'GET', path: '/events', idempotent: true, log });
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(calls.length, 1, 'one attempt before the delay');
-    t.mock.timers.tick(100);
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    await settle();
+    t.mock.timers.tick(0);
+    await settle();
+    assert.equal(calls.length, 2, 'the first retry did not wait');
+    t.mock.timers.tick(99);
+    await settle();
+    assert.equal(calls.length, 2, 'the second retry waits its backoff');
+    t.mock.timers.tick(1);
     assert.equal((await result).status, 200);
-    assert.equal(calls.length, 2);
+    assert.equal(calls.length, 3);
   });
 
   it('never retries a call that is not idempotent', async () => {
