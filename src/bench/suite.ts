@@ -213,8 +213,8 @@ async function measureCatalog({ profile, progress, front1, bare }: Rig): Promise
 
 /**
  * The purchase path clean, then with 20% of logic's requests failed before any work: through
- * the shop's own frontend over both replicas, as `npm start` and the kind deployment run it
- * (the target), and through the one-replica frontend, where every retry has to wait its backoff.
+ * the shop's own frontend over both replicas, as `npm start` runs it, and through the
+ * one-replica frontend, which like kind's frontend (one Service URL) has a single URL to retry.
  */
 async function measureFaults({ profile, progress, system, front1 }: Rig): Promise<Measured> {
   const at = profile.targetConnections;
@@ -222,8 +222,8 @@ async function measureFaults({ profile, progress, system, front1 }: Rig): Promis
   const single = order(`${front1.url}/api/orders`);
   const faulty = { before: () => setFaults(system, 0.2), after: () => setFaults(system, 0) };
   const variants: Variant[] = [
-    { name: 'purchase.frontend.clean', target: shop },
-    { name: 'purchase.frontend.faults20', target: shop, ...faulty },
+    { name: 'purchase.frontend.2replicas.clean', target: shop },
+    { name: 'purchase.frontend.2replicas.faults20', target: shop, ...faulty },
     { name: 'purchase.frontend.1replica.clean', target: single },
     { name: 'purchase.frontend.1replica.faults20', target: single, ...faulty },
   ];

@@ -34,7 +34,7 @@ describe('npm run bench -- --quick', () => {
       'purchase.gateway',
       'catalog.frontend',
       'catalog.express',
-      'purchase.frontend.faults20',
+      'purchase.frontend.2replicas.faults20',
       'purchase.frontend.1replica.faults20',
       'purchase.frontend.2replicas',
     ]) {
@@ -59,11 +59,16 @@ describe('npm run bench -- --quick', () => {
       assert.ok(r.successRate >= 0.99, `${r.name}: success rate ${r.successRate}`);
     }
 
-    for (const ratio of ['purchaseVsDirect', 'catalogVsExpress', 'faultP99VsClean'] as const) {
+    for (const ratio of [
+      'purchaseVsDirect',
+      'catalogVsExpress',
+      'faultP99VsClean',
+      'faultP99VsClean1Replica',
+    ] as const) {
       const value = report.ratios[ratio];
       assert.ok(value !== undefined && Number.isFinite(value) && value > 0, `${ratio} present`);
     }
-    assert.equal(report.targets.length, 3);
+    assert.equal(report.targets.length, 4);
     assert.ok(report.memory.some((m) => m.service.startsWith('logic') && (m.idleMiB ?? 0) > 0));
   });
 
