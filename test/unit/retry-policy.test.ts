@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { loadFrontendConfig } from '../../src/frontend/config.ts';
 import { LogicClient } from '../../src/frontend/logic-client.ts';
 import { backoffDelay, isRetryable, parseRetryAfter } from '../../src/frontend/retry-policy.ts';
@@ -93,50 +93,54 @@ describe('LogicClient retry loop (fake timers)', () => {
     assert.equal(calls.length, 3);
   });
 
-  it('starts the backoff at RETRY_BASE_MS after the immediate retry, then doubles it', async (t) => {
+  /** Moves the fake clock by `ms`, then lets the retry loop run what that released. */
+  async function advance(t: TestContext, ms: number): Promise<void> {
+    t.mock.timers.tick(ms);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Attempts made by each moment (ms of fake time) for a call whose answers are `responses`. */
+  async function attemptsBy(
+    t: TestContext,
+    responses: number[],
+    env: Record<string, string>,
+    moments: number[],
+  ): Promise<number[]> {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     t.mock.method(Math, 'random', () => 0.999);
-    const { client, calls } = clientWith([503, 503, 503, 200], { RETRY_MAX_MS: '1000' });
+    const { client, calls } = clientWith(responses, env);
     const result = client.call({ method: 'GET', path: '/events', idempotent: true, log });
-    const settle = async () => {
-      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-    };
-    await settle();
-    t.mock.timers.tick(0);
-    await settle();
-    assert.equal(calls.length, 2, 'the first retry did not wait');
-    t.mock.timers.tick(99);
-    await settle();
-    assert.equal(calls.length, 2, 'the second retry waits up to the first step (100 ms)');
-    t.mock.timers.tick(1);
-    await settle();
-    assert.equal(calls.length, 3);
-    t.mock.timers.tick(199);
-    await settle();
-    assert.equal(calls.length, 3, 'the third waits up to twice that');
-    t.mock.timers.tick(1);
+    const seen: number[] = [];
+    let now = 0;
+    await advance(t, 0);
+    for (const moment of moments) {
+      await advance(t, moment - now);
+      now = moment;
+      seen.push(calls.length);
+    }
     assert.equal((await result).status, 200);
-    assert.equal(calls.length, 4);
+    return seen;
+  }
+
+  it('starts the backoff at RETRY_BASE_MS after the immediate retry, then doubles it', async (t) => {
+    // Two replicas: at once, then up to 100 ms (the first step), then up to 200 ms more.
+    const seen = await attemptsBy(
+      t,
+      [503, 503, 503, 200],
+      { RETRY_MAX_MS: '1000' },
+      [0, 99, 100, 299, 300],
+    );
+    assert.deepEqual(seen, [2, 2, 3, 3, 4]);
   });
 
   it('retries at once on the same URL when there is only one, then waits for the backoff', async (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
-    t.mock.method(Math, 'random', () => 0.999);
-    const { client, calls } = clientWith([503, 503, 200], { LOGIC_URL: 'http://only.test:1' });
-    const result = client.call({ method: 'GET', path: '/events', idempotent: true, log });
-    const settle = async () => {
-      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-    };
-    await settle();
-    t.mock.timers.tick(0);
-    await settle();
-    assert.equal(calls.length, 2, 'the first retry did not wait');
-    t.mock.timers.tick(99);
-    await settle();
-    assert.equal(calls.length, 2, 'the second retry waits its backoff');
-    t.mock.timers.tick(1);
-    assert.equal((await result).status, 200);
-    assert.equal(calls.length, 3);
+    const seen = await attemptsBy(
+      t,
+      [503, 503, 200],
+      { LOGIC_URL: 'http://only.test:1' },
+      [0, 99, 100],
+    );
+    assert.deepEqual(seen, [2, 2, 3]);
   });
 
   it('never retries a call that is not idempotent', async () => {
