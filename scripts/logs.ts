@@ -1,6 +1,6 @@
 // npm run logs — follow the JSON logs of both services, each line prefixed with its pod.
-import { flameTarget, kubectlArgs } from './lib/kubectl.ts';
-import { runScript, ScriptError, say, tryRun } from './lib/run.ts';
+import { flameTarget, followKubectl } from './lib/kubectl.ts';
+import { runScript, say } from './lib/run.ts';
 import { loadSettings } from './lib/settings.ts';
 import { requireTools } from './lib/tools.ts';
 
@@ -8,9 +8,9 @@ await runScript('logs', async () => {
   const settings = loadSettings();
   await requireTools(['kubectl']);
   say('Following the logs of flame-frontend and flame-logic (Ctrl-C stops)');
-  const result = await tryRun(
-    'kubectl',
-    kubectlArgs(flameTarget(settings.kubeContext), [
+  await followKubectl(
+    flameTarget(settings.kubeContext),
+    [
       'logs',
       '--selector',
       'app in (flame-frontend,flame-logic)',
@@ -18,12 +18,7 @@ await runScript('logs', async () => {
       '--prefix',
       '--tail=20',
       '--max-log-requests=20',
-    ]),
-    { stream: true },
+    ],
+    'is the app deployed? run npm run deploy',
   );
-  if (!result.ok && result.exitCode !== null) {
-    throw new ScriptError(
-      `kubectl logs exited ${result.exitCode} (is the app deployed? run npm run deploy)`,
-    );
-  }
 });

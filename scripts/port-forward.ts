@@ -1,8 +1,8 @@
 // npm run port-forward [-- --port N] — reach the frontend Service from localhost, for clusters
 // without the kind port mapping (made elsewhere). Runs until Ctrl-C.
 import { parseArgs } from 'node:util';
-import { flameTarget, kubectlArgs } from './lib/kubectl.ts';
-import { runScript, ScriptError, say, tryRun } from './lib/run.ts';
+import { flameTarget, followKubectl } from './lib/kubectl.ts';
+import { runScript, ScriptError, say } from './lib/run.ts';
 import { loadSettings } from './lib/settings.ts';
 import { requireTools } from './lib/tools.ts';
 
@@ -15,20 +15,9 @@ await runScript('port-forward', async () => {
   const settings = loadSettings();
   await requireTools(['kubectl']);
   say(`Forwarding http://localhost:${port} to service/flame-frontend (Ctrl-C stops)`);
-  const result = await tryRun(
-    'kubectl',
-    kubectlArgs(flameTarget(settings.kubeContext), [
-      'port-forward',
-      '--address',
-      '127.0.0.1',
-      'service/flame-frontend',
-      `${port}:8080`,
-    ]),
-    { stream: true },
+  await followKubectl(
+    flameTarget(settings.kubeContext),
+    ['port-forward', '--address', '127.0.0.1', 'service/flame-frontend', `${port}:8080`],
+    `port ${port} taken? try --port 8090; is the app deployed?`,
   );
-  if (!result.ok && result.exitCode !== null) {
-    throw new ScriptError(
-      `kubectl port-forward exited ${result.exitCode} (port ${port} taken? try --port 8090; is the app deployed?)`,
-    );
-  }
 });

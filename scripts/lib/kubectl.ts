@@ -29,6 +29,21 @@ export function kubectl(
   return run(what, 'kubectl', kubectlArgs(target, args), options);
 }
 
+/**
+ * Runs a long kubectl command in the foreground with its output on the terminal, until it ends
+ * or Ctrl-C. A failure (not Ctrl-C) throws a ScriptError with `hint` after the exit code.
+ */
+export async function followKubectl(
+  target: KubeTarget,
+  args: readonly string[],
+  hint: string,
+): Promise<void> {
+  const result = await tryRun('kubectl', kubectlArgs(target, args), { stream: true });
+  if (!result.ok && result.exitCode !== null) {
+    throw new ScriptError(`kubectl ${args[0]} exited ${result.exitCode} (${hint})`);
+  }
+}
+
 /** True when `kubectl get KIND NAME` finds the object, false on NotFound, throws otherwise. */
 export async function exists(target: KubeTarget, kind: string, name: string): Promise<boolean> {
   const result = await tryRun('kubectl', kubectlArgs(target, ['get', kind, name, '-o', 'name']));

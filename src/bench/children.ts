@@ -19,30 +19,32 @@ async function launch(child: ManagedChild): Promise<string> {
   return `http://127.0.0.1:${record.port as number}`;
 }
 
-/** A bare node:http gateway forwarding everything to `target`. */
-export async function startGateway(target: string, onLine: LineSink): Promise<BenchChild> {
-  const child = new ManagedChild(
-    {
-      label: 'bench-gateway',
-      entry: 'src/bench/server-main.ts',
-      env: { BENCH_SERVER: 'gateway', BENCH_TARGET: target },
-    },
-    onLine,
-  );
+/** One of the bare reference servers of `src/bench/server-main.ts`, picked by its env. */
+async function startBareServer(
+  label: string,
+  env: Record<string, string>,
+  onLine: LineSink,
+): Promise<BenchChild> {
+  const child = new ManagedChild({ label, entry: 'src/bench/server-main.ts', env }, onLine);
   return { child, url: await launch(child) };
 }
 
-/** A bare Express app answering GET /api/events with the JSON in `bodyFile`. */
-export async function startBareExpress(bodyFile: string, onLine: LineSink): Promise<BenchChild> {
-  const child = new ManagedChild(
-    {
-      label: 'bench-express',
-      entry: 'src/bench/server-main.ts',
-      env: { BENCH_SERVER: 'express', BENCH_BODY_FILE: bodyFile },
-    },
+/** A bare node:http gateway forwarding everything to `target`. */
+export function startGateway(target: string, onLine: LineSink): Promise<BenchChild> {
+  return startBareServer(
+    'bench-gateway',
+    { BENCH_SERVER: 'gateway', BENCH_TARGET: target },
     onLine,
   );
-  return { child, url: await launch(child) };
+}
+
+/** A bare Express app answering GET /api/events with the JSON in `bodyFile`. */
+export function startBareExpress(bodyFile: string, onLine: LineSink): Promise<BenchChild> {
+  return startBareServer(
+    'bench-express',
+    { BENCH_SERVER: 'express', BENCH_BODY_FILE: bodyFile },
+    onLine,
+  );
 }
 
 /**

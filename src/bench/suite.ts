@@ -5,7 +5,7 @@ import { type LocalSystem, startLocalSystem } from '../local/system.ts';
 import { type BenchChild, startBareExpress, startFrontend, startGateway } from './children.ts';
 import { createScratchDatabase, HOT_EVENT_COUNT, hotEventIds, shapeData } from './data.ts';
 import { measureGroup, type Progress, type Variant } from './groups.ts';
-import type { LoadTarget } from './load.ts';
+import type { LoadSample, LoadTarget } from './load.ts';
 import { describeMachine } from './machine.ts';
 import { measureMemory } from './memory-figures.ts';
 import type { BenchProfile } from './profiles.ts';
@@ -145,6 +145,15 @@ interface Rig {
 
 type Measured = { results: BenchResult[]; ratios: Record<string, number> };
 
+/** One result per variant, from the samples measureGroup returned in the same order. */
+function resultsOf(
+  variants: readonly Variant[],
+  connections: number,
+  samples: LoadSample[][],
+): BenchResult[] {
+  return variants.map((variant, i) => toResult(variant.name, connections, samples[i] ?? []));
+}
+
 const MEASURE: Record<BenchGroup, (rig: Rig) => Promise<Measured>> = {
   purchase: measurePurchase,
   catalog: measureCatalog,
@@ -180,16 +189,9 @@ async function measurePurchase({
   const results: BenchResult[] = [];
   const ratios: Record<string, number> = {};
   for (const connections of profile.purchaseConnections) {
-    const [front = [], direct = [], gw = []] = await measureGroup(
-      'purchase',
-      variants,
-      connections,
-      profile,
-      progress,
-    );
-    variants.forEach((v, i) => {
-      results.push(toResult(v.name, connections, [front, direct, gw][i] ?? []));
-    });
+    const samples = await measureGroup('purchase', variants, connections, profile, progress);
+    const [front = [], direct = [], gw = []] = samples;
+    results.push(...resultsOf(variants, connections, samples));
     const key = connections === profile.targetConnections ? '' : `At${connections}`;
     ratios[`purchaseVsDirect${key}`] = pairedRatio(front, direct, (s) => s.reqPerSec);
     ratios[`purchaseVsGateway${key}`] = pairedRatio(front, gw, (s) => s.reqPerSec);
@@ -204,9 +206,10 @@ async function measureCatalog({ profile, progress, front1, bare }: Rig): Promise
     { name: 'catalog.frontend', target: get(`${front1.url}/api/events`) },
     { name: 'catalog.express', target: get(`${bare.url}/api/events`) },
   ];
-  const [front = [], express = []] = await measureGroup('catalog', variants, at, profile, progress);
+  const samples = await measureGroup('catalog', variants, at, profile, progress);
+  const [front = [], express = []] = samples;
   return {
-    results: [toResult('catalog.frontend', at, front), toResult('catalog.express', at, express)],
+    results: resultsOf(variants, at, samples),
     ratios: { catalogVsExpress: pairedRatio(front, express, (s) => s.reqPerSec) },
   };
 }
@@ -231,7 +234,7 @@ async function measureFaults({ profile, progress, system, front1 }: Rig): Promis
   const samples = await measureGroup('faults', variants, at, rounds, progress);
   const [clean = [], faults = [], cleanSingle = [], faultsSingle = []] = samples;
   return {
-    results: variants.map((variant, i) => toResult(variant.name, at, samples[i] ?? [])),
+    results: resultsOf(variants, at, samples),
     ratios: {
       faultP99VsClean: pairedRatio(faults, clean, (s) => s.p99),
       faultThroughputVsClean: pairedRatio(faults, clean, (s) => s.reqPerSec),
@@ -246,12 +249,10 @@ async function measureReplicas({ profile, progress, system, front1 }: Rig): Prom
     { name: 'purchase.frontend.1replica', target: order(`${front1.url}/api/orders`) },
     { name: 'purchase.frontend.2replicas', target: order(`${system.frontendUrl}/api/orders`) },
   ];
-  const [one = [], two = []] = await measureGroup('replicas', variants, at, profile, progress);
+  const samples = await measureGroup('replicas', variants, at, profile, progress);
+  const [one = [], two = []] = samples;
   return {
-    results: [
-      toResult(variants[0]?.name ?? '', at, one),
-      toResult(variants[1]?.name ?? '', at, two),
-    ],
+    results: resultsOf(variants, at, samples),
     ratios: { twoReplicasVsOne: pairedRatio(two, one, (s) => s.reqPerSec) },
   };
 }
@@ -269,15 +270,9 @@ async function measureGrowth({ profile, progress, system, front1 }: Rig): Promis
       { name: `growth.purchase.${label}`, target: order(`${front1.url}/api/orders`) },
       { name: `growth.catalog.${label}`, target: get(`${front1.url}/api/events`) },
     ];
-    const [buy = [], list = []] = await measureGroup(
-      `growth ${label}`,
-      variants,
-      conns,
-      profile,
-      progress,
-    );
-    const bought = toResult(variants[0]?.name ?? '', conns, buy);
-    const listed = toResult(variants[1]?.name ?? '', conns, list);
+    const samples = await measureGroup(`growth ${label}`, variants, conns, profile, progress);
+    const [bought, listed] = resultsOf(variants, conns, samples);
+    if (!bought || !listed) continue;
     results.push(bought, listed);
     medians.push({ purchase: bought.reqPerSec.median, catalog: listed.reqPerSec.median });
   }
