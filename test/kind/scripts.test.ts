@@ -398,4 +398,18 @@ describe('logs and port-forward scripts (stand-in kubectl, no real cluster)', CO
       ),
     );
   });
+
+  it('both say what to check when kubectl fails, and exit 1', async (t) => {
+    const s = await standIns(t);
+    await writeFile(join(s.state, 'not-deployed'), '');
+    const logs = await runScript('logs', s);
+    assert.equal(logs.code, 1);
+    assert.match(logs.stderr, /kubectl logs exited 1 \(is the app deployed\? run npm run deploy\)/);
+    const forward = await runScript('port-forward', s, {}, ['--port', '8099']);
+    assert.equal(forward.code, 1);
+    assert.match(
+      forward.stderr,
+      /kubectl port-forward exited 1 \(port 8099 taken\? try --port 8090; is the app deployed\?\)/,
+    );
+  });
 });

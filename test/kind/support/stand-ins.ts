@@ -81,6 +81,11 @@ case " $* " in
         exit 1 ;;
       esac
     done ;;
+  *" logs "*|*" port-forward "*"service/"*)
+    if [ -e "$FAKE_STATE/not-deployed" ]; then
+      echo 'error: no resources found in flame namespace.' >&2
+      exit 1
+    fi ;;
   *" port-forward "*"pod/missing"*)
     echo 'error: pods "missing" not found' >&2
     exit 1 ;;
