@@ -7,6 +7,7 @@ const WATCHDOG_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { writeFileSync, writeSync } = require('node:fs');
 const started = new Int32Array(workerData.shared);
+// Not unref'd: this interval is what keeps the thread alive (the Worker is unref'd instead).
 setInterval(() => {
   const at = Atomics.load(started, 0);
   if (at === 0) return;
@@ -14,11 +15,11 @@ setInterval(() => {
   if (ranMs <= workerData.limitMs) return;
   const msg = 'a batch ran ' + ranMs + ' ms, past the embedded database batch limit (' +
     workerData.limitMs + ' ms); ending the database process so the runner restarts it';
-  writeSync(2, JSON.stringify({ level: 60, time: Date.now(), service: 'embedded-db',
+  writeSync(2, JSON.stringify({ level: 'fatal', time: new Date().toISOString(), service: 'embedded-db',
     replica: 'embedded-db', fatal: true, msg }) + '\\n');
   if (workerData.fatalFile) writeFileSync(workerData.fatalFile, msg + '\\n');
   process.kill(process.pid, 'SIGKILL');
-}, Math.min(250, workerData.limitMs)).unref();
+}, Math.min(250, workerData.limitMs));
 `;
 
 /**
