@@ -34,10 +34,13 @@ describe('the embedded database after a kill -9 of the whole shop', () => {
         if (order) confirmed.push(order.id);
       }
     });
-    await waitFor('20 confirmed purchases', () => confirmed.length >= 20, { timeoutMs: 60_000 });
-    await killShop(shop);
-    killed = true;
-    await Promise.all(buyers);
+    try {
+      await waitFor('20 confirmed purchases', () => confirmed.length >= 20, { timeoutMs: 60_000 });
+      await killShop(shop);
+    } finally {
+      killed = true;
+      await Promise.all(buyers);
+    }
     process.stdout.write(`# confirmed before kill -9: ${confirmed.length}\n`);
 
     const again = await startShop(dataDir);

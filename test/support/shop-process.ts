@@ -87,9 +87,11 @@ export async function killShop(shop: Shop): Promise<void> {
 }
 
 export async function stopShop(shop: Shop): Promise<void> {
-  if (shop.child.exitCode !== null) return;
-  shop.child.kill('SIGTERM');
-  await once(shop.child, 'exit');
+  const { child } = shop;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
 }
 
 function isAlive(pid: number): boolean {
