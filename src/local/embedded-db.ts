@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { DurableNodeFS } from './durable-nodefs.ts';
 import { ensureDataDir } from './embedded-data-dir.ts';
 import { loadTemplate } from './pglite-template.ts';
@@ -30,6 +31,11 @@ export interface EmbeddedDatabaseOptions {
   limits?: Partial<SessionLimits>;
   /** Where the pre-initialised cluster is cached; see pglite-template.ts. */
   templateCacheDir?: string;
+  /**
+   * Flush commits to disk before acknowledging them (fsync on). Default true on disk; false
+   * only to measure what it costs. In memory it is always off.
+   */
+  durable?: boolean;
   /** Called once when PGlite reports a fatal error (see `fatal`). */
   onFatal?: (error: Error) => void;
   /** Enforces limits.batchMs; only for a process of its own (see batch-watchdog.ts). */
@@ -57,6 +63,10 @@ async function openPglite(options: EmbeddedDatabaseOptions) {
   }
   await mkdir(dirname(options.dataDir), { recursive: true });
   await ensureDataDir(options.dataDir, template);
+  if (options.durable === false) {
+    const db = await PGlite.create({ fs: new NodeFS(options.dataDir) });
+    return { db, fs: undefined };
+  }
   const fs = new DurableNodeFS(options.dataDir);
   const db = await PGlite.create({ fs, startParams: durableStartParams() });
   return { db, fs };
