@@ -45,16 +45,6 @@ const db = await startEmbeddedDatabase({
     process.exit(1);
   },
 });
-logger.info(
-  {
-    port: db.port,
-    url: db.url,
-    dataDir: dataDir ?? 'memory',
-    fsync: db.durable,
-    startMs: Date.now() - startedAt,
-  },
-  'embedded database ready',
-);
 
 let stopping = false;
 async function stop(reason: string): Promise<void> {
@@ -69,3 +59,14 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 // The runner went away without stopping us (it was killed): don't linger.
 process.on('disconnect', () => void stop('runner gone'));
+// Only now: the runner may signal us as soon as it reads this line.
+logger.info(
+  {
+    port: db.port,
+    url: db.url,
+    dataDir: dataDir ?? 'memory',
+    fsync: db.durable,
+    startMs: Date.now() - startedAt,
+  },
+  'embedded database ready',
+);
