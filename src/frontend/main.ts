@@ -1,7 +1,7 @@
 import { loadOrExit } from '../shared/config.ts';
-import { listen } from '../shared/listen.ts';
+import { exitIfPortInUse, listen } from '../shared/listen.ts';
 import { createLogger } from '../shared/logger.ts';
-import { GracefulShutdown } from '../shared/shutdown.ts';
+import { GracefulShutdown, shutDownWithRunner } from '../shared/shutdown.ts';
 import { createFrontendApp } from './app.ts';
 import { loadFrontendConfig } from './config.ts';
 import { LogicClient } from './logic-client.ts';
@@ -19,8 +19,7 @@ const shutdown = new GracefulShutdown({
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
 });
 shutdown.installSignalHandlers();
-// Started by a local runner (an IPC channel): stop with it, so a killed runner orphans nothing.
-if (process.send) process.on('disconnect', () => void shutdown.shutdown('parent process gone'));
+shutDownWithRunner(shutdown);
 
 const app = createFrontendApp({
   config,
@@ -29,6 +28,8 @@ const app = createFrontendApp({
   isDraining: () => shutdown.draining,
   before: [shutdown.connectionClose],
 });
-const { server, port } = await listen(app, config.PORT, config.HOST);
+const { server, port } = await listen(app, config.PORT, config.HOST).catch((error: unknown) =>
+  exitIfPortInUse(error, { port: config.PORT, variable: 'PORT', logger }),
+);
 shutdown.attach(server);
 logger.info({ port, logic: config.LOGIC_URL }, 'frontend listening');

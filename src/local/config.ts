@@ -5,6 +5,8 @@ import { envField, parseConfig } from '../shared/config.ts';
 export const localEnvSchema = z.object({
   /** Frontend port, the one you open in the browser. */
   PORT: envField.port(8080),
+  /** Interface the frontend binds; unset keeps the shop on this machine (127.0.0.1). */
+  HOST: z.string().optional(),
   /** Number of logic replicas. */
   LOGIC_REPLICAS: envField.positiveInt(2),
   /** Port of the first logic replica; the others count up from it. */

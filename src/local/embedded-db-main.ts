@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { envField, loadOrExit, parseConfig } from '../shared/config.ts';
+import { exitIfPortInUse } from '../shared/listen.ts';
 import { createLogger } from '../shared/logger.ts';
+import { shutDownWithRunner } from '../shared/shutdown.ts';
 import { startEmbeddedDatabase } from './embedded-db.ts';
 
 /** Set by the local runner (src/local/system.ts). */
@@ -16,7 +18,10 @@ const embeddedDbEnvSchema = z.object({
 const logger = createLogger({ service: 'embedded-db', replica: 'embedded-db' });
 const config = loadOrExit(() => parseConfig(embeddedDbEnvSchema, process.env));
 const dataDir = config.EMBEDDED_DB_DIR;
-const db = await startEmbeddedDatabase({ dataDir, port: config.EMBEDDED_DB_PORT });
+const db = await startEmbeddedDatabase({ dataDir, port: config.EMBEDDED_DB_PORT }).catch(
+  (error: unknown) =>
+    exitIfPortInUse(error, { port: config.EMBEDDED_DB_PORT, variable: 'EMBEDDED_DB_PORT', logger }),
+);
 logger.info(
   { port: db.port, url: db.url, dataDir: dataDir ?? 'memory' },
   'embedded database ready',
@@ -32,5 +37,6 @@ async function stop(reason: string): Promise<void> {
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
-// The runner went away without stopping us (it was killed): don't linger.
-process.on('disconnect', () => void stop('runner gone'));
+// The runner went away without stopping us (it was killed), maybe while we were starting:
+// don't linger.
+shutDownWithRunner({ shutdown: stop });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PORT_IN_USE } from '../shared/listen.ts';
 import { type LineSink, ManagedChild } from './child-process.ts';
 
 export interface LocalSystemOptions {
@@ -17,8 +18,12 @@ export interface LocalSystemOptions {
   /** Extra env for every logic replica (e.g. FAULT_RATE) and for the frontend. */
   logicEnv?: Record<string, string>;
   frontendEnv?: Record<string, string>;
+  /** Interface the frontend binds; 127.0.0.1 (this machine only) unless set. */
+  frontendHost?: string | undefined;
   onLine: LineSink;
   readyTimeoutMs?: number;
+  /** Aborting (a signal while starting) stops whatever was started and rejects. */
+  signal?: AbortSignal;
 }
 
 export interface LocalSystem {
@@ -39,10 +44,16 @@ const isListening = (record: Record<string, unknown>) =>
   typeof record.port === 'number' && /listening|ready/.test(String(record.msg));
 
 /** Polls GET url until it answers 200, or fails naming what it waited for. */
-export async function waitUntilReady(url: string, timeoutMs: number, what: string): Promise<void> {
+export async function waitUntilReady(
+  url: string,
+  timeoutMs: number,
+  what: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
       if (response.ok) return;
@@ -55,6 +66,46 @@ export async function waitUntilReady(url: string, timeoutMs: number, what: strin
   throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms (last: ${last})`);
 }
 
+/** The variable of `npm start` that sets each child's port (logic replicas count up from it). */
+function portVariable(label: string): string {
+  if (label === 'db') return 'EMBEDDED_DB_PORT';
+  return label === 'frontend' ? 'PORT' : 'LOGIC_BASE_PORT';
+}
+
+/**
+ * A child that exited because its port is taken says so in one fatal line naming its own
+ * variable; the runner says it once, naming the variable of `npm start`, and hides the
+ * child's line.
+ */
+function explainStartFailure(child: ManagedChild, error: unknown): unknown {
+  const fatal = child.lastFatal;
+  if (fatal?.code !== PORT_IN_USE) return error;
+  return new Error(
+    `${child.spec.label} cannot listen: port ${fatal.port} is already in use; stop what runs there, or set ${portVariable(child.spec.label)} to another port`,
+  );
+}
+const withoutPortInUseLines =
+  (sink: LineSink): LineSink =>
+  (label, line) => {
+    if (!line.includes(`"code":"${PORT_IN_USE}"`)) sink(label, line);
+  };
+
+/** Resolves like `work`, or rejects as soon as `signal` aborts. */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Stops children newest first (the frontend before logic before the database). */
+async function stopNewestFirst(children: ManagedChild[]): Promise<void> {
+  for (const child of [...children].reverse()) await child.stop();
+}
+
 /**
  * The whole shop as local processes: the embedded database (unless a DATABASE_URL is given),
  * N logic replicas and the frontend. Used by `npm start`, the chaos runner and the benchmarks.
@@ -65,14 +116,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const started: ManagedChild[] = [];
   const ports = new Map<ManagedChild, number>();
   const quietEnv = { SHUTDOWN_DRAIN_MS: '300', SHUTDOWN_TIMEOUT_MS: '8000' };
+  const { signal } = options;
+  const onLine = withoutPortInUseLines(options.onLine);
+  const ready = (url: string, what: string) => waitUntilReady(url, readyTimeoutMs, what, signal);
 
   async function launch(child: ManagedChild, portEnv: string, port: number): Promise<number> {
+    signal?.throwIfAborted();
     child.start({ [portEnv]: String(port) });
-    const ready = child.waitForLog(isListening, readyTimeoutMs);
+    const listening = child.waitForLog(isListening, readyTimeoutMs);
     started.push(child);
-    const record = await ready;
-    ports.set(child, record.port as number);
-    return record.port as number;
+    try {
+      const record = await unlessAborted(listening, signal);
+      ports.set(child, record.port as number);
+      return record.port as number;
+    } catch (error) {
+      throw explainStartFailure(child, error);
+    }
   }
 
   try {
@@ -85,7 +144,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           entry: 'src/local/embedded-db-main.ts',
           env: { EMBEDDED_DB_DIR: options.dataDir ?? '' },
         },
-        options.onLine,
+        onLine,
       );
       const port = await launch(database, 'EMBEDDED_DB_PORT', options.embeddedDbPort ?? 0);
       databaseUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
@@ -109,7 +168,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
               ...options.logicEnv,
             },
           },
-          options.onLine,
+          onLine,
         ),
     );
     const logicPorts = await Promise.all(
@@ -118,9 +177,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ),
     );
     const logicUrls = logicPorts.map((port) => `http://127.0.0.1:${port}`);
-    await Promise.all(
-      logicUrls.map((url, i) => waitUntilReady(`${url}/readyz`, readyTimeoutMs, `logic-${i + 1}`)),
-    );
+    await Promise.all(logicUrls.map((url, i) => ready(`${url}/readyz`, `logic-${i + 1}`)));
 
     const frontend = new ManagedChild(
       {
@@ -128,16 +185,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         entry: 'src/frontend/main.ts',
         env: {
           ...quietEnv,
+          HOST: options.frontendHost ?? '127.0.0.1',
           LOGIC_URL: logicUrls.join(','),
           POD_NAME: 'frontend',
           ...options.frontendEnv,
         },
       },
-      options.onLine,
+      onLine,
     );
     const frontendPort = await launch(frontend, 'PORT', options.frontendPort);
     const frontendUrl = `http://127.0.0.1:${frontendPort}`;
-    await waitUntilReady(`${frontendUrl}/readyz`, readyTimeoutMs, 'frontend');
+    await ready(`${frontendUrl}/readyz`, 'frontend');
 
     return {
       frontendUrl,
@@ -164,7 +222,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
     };
   } catch (error) {
-    await Promise.all(started.map((child) => child.kill()));
+    await stopNewestFirst(started);
     throw error;
   }
 }

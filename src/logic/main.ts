@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadOrExit } from '../shared/config.ts';
-import { listen } from '../shared/listen.ts';
+import { exitIfPortInUse, listen } from '../shared/listen.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
-import { GracefulShutdown } from '../shared/shutdown.ts';
+import { GracefulShutdown, shutDownWithRunner } from '../shared/shutdown.ts';
 import { createLogicApp } from './app.ts';
 import { loadLogicConfig } from './config.ts';
 import { createPool, type Pool } from './database.ts';
@@ -52,8 +52,7 @@ const shutdown = new GracefulShutdown({
   onClosed: () => pool.end(),
 });
 shutdown.installSignalHandlers();
-// Started by a local runner (an IPC channel): stop with it, so a killed runner orphans nothing.
-if (process.send) process.on('disconnect', () => void shutdown.shutdown('parent process gone'));
+shutDownWithRunner(shutdown);
 
 let migrated = false;
 const app = createLogicApp({
@@ -65,7 +64,9 @@ const app = createLogicApp({
   isDraining: () => shutdown.draining,
   before: [shutdown.connectionClose],
 });
-const { server, port } = await listen(app, config.PORT, config.HOST);
+const { server, port } = await listen(app, config.PORT, config.HOST).catch((error: unknown) =>
+  exitIfPortInUse(error, { port: config.PORT, variable: 'PORT', logger }),
+);
 shutdown.attach(server);
 logger.info({ port }, 'logic listening');
 migrated = await migrateWhenReachable(pool, logger, () => shutdown.draining);

@@ -94,3 +94,14 @@ export class GracefulShutdown {
     this.#exit(0);
   }
 }
+
+/**
+ * Started by a local runner (an IPC channel): stop with it, so a killed runner orphans
+ * nothing. The channel may already be gone when this runs — the runner died while this
+ * process was still loading — and then no 'disconnect' event will come: stop at once.
+ */
+export function shutDownWithRunner(shutdown: Pick<GracefulShutdown, 'shutdown'>): void {
+  if (!process.send) return;
+  process.on('disconnect', () => void shutdown.shutdown('runner gone'));
+  if (!process.connected) void shutdown.shutdown('runner gone');
+}

@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ProcessTree, spawnNpmStart, waitFor } from '../support/processes.ts';
+
+const trees: ProcessTree[] = [];
+const dirs: string[] = [];
+
+/**
+ * Runs `npm start`, waits until the process whose command line contains `moment` appears,
+ * then hits it with `interrupt`, and checks that every process the run made goes away.
+ */
+async function interruptAndCheck(
+  moment: string,
+  interrupt: (tree: ProcessTree, npmPid: number) => void,
+): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'flame-orphans-'));
+  dirs.push(dataDir);
+  const run = spawnNpmStart({ PORT: '0', LOGIC_BASE_PORT: '0', DATA_DIR: dataDir });
+  const npmPid = run.child.pid as number;
+  const tree = new ProcessTree(npmPid);
+  trees.push(tree);
+  await waitFor(
+    `${moment} to start under npm start`,
+    () => tree.find(moment) !== undefined,
+    90_000,
+  );
+  await tree.poll();
+  interrupt(tree, npmPid);
+  await waitFor(
+    'every process of the run to exit',
+    async () => {
+      await tree.poll();
+      return tree.alive().length === 0;
+    },
+    30_000,
+  ).catch((error: Error) => {
+    throw new Error(
+      `${error.message}; still running:\n${tree.alive().join('\n')}\n${run.output()}`,
+    );
+  });
+  tree.stop();
+}
+
+describe('npm start interrupted at any moment leaves no process behind (real processes)', () => {
+  after(async () => {
+    for (const tree of trees) {
+      tree.stop();
+      for (const line of tree.alive()) process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+    }
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('SIGTERM to npm the moment the frontend process appears', async () => {
+    await interruptAndCheck('src/frontend/main.ts', (_tree, npm) => process.kill(npm, 'SIGTERM'));
+  });
+
+  it('SIGTERM to npm while the embedded database starts', async () => {
+    await interruptAndCheck('src/local/embedded-db-main.ts', (_tree, npm) =>
+      process.kill(npm, 'SIGTERM'),
+    );
+  });
+
+  it('SIGINT to the whole job (Ctrl-C) while the logic replicas start', async () => {
+    await interruptAndCheck('src/logic/main.ts', (_tree, npm) => process.kill(-npm, 'SIGINT'));
+  });
+
+  it('`timeout` ending the job: SIGTERM to its process group as the frontend appears', async () => {
+    await interruptAndCheck('src/frontend/main.ts', (_tree, npm) => process.kill(-npm, 'SIGTERM'));
+  });
+
+  it('the runner killed outright (SIGKILL) before a service registered its handlers', async () => {
+    await interruptAndCheck('src/logic/main.ts', (tree) => {
+      process.kill(findRunner(tree), 'SIGKILL');
+    });
+  });
+});
+
+/** The runner: the node process running src/local/start.ts (not the shell that launched it). */
+function findRunner(tree: ProcessTree): number {
+  for (const [pid, cmd] of tree.seen) {
+    if (cmd.includes('src/local/start.ts') && !/^(\/bin\/)?sh /.test(cmd)) return pid;
+  }
+  throw new Error(`no runner among ${[...tree.seen.values()].join(', ')}`);
+}
