@@ -41,7 +41,9 @@ export interface LocalSystem {
 }
 
 const isListening = (record: Record<string, unknown>) =>
-  typeof record.port === 'number' && /listening|ready/.test(String(record.msg));
+  typeof record.port === 'number' &&
+  record.code !== PORT_IN_USE &&
+  /\b(listening|ready)\b/.test(String(record.msg));
 
 /** Polls GET url until it answers 200, or fails naming what it waited for. */
 export async function waitUntilReady(
