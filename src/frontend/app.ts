@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { BrokenCircuitError } from 'cockatiel';
 import express, { type Express, type Request, type Response, Router } from 'express';
+import helmet from 'helmet';
 import { AppError } from '../shared/errors.ts';
 import { errorHandler, jsonBody, notFound, requestLogging } from '../shared/http.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -91,6 +92,25 @@ function apiRouter(deps: FrontendDeps): Router {
   return router;
 }
 
+/**
+ * Security headers on every response (helmet): nosniff, a referrer policy, and a CSP the UI
+ * works under — its own scripts, styles and API only, no inline script, never framed. Plain
+ * HTTP locally and behind the kind port mapping, so requests are not upgraded to https.
+ */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: true,
+    directives: {
+      'frame-ancestors': ["'none'"],
+      'style-src': ["'self'"],
+      'upgrade-insecure-requests': null,
+    },
+  },
+  referrerPolicy: { policy: 'no-referrer' },
+  // Plain HTTP (see above): HSTS would only be ignored, or pin a local name to https.
+  strictTransportSecurity: false,
+});
+
 /** Logic being down or the breaker open is a 503 a person can read, never a 500. */
 function logicFailuresAs503(deps: FrontendDeps): express.ErrorRequestHandler {
   return (err, req, _res, next) => {
@@ -114,6 +134,7 @@ export function createFrontendApp(deps: FrontendDeps): Express {
   // API answers change with every order: an ETag would only cost a hash per response.
   app.set('etag', false);
   app.use(requestLogging(deps.logger));
+  app.use(securityHeaders);
   for (const middleware of deps.before ?? []) app.use(middleware);
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
