@@ -5,6 +5,7 @@ import { waitUntilReady } from '../src/local/system.ts';
 import { createTestDatabase } from './support/database.ts';
 import { request } from './support/http.ts';
 import { LogCapture, type RunningLogic, startLogic } from './support/servers.ts';
+import { waitFor } from './support/wait.ts';
 
 const db = await createTestDatabase();
 
@@ -61,15 +62,6 @@ async function terminateUnderLoad(
   return { readiness, responses, exitCode };
 }
 
-/** Polls a condition every 20 ms until it holds, or fails after 30 s. */
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe(`graceful shutdown on SIGTERM (real child processes, ${db.engine} database)`, () => {
   const logicLogs = new LogCapture();
   let logic: RunningLogic;
@@ -124,7 +116,7 @@ describe(`graceful shutdown on SIGTERM (real child processes, ${db.engine} datab
     const { readiness, responses, exitCode } = await terminateUnderLoad(
       service,
       '/api/events',
-      waitFor(() => faultLines() > faultsBefore),
+      waitFor('the catalog call to reach logic', () => faultLines() > faultsBefore),
     );
     assert.equal(readiness.status, 503);
     assert.deepEqual(

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { startLoadGenerator } from '../../src/chaos/load/load-generator.ts';
 import { RequestLog } from '../../src/chaos/load/request-log.ts';
 import { seededRandom } from '../../src/chaos/random.ts';
+import { waitFor } from '../support/wait.ts';
 
 /** A stand-in shop (not the real one): the catalog answers, every purchase gets a 503. */
 function busyShop(): Server {
@@ -29,15 +30,6 @@ function busyShop(): Server {
       .writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' })
       .end(JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'busy' } }));
   });
-}
-
-/** Polls a condition every 20 ms until it holds, or fails after 30 s. */
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('the load generator against a shop that is always busy (stand-in server)', () => {
@@ -71,7 +63,7 @@ describe('the load generator against a shop that is always busy (stand-in server
       log.requests.filter((r) => r.operation === operation.id).length === 3;
     // Runs until a purchase has used all its retries (an event, not a guess at how long that
     // takes on this machine), then stops the buyer.
-    await waitFor(() => finished().some(retriedTwice));
+    await waitFor('a purchase that used all its retries', () => finished().some(retriedTwice));
     await load.stop();
     const purchases = finished();
     assert.ok(purchases.length > 0, 'at least one purchase finished');

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ProcessTree, spawnNpmStart, waitFor } from '../support/processes.ts';
+import { ProcessTree, spawnNpmStart } from '../support/processes.ts';
+import { waitFor } from '../support/wait.ts';
 
 const trees: ProcessTree[] = [];
 const dirs: string[] = [];
@@ -21,11 +22,10 @@ async function interruptAndCheck(
   const npmPid = run.child.pid as number;
   const tree = new ProcessTree(npmPid);
   trees.push(tree);
-  await waitFor(
-    `${moment} to start under npm start`,
-    () => tree.find(moment) !== undefined,
-    90_000,
-  );
+  await waitFor(`${moment} to start under npm start`, () => tree.find(moment) !== undefined, {
+    timeoutMs: 90_000,
+    intervalMs: 50,
+  });
   await tree.poll();
   interrupt(tree, npmPid);
   await waitFor(
@@ -34,7 +34,7 @@ async function interruptAndCheck(
       await tree.poll();
       return tree.alive().length === 0;
     },
-    30_000,
+    { timeoutMs: 30_000, intervalMs: 50 },
   ).catch((error: Error) => {
     throw new Error(
       `${error.message}; still running:\n${tree.alive().join('\n')}\n${run.output()}`,

@@ -11,19 +11,6 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Polls a condition every 50 ms until it holds, or fails naming what it waited for. */
-export async function waitFor(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /**
  * Every process ever seen below a root process, with its command line, read with ps-list
  * (Linux and macOS) every 50 ms. A process keeps its entry after its parent dies and it is
