@@ -1,8 +1,11 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ProcessTree, spawnNpmStart } from '../support/processes.ts';
+import { isAlive, ProcessTree, spawnNpmStart } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 
 const trees: ProcessTree[] = [];
@@ -84,3 +87,49 @@ function findRunner(tree: ProcessTree): number {
   }
   throw new Error(`no runner among ${[...tree.seen.values()].join(', ')}`);
 }
+
+/**
+ * A stand-in runner: starts `entry` with an IPC channel, as the local runner does, prints the
+ * service's pid and exits at once — long before the service has loaded its code and
+ * registered any handler.
+ */
+const VANISHING_RUNNER = `
+const { spawn } = require('node:child_process');
+const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1]], {
+  stdio: ['ignore', 'ignore', 'ignore', 'ipc'], detached: true,
+});
+process.stdout.write(String(child.pid), () => process.exit(0));
+`;
+
+describe('a service whose runner is gone before it registered its handler exits', () => {
+  const services: Array<{ entry: string; env: Record<string, string> }> = [
+    { entry: 'src/frontend/main.ts', env: {} },
+    { entry: 'src/logic/main.ts', env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' } },
+    { entry: 'src/local/embedded-db-main.ts', env: {} },
+  ];
+  const pids: number[] = [];
+  after(() => {
+    for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  for (const { entry, env } of services) {
+    it(entry, async () => {
+      const runner = spawn(process.execPath, ['-e', VANISHING_RUNNER, entry], {
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SHUTDOWN_DRAIN_MS: '0', ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      runner.stdout.on('data', (chunk) => {
+        out += chunk;
+      });
+      await once(runner, 'close');
+      const pid = Number(out);
+      assert.ok(pid > 0, `the stand-in runner printed a pid (${out})`);
+      pids.push(pid);
+      await waitFor(`${entry} (pid ${pid}) to exit without its runner`, () => !isAlive(pid), {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+      });
+    });
+  }
+});
