@@ -1,15 +1,18 @@
 // npm run cluster:up — create the kind cluster (if absent) and wait for its nodes.
 import { clusterExists, portIsFree, readHostPorts } from './lib/kind.ts';
+import { currentContext, restoreContext } from './lib/kubeconfig.ts';
 import { kubectl } from './lib/kubectl.ts';
 import { run, runScript, ScriptError, say } from './lib/run.ts';
 import { loadSettings } from './lib/settings.ts';
 import { requireTools } from './lib/tools.ts';
+import { withProgress } from './lib/wait.ts';
 
 await runScript('cluster:up', async () => {
   const settings = loadSettings();
   await requireTools([settings.containerCli, 'kind', 'kubectl']);
 
   const name = settings.clusterName;
+  const previousContext = await currentContext();
   if (await clusterExists(name)) {
     say(`kind cluster "${name}" already exists — not creating it`);
   } else {
@@ -22,30 +25,37 @@ await runScript('cluster:up', async () => {
       }
     }
     say(`Creating kind cluster "${name}" from ${settings.clusterConfig}`);
-    await run(`creating kind cluster "${name}"`, 'kind', [
-      'create',
-      'cluster',
-      '--name',
-      name,
-      '--config',
-      settings.clusterConfig,
-      ...(settings.nodeImage ? ['--image', settings.nodeImage] : []),
-      '--wait',
-      '0s',
-    ]);
+    const progress = { everyMs: settings.progressS * 1000, report: say };
+    await withProgress(`kind to create "${name}"`, undefined, progress, () =>
+      run(`creating kind cluster "${name}"`, 'kind', [
+        'create',
+        'cluster',
+        '--name',
+        name,
+        '--config',
+        settings.clusterConfig,
+        ...(settings.nodeImage ? ['--image', settings.nodeImage] : []),
+        '--wait',
+        '0s',
+      ]),
+    );
   }
   // Rewrites the kubectl context even when the cluster existed, in case kubeconfig was reset.
   await run('exporting the kubeconfig', 'kind', ['export', 'kubeconfig', '--name', name]);
+  await restoreContext(previousContext, settings.kubeContext);
 
   say(`Waiting up to ${settings.nodesTimeoutS}s for the nodes of "${name}" to be Ready`);
   try {
-    await kubectl('waiting for nodes', { context: settings.kubeContext }, [
-      'wait',
-      '--for=condition=Ready',
-      'nodes',
-      '--all',
-      `--timeout=${settings.nodesTimeoutS}s`,
-    ]);
+    const progress = { everyMs: settings.progressS * 1000, report: say };
+    await withProgress(`the nodes of "${name}"`, settings.nodesTimeoutS * 1000, progress, () =>
+      kubectl('waiting for nodes', { context: settings.kubeContext }, [
+        'wait',
+        '--for=condition=Ready',
+        'nodes',
+        '--all',
+        `--timeout=${settings.nodesTimeoutS}s`,
+      ]),
+    );
   } catch (error) {
     throw new ScriptError(
       `Timed out after ${settings.nodesTimeoutS}s waiting for the nodes of kind cluster "${name}" to be Ready ` +
