@@ -20,12 +20,18 @@ export function injectFaults(faults: FaultInjector): RequestHandler {
 }
 
 /** Sends a handler's result, unless an after-commit fault says the response must be lost. */
-export function sendResult(res: Response, status: number, body: unknown): void {
+export function sendResult(
+  res: Response,
+  status: number,
+  body: unknown,
+  headers?: Readonly<Record<string, string>>,
+): void {
   if (res.locals.failAfterWork === true) {
     throw new AppError(
       'INJECTED_FAULT',
       'The work was done, then the response was failed on purpose.',
     );
   }
+  if (headers) res.set(headers);
   res.status(status).json(body);
 }
