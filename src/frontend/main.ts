@@ -19,7 +19,7 @@ const shutdown = new GracefulShutdown({
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
 });
 shutdown.installSignalHandlers();
-shutDownWithRunner(shutdown);
+shutDownWithRunner(shutdown, logger);
 
 const app = createFrontendApp({
   config,

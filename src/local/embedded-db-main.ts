@@ -39,4 +39,4 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 // The runner went away without stopping us (it was killed), maybe while we were starting:
 // don't linger.
-shutDownWithRunner({ shutdown: stop });
+shutDownWithRunner({ shutdown: stop }, logger);

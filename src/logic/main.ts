@@ -52,7 +52,7 @@ const shutdown = new GracefulShutdown({
   onClosed: () => pool.end(),
 });
 shutdown.installSignalHandlers();
-shutDownWithRunner(shutdown);
+shutDownWithRunner(shutdown, logger);
 
 let migrated = false;
 const app = createLogicApp({

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -133,3 +134,69 @@ describe('a service whose runner is gone before it registered its handler exits'
     });
   }
 });
+
+/**
+ * A stand-in runner that never reads the service's output, as a stopped terminal or a runner
+ * stuck writing its own output would: the service's log pipe fills up.
+ */
+const STALLED_RUNNER = `
+const { spawn } = require('node:child_process');
+const child = spawn(process.execPath, ['--import', 'tsx', 'src/frontend/main.ts'], {
+  stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true,
+});
+child.stdout.pause();
+child.stderr.pause();
+process.stdout.write(String(child.pid) + '\\n');
+`;
+
+describe('a service whose runner dies while its log output is backed up', () => {
+  let pid = 0;
+  after(() => {
+    if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  it('still exits: the log flush at exit must not retry a broken pipe forever', async () => {
+    const port = await freePort();
+    const runner = spawn(process.execPath, ['-e', STALLED_RUNNER], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOGIC_URL: 'http://127.0.0.1:9',
+        LOGIC_RETRIES: '0',
+        SHUTDOWN_DRAIN_MS: '0',
+        LOG_LEVEL: 'debug',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [line] = (await once(runner.stdout, 'data')) as [Buffer];
+    pid = Number(line.toString());
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor('the frontend to listen', () =>
+      fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    );
+    // Each failed catalog read logs an error with a stack: a few MB fill any pipe.
+    for (let round = 0; round < 40; round++) {
+      await Promise.all(
+        Array.from({ length: 50 }, () => fetch(`${url}/api/events`).catch(() => {})),
+      );
+    }
+    runner.kill('SIGKILL');
+    await waitFor(`the frontend (pid ${pid}) to exit without its runner`, () => !isAlive(pid), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
+  });
+});
+
+/** A port that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
