@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { AppError } from '../shared/errors.ts';
 import { errorHandler, jsonBody, notFound, requestLogging } from '../shared/http.ts';
 import type { Logger } from '../shared/logger.ts';
+import { rememberRouteBase } from '../shared/metrics.ts';
 import { parseIdempotencyKey, parseOrderRequest } from '../shared/order-request.ts';
 import { type Catalog, CatalogCache } from './catalog.ts';
 import type { FrontendConfig } from './config.ts';
@@ -50,7 +51,8 @@ function catalogBody(catalog: Readonly<Catalog>): Buffer {
 
 function apiRouter(deps: FrontendDeps): Router {
   const { client } = deps;
-  const catalog = new CatalogCache(client, deps.config.CATALOG_MAX_AGE_MS);
+  const stale = client.metrics.staleCatalogReads;
+  const catalog = new CatalogCache(client, deps.config.CATALOG_MAX_AGE_MS, () => stale.inc());
   const router = Router();
 
   router.get('/events', async (req, res) => {
@@ -134,7 +136,8 @@ export function createFrontendApp(deps: FrontendDeps): Express {
   app.disable('x-powered-by');
   // API answers change with every order: an ETag would only cost a hash per response.
   app.set('etag', false);
-  app.use(requestLogging(deps.logger));
+  // The client carries the service's metrics, so the app and the client count into one registry.
+  app.use(requestLogging(deps.logger, deps.client.metrics.http));
   app.use(securityHeaders);
   for (const middleware of deps.before ?? []) app.use(middleware);
 
@@ -143,7 +146,7 @@ export function createFrontendApp(deps: FrontendDeps): Express {
     if (deps.isDraining()) return void res.status(503).json({ status: 'draining' });
     res.json({ status: 'ready', breaker: deps.client.breakerState });
   });
-  app.use('/api', apiRouter(deps));
+  app.use('/api', rememberRouteBase, apiRouter(deps));
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
   app.use(notFound);
   app.use(logicFailuresAs503(deps));

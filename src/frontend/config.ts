@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { envField, parseConfig } from '../shared/config.ts';
+import { metricsPortField } from '../shared/metrics.ts';
 
 export const FRONTEND_DEFAULT_PORT = 8080;
 
@@ -9,6 +10,8 @@ export const frontendEnvSchema = z.object({
   /** TCP port for the web UI and /api. */
   PORT: envField.port(FRONTEND_DEFAULT_PORT),
   HOST: z.string().default('0.0.0.0'),
+  /** Port of GET /metrics (Prometheus text), apart from the public port; unset → none. */
+  METRICS_PORT: metricsPortField(),
   /** Logic base URL, or a comma-separated list of replicas to spread calls over. */
   LOGIC_URL: z
     .string()

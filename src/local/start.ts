@@ -46,6 +46,7 @@ try {
     databaseUrl: config.DATABASE_URL,
     dataDir: resolve(config.DATA_DIR, 'pglite'),
     embeddedDbPort: config.EMBEDDED_DB_PORT,
+    metricsBasePort: config.METRICS_BASE_PORT,
     ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
     onLine,
     signal: starting.signal,
@@ -61,6 +62,9 @@ try {
 
 say(`FlameTickets is ready: http://localhost:${new URL(system.frontendUrl).port}`);
 say(`Logic replicas: ${system.logicUrls.join(', ')}  (admin token: ${system.adminToken})`);
+say(
+  `Metrics (Prometheus text): ${[system.metricsUrls.frontend, ...system.metricsUrls.logic].join(', ')}`,
+);
 say('Press Ctrl-C to stop.\n');
 
 for (const child of [

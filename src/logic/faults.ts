@@ -30,6 +30,8 @@ export interface FaultDecision {
 export class FaultInjector {
   #settings: FaultSettings;
   #random: () => number;
+  /** Called once per hit, with its mode: metrics count injected faults here. */
+  onHit: ((mode: FaultMode) => void) | undefined;
 
   constructor(settings: FaultSettings = { rate: 0, latencyMs: 0, mode: 'before' }) {
     this.#settings = settings;
@@ -48,6 +50,7 @@ export class FaultInjector {
   decide(): FaultDecision {
     const { rate, latencyMs, mode } = this.#settings;
     const hit = rate > 0 && this.#random() < rate;
+    if (hit) this.onHit?.(mode);
     return { hit, latencyMs: hit ? latencyMs : 0, mode };
   }
 }

@@ -2,11 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadOrExit } from '../shared/config.ts';
 import { exitIfPortInUse, listen } from '../shared/listen.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
+import { createRegistry, serveMetricsIfAsked } from '../shared/metrics.ts';
 import { GracefulShutdown, shutDownWithRunner } from '../shared/shutdown.ts';
 import { createLogicApp } from './app.ts';
 import { loadLogicConfig } from './config.ts';
 import { createPool, type Pool } from './database.ts';
 import { FaultInjector } from './faults.ts';
+import { LogicMetrics } from './metrics.ts';
 import { migrate } from './migrations.ts';
 
 /** Keeps trying until the database answers: replicas may start before PostgreSQL does. */
@@ -45,11 +47,14 @@ const faults = new FaultInjector({
 if (config.FAULT_RATE > 0)
   logger.warn({ faults: faults.settings }, 'fault injection enabled from env');
 
+const metrics = new LogicMetrics(createRegistry(), pool);
+let closeMetrics = async () => {};
 const shutdown = new GracefulShutdown({
   logger,
   drainMs: config.SHUTDOWN_DRAIN_MS,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  onClosed: () => pool.end(),
+  // Scrapes go on through the drain, so the last figures of a replica are seen.
+  onClosed: () => Promise.all([pool.end(), closeMetrics()]).then(() => undefined),
 });
 shutdown.installSignalHandlers();
 shutDownWithRunner(shutdown, logger);
@@ -60,6 +65,7 @@ const app = createLogicApp({
   pool,
   logger,
   faults,
+  metrics,
   isMigrated: () => migrated,
   isDraining: () => shutdown.draining,
   before: [shutdown.connectionClose],
@@ -69,4 +75,5 @@ const { server, port } = await listen(app, config.PORT, config.HOST).catch((erro
 );
 shutdown.attach(server);
 logger.info({ port }, 'logic listening');
+closeMetrics = await serveMetricsIfAsked(metrics.registry, config, logger);
 migrated = await migrateWhenReachable(pool, logger, () => shutdown.draining);

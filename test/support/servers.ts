@@ -3,12 +3,15 @@ import { Writable } from 'node:stream';
 import { createFrontendApp } from '../../src/frontend/app.ts';
 import { type FrontendConfig, loadFrontendConfig } from '../../src/frontend/config.ts';
 import { LogicClient } from '../../src/frontend/logic-client.ts';
+import { FrontendMetrics } from '../../src/frontend/metrics.ts';
 import { createLogicApp } from '../../src/logic/app.ts';
 import { createPool, type Pool } from '../../src/logic/database.ts';
 import { FaultInjector, type FaultSettings } from '../../src/logic/faults.ts';
+import { LogicMetrics } from '../../src/logic/metrics.ts';
 import { migrate } from '../../src/logic/migrations.ts';
 import { listen } from '../../src/shared/listen.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
+import { createRegistry, serveMetrics } from '../../src/shared/metrics.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -41,6 +44,8 @@ async function closeServer(server: Server): Promise<void> {
 
 export interface RunningLogic {
   url: string;
+  /** GET /metrics of this replica, on its own port as main.ts serves it. */
+  metricsUrl: string;
   pool: Pool;
   faults: FaultInjector;
   close(): Promise<void>;
@@ -59,22 +64,28 @@ export async function startLogic(options: {
   const pool = createPool({ connectionString: options.databaseUrl, max: 10, logger });
   await migrate(pool);
   const faults = new FaultInjector(options.faults);
+  const metrics = new LogicMetrics(createRegistry(), pool);
   const app = createLogicApp({
     config: { ADMIN_TOKEN, BODY_LIMIT: '16kb', POD_NAME: replica },
     pool,
     logger,
     faults,
+    metrics,
     isMigrated: () => true,
     isDraining: () => false,
   });
   const { server, port } = await listen(app, options.port ?? 0, '127.0.0.1');
+  const scrape = await serveMetrics(metrics.registry, 0, '127.0.0.1');
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${scrape.port}/metrics`,
     pool,
     faults,
     close() {
-      closed ??= closeServer(server).then(() => pool.end());
+      closed ??= Promise.all([closeServer(server), closeServer(scrape.server)]).then(() =>
+        pool.end(),
+      );
       return closed;
     },
   };
@@ -82,6 +93,8 @@ export async function startLogic(options: {
 
 export interface RunningFrontend {
   url: string;
+  /** GET /metrics of this frontend, on its own port as main.ts serves it. */
+  metricsUrl: string;
   client: LogicClient;
   close(): Promise<void>;
 }
@@ -97,14 +110,16 @@ export async function startFrontend(options: {
     ...options.env,
   });
   const logger = testLogger('frontend', config.POD_NAME, options.logs);
-  const client = new LogicClient(config, logger);
+  const client = new LogicClient(config, logger, undefined, new FrontendMetrics(createRegistry()));
   const app = createFrontendApp({ config, logger, client, isDraining: () => false });
   const { server, port } = await listen(app, 0, '127.0.0.1');
+  const scrape = await serveMetrics(client.metrics.registry, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${scrape.port}/metrics`,
     client,
     async close() {
-      await closeServer(server);
+      await Promise.all([closeServer(server), closeServer(scrape.server)]);
     },
   };
 }
