@@ -251,6 +251,65 @@ describe('manifest policies catch violations (each check can fail)', () => {
       'postgres runs postgres:17.6-alpine',
       (d) => (containerIn(d, 'postgres').image = 'postgres:17.6-alpine'),
     ],
+    [
+      'metrics port = METRICS_PORT',
+      'logic declares no metrics port',
+      (d) => containerIn(d, 'flame-logic').ports?.splice(1, 1),
+    ],
+    [
+      'metrics port = METRICS_PORT',
+      'the frontend listens for metrics on another port than it declares',
+      (d) => {
+        const env = containerIn(d, 'flame-frontend').env?.find((e) => e.name === 'METRICS_PORT');
+        if (env) env.value = '9999';
+      },
+    ],
+    [
+      'metrics port = METRICS_PORT',
+      'the logic pods carry no prometheus.io/scrape annotation',
+      (d) => {
+        const meta = workloadIn(d, 'flame-logic').spec.template.metadata as {
+          annotations?: Record<string, string>;
+        };
+        delete meta.annotations?.['prometheus.io/scrape'];
+      },
+    ],
+    [
+      'no Service exposes a metrics port',
+      'flame-logic-service exposes the metrics port',
+      (d) => {
+        const service = d.find(
+          (o) => o.kind === 'Service' && o.metadata.name === 'flame-logic-service',
+        );
+        (service?.spec as { ports: object[] }).ports.push({
+          name: 'metrics',
+          port: 9465,
+          targetPort: 'metrics',
+        });
+      },
+    ],
+    [
+      'only pods labelled as scrapers',
+      'the frontend admits any pod of any namespace to its metrics port',
+      (d) => {
+        const policy = d.find(
+          (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'flame-frontend',
+        );
+        const rule = (policy?.spec as { ingress: { from?: { podSelector?: object }[] }[] })
+          .ingress[1];
+        delete rule?.from?.[0]?.podSelector;
+      },
+    ],
+    [
+      'only pods labelled as scrapers',
+      'the logic policy has no rule for scrapers',
+      (d) => {
+        const policy = d.find(
+          (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'flame-logic',
+        );
+        (policy?.spec as { ingress: object[] }).ingress.splice(1, 1);
+      },
+    ],
   ];
   for (const [checkName, violation, change] of cases) {
     const entry = Object.entries(checks).find(([name]) => name.includes(checkName));
