@@ -49,7 +49,7 @@ describe('a port that is already in use', { concurrency: true }, () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  for (const variable of ['PORT', 'LOGIC_BASE_PORT', 'EMBEDDED_DB_PORT']) {
+  for (const variable of ['PORT', 'LOGIC_BASE_PORT', 'EMBEDDED_DB_PORT', 'METRICS_BASE_PORT']) {
     it(`npm start says which port and to set ${variable}, in one line`, async () => {
       const dataDir = await mkdtemp(join(tmpdir(), 'flame-port-'));
       dirs.push(dataDir);
@@ -79,6 +79,7 @@ describe('a port that is already in use', { concurrency: true }, () => {
       env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
     },
     { entry: 'src/local/embedded-db-main.ts', variable: 'EMBEDDED_DB_PORT', env: {} },
+    { entry: 'src/frontend/main.ts', variable: 'METRICS_PORT', env: { PORT: '0' } },
   ];
   for (const { entry, variable, env } of services) {
     it(`${entry} run on its own says which port and to set ${variable}`, async () => {
