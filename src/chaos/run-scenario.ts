@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type EvidenceSummary, seatsPerSecond, summarizeEvidence } from './evidence.ts';
 import { checkInvariants, type InvariantResult } from './invariants.ts';
 import { startLoadGenerator } from './load/load-generator.ts';
 import type { RequestLog } from './load/request-log.ts';
@@ -6,19 +7,29 @@ import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import type { Random } from './random.ts';
 import type { ScenarioResult } from './result.ts';
+import { buildResult } from './scenario-result.ts';
 import type { Check, Scenario, ScenarioContext } from './scenarios.ts';
+import { recoverySeconds } from './statistics.ts';
 import {
-  countOperations,
-  countRequests,
-  latency,
-  latencyByPhase,
-  recoverySeconds,
-  successRate,
-  timeline,
-} from './statistics.ts';
+  largeCapacity,
+  largeEvents,
+  type Stock,
+  seatRateBound,
+  smallCapacity,
+  smallEvents,
+  stockPrefix,
+} from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
-import { type Audit, NO_FAULTS } from './types.ts';
+import type { Audit } from './types.ts';
 import { judge } from './verdict.ts';
+
+/** What the run shares between its scenarios, and with an interrupt handler. */
+export interface RunState {
+  /** The stock of the scenario under way, until it is archived. */
+  stock: Stock | undefined;
+  /** Highest seats per second confirmed in a steady phase so far (0 until measured). */
+  seatsPerSecond: number;
+}
 
 export interface RunContext {
   target: ChaosTarget;
@@ -28,9 +39,15 @@ export interface RunContext {
   random: Random;
   attemptTimeoutMs: number;
   keyPrefix: string;
+  /** Names the run's stock: `<runId>-<scenario>-large-1`. */
+  runId: string;
+  state: RunState;
   /** Receives the database state each scenario was judged on (saved next to the report). */
   onAudit?: (scenario: string, audit: Audit) => void;
 }
+
+/** Pause between two operations of one buyer; its low end bounds the purchase rate. */
+const THINK_MS: readonly [number, number] = [100, 300];
 
 /** The result of a scenario that never got as far as checking invariants. */
 export const EMPTY_INVARIANTS: InvariantResult = {
@@ -39,22 +56,31 @@ export const EMPTY_INVARIANTS: InvariantResult = {
   duplicateKeys: 0,
   lostConfirmed: 0,
   orderedRejected: 0,
+  outcomeChanged: 0,
   committedUnconfirmed: 0,
   notCommitted: 0,
   examples: [],
 };
 
 /**
- * One scenario: steady state before → inject under load → hold → roll back → wait for steady
- * state after (bounded) → stop the load → invariants against the database → verdict.
+ * One scenario on its own stock: create the large events → steady state before → release the
+ * small events and inject under load → hold → roll back → wait for steady state after
+ * (bounded) → stop the load → invariants and evidence on the stock's events → archive them.
  */
 export async function runScenario(scenario: Scenario, run: RunContext): Promise<ScenarioResult> {
-  const { target, log, options, progress } = run;
+  const { target, log, options } = run;
   const startedAt = new Date();
   log.scenario = scenario.name;
   log.phase = 'before';
   const t0 = log.now();
-  const say = (phase: string) => progress.phase(scenario.name, phase);
+  const say = (phase: string) => run.progress.phase(scenario.name, phase);
+  const stock: Stock = { prefix: stockPrefix(run.runId, scenario.name), large: [], small: [] };
+  run.state.stock = stock;
+  const rate = run.state.seatsPerSecond || seatRateBound(options.buyers, THINK_MS[0]);
+  const scenarioMaxMs = options.beforeMs + options.faultMs + options.afterMaxMs + 120_000;
+  stock.large = largeEvents(stock.prefix, largeCapacity(rate, scenarioMaxMs));
+  say('creating its stock');
+  await target.createEvents(stock.large);
 
   say('checking steady state');
   const frontendBefore = await target.frontendIdentity();
@@ -67,13 +93,16 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
     requestTimeoutMs: 15_000,
     clientRetries: 2,
     retryAfterCapMs: 2000,
-    thinkMs: [100, 300],
+    thinkMs: THINK_MS,
     catalogShare: 0.2,
     browsers: 1,
     keyPrefix: run.keyPrefix,
+    eventPrefix: stock.prefix,
   });
   say('steady state before');
   await sleep(options.beforeMs);
+  const measured = seatsPerSecond(log.requestsOf(scenario.name), options.beforeMs);
+  run.state.seatsPerSecond = Math.max(run.state.seatsPerSecond, measured);
 
   log.phase = 'fault';
   const faultStart = log.now();
@@ -84,8 +113,11 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
     checks: [],
     notes: {},
     memo: {},
+    now: () => log.now(),
+    stockIds: () => [...stock.large, ...stock.small].map((e) => e.id),
   };
-  const stepErrors = await injectHoldRollback(scenario, context, faultStart, run);
+  const stepErrors = await releaseSmallStock(scenario, stock, measured, run);
+  stepErrors.push(...(await injectHoldRollback(scenario, context, faultStart, run)));
   const faultEnd = log.now();
 
   log.phase = 'after';
@@ -101,13 +133,32 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
   const requests = log.requestsOf(scenario.name);
   const operations = log.operationsOf(scenario.name);
   let invariants = EMPTY_INVARIANTS;
+  let audit: Audit | undefined;
   try {
-    const audit = await target.audit();
+    audit = await target.audit(context.stockIds());
     run.onAudit?.(scenario.name, audit);
     invariants = checkInvariants(audit, requests);
   } catch (error) {
     stepErrors.push(`reading the audit: ${(error as Error).message}`);
   }
+  const summary: EvidenceSummary = summarizeEvidence({
+    requests,
+    stock,
+    audit,
+    fault: { start: faultStart, end: faultEnd },
+    t0,
+    faultCounts: flatCounts(context.memo.injected),
+  });
+  const proofChecks = scenario.proof?.({
+    requests,
+    memo: context.memo,
+    notes: context.notes,
+    invariants,
+    attemptTimeoutMs: run.attemptTimeoutMs,
+  });
+  stepErrors.push(...(await archiveStock(stock, run)));
+  if (stepErrors.length > 0) context.notes.restored = await restoreAfterFailure(target);
+
   const recovery = recoverySeconds(operations, faultEnd);
   const scenarioChecks: Check[] = [...context.checks];
   if (stepErrors.length > 0) {
@@ -124,46 +175,79 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
     frontendBefore,
     frontendAfter,
     scenarioChecks,
-    minFaultOperations: 5,
+    summary,
+    proofChecks: proofChecks ?? [],
+    minPurchases: options.minPurchases,
   });
-  const requestCounts = countRequests(requests);
-  const operationCounts = countOperations(operations);
-  const overall = latency(operations);
-  const rebase = (t: number) => t - t0;
-  const replacement = context.notes.replacementReadySeconds;
-  return {
-    name: scenario.name,
-    summary: scenario.summary,
-    target: target.name,
+  return buildResult({
+    scenario,
+    target,
     verdict,
-    reason: stepErrors.length > 0 ? stepErrors.join('; ') : null,
-    seed: context.seed,
-    thresholds: scenario.threshold,
-    startedAt: startedAt.toISOString(),
-    phases: {
-      before: { start: 0, end: rebase(faultStart) },
-      fault: { start: rebase(faultStart), end: rebase(faultEnd) },
-      after: { start: rebase(faultEnd), end: rebase(end) },
-    },
-    requests: requestCounts,
-    operations: operationCounts,
-    successRate: successRate(operationCounts),
-    requestSuccessRate: successRate(requestCounts),
-    latencyMs: { p50: overall.p50, p99: overall.p99, ...latencyByPhase(operations) },
-    recoverySeconds: recovery,
-    replacementReadySeconds: typeof replacement === 'number' ? replacement : null,
-    invariants,
     checks,
+    stepErrors,
+    seed: context.seed,
+    startedAt,
+    times: { t0, faultStart, faultEnd, end },
+    requests,
+    operations,
+    invariants,
+    recovery,
     notes: context.notes,
-    timeline: {
-      bucketMs: 500,
-      buckets: timeline(
-        requests.map((r) => ({ ...r, start: rebase(r.start), end: rebase(r.end) })),
-        0,
-        rebase(end),
-        500,
-      ),
+    evidence: summary,
+    stock: {
+      prefix: stock.prefix,
+      measuredSeatsPerSecond: Math.round(measured * 10) / 10,
+      large: stock.large.map((e) => ({ id: e.id, capacity: e.capacity })),
+      small: stock.small.map((e) => ({ id: e.id, capacity: e.capacity })),
     },
+  });
+}
+
+/** Small events go on sale as the fault starts, sized to sell out while it is on. */
+async function releaseSmallStock(
+  scenario: Scenario,
+  stock: Stock,
+  measured: number,
+  run: RunContext,
+): Promise<string[]> {
+  if (!scenario.buysDuringFault) return [];
+  stock.small = smallEvents(stock.prefix, smallCapacity(measured, run.options.faultMs));
+  try {
+    await run.target.createEvents(stock.small);
+    return [];
+  } catch (error) {
+    return [`releasing the small events: ${(error as Error).message}`];
+  }
+}
+
+/** Archives the scenario's stock; the next scenario's buyers never see it. */
+export async function archiveStock(stock: Stock, run: RunContext): Promise<string[]> {
+  const ids = [...stock.large, ...stock.small].map((e) => e.id);
+  try {
+    if (ids.length > 0) await run.target.archiveEvents(ids);
+    run.state.stock = undefined;
+    return [];
+  } catch (error) {
+    return [`archiving the stock: ${(error as Error).message}`];
+  }
+}
+
+async function restoreAfterFailure(target: ChaosTarget): Promise<string> {
+  try {
+    return (await target.restore()).join('; ');
+  } catch (error) {
+    return `restoring failed: ${(error as Error).message}`;
+  }
+}
+
+function flatCounts(injected: ScenarioContext['memo']['injected']): Record<string, number> {
+  if (!injected) return {};
+  return {
+    injectedBeforeOnOrders: injected.before.orders,
+    injectedAfterCommitOnOrders: injected['after-commit'].orders,
+    injectedDelayOnOrders: injected.delay.orders,
+    injectedOnOtherCalls:
+      injected.before.other + injected['after-commit'].other + injected.delay.other,
   };
 }
 
@@ -190,7 +274,6 @@ async function injectHoldRollback(
     await scenario.rollback(context);
   } catch (error) {
     errors.push(`rollback: ${(error as Error).message}`);
-    await run.target.setFaults(NO_FAULTS).catch(() => undefined);
   }
   return errors;
 }

@@ -8,13 +8,21 @@ import type { ShopEvent } from './shop-client.ts';
  */
 export class KnownEvents {
   readonly #events = new Map<string, ShopEvent>();
+  readonly #prefix: string;
+
+  /** Only events whose id starts with `prefix` are bought (a scenario's own stock). */
+  constructor(prefix = '') {
+    this.#prefix = prefix;
+  }
 
   get size(): number {
     return this.#events.size;
   }
 
   update(events: readonly ShopEvent[]): void {
-    for (const event of events) this.#events.set(event.id, { ...event });
+    for (const event of events) {
+      if (event.id.startsWith(this.#prefix)) this.#events.set(event.id, { ...event });
+    }
   }
 
   /** A SOLD_OUT answer tells how many seats are left (details.available). */

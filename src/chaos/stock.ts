@@ -1,0 +1,73 @@
+import type { NewEvent } from './targets/target.ts';
+
+/** One scenario's own events: large ones that cannot sell out, small ones that must. */
+export interface Stock {
+  /** Every id starts with it, so buyers find the scenario's events in the public catalog. */
+  prefix: string;
+  large: NewEvent[];
+  /** Released when the fault starts (empty until then, and for scenarios without purchases). */
+  small: NewEvent[];
+}
+
+export const LARGE_EVENTS = 3;
+export const SMALL_EVENTS = 2;
+/** The most seats one purchase takes (the load generator's choice is 1-4). */
+const MAX_SEATS_PER_PURCHASE = 4;
+/** Large events hold this many times what the measured rate could sell in the scenario. */
+const LARGE_MARGIN = 3;
+/** Small events are sized to sell out within this share of the fault window. */
+const SMALL_SELL_OUT_SHARE = 0.35;
+
+/**
+ * The fastest the load generator can buy, whatever the shop does: every buyer completes at
+ * most one operation per think time, each of at most four seats. The first scenario of a run
+ * has no measured rate yet and sizes its large events from this bound.
+ */
+export function seatRateBound(buyers: number, thinkMinMs: number): number {
+  return buyers * MAX_SEATS_PER_PURCHASE * (1000 / Math.max(1, thinkMinMs));
+}
+
+/** Capacity of each large event: the whole scenario at `margin` × the rate cannot empty one. */
+export function largeCapacity(seatsPerSecond: number, scenarioMaxMs: number): number {
+  return Math.max(100, Math.ceil(seatsPerSecond * LARGE_MARGIN * (scenarioMaxMs / 1000)));
+}
+
+/**
+ * Capacity of each small event, from the rate measured in this scenario's steady phase: the
+ * buyers spread over every open event, so one small event gets its share of the seats and
+ * sells out early in the fault window.
+ */
+export function smallCapacity(seatsPerSecond: number, faultMs: number): number {
+  const perEvent = seatsPerSecond / (LARGE_EVENTS + SMALL_EVENTS);
+  return Math.min(500, Math.max(2, Math.floor(perEvent * (faultMs / 1000) * SMALL_SELL_OUT_SHARE)));
+}
+
+/** Event ids are [a-z0-9-], at most 64 characters: run id and scenario name fit. */
+export function stockPrefix(runId: string, scenario: string): string {
+  return `${runId}-${scenario}-`.toLowerCase();
+}
+
+function event(prefix: string, name: string, capacity: number, startsAt: Date): NewEvent {
+  return {
+    id: `${prefix}${name}`,
+    name: `Chaos ${prefix}${name}`,
+    venue: 'Chaos stock',
+    startsAt: startsAt.toISOString(),
+    priceCents: 100,
+    capacity,
+  };
+}
+
+const nextYear = () => new Date(Date.now() + 365 * 24 * 3600 * 1000);
+
+export function largeEvents(prefix: string, capacity: number): NewEvent[] {
+  return Array.from({ length: LARGE_EVENTS }, (_, i) =>
+    event(prefix, `large-${i + 1}`, capacity, nextYear()),
+  );
+}
+
+export function smallEvents(prefix: string, capacity: number): NewEvent[] {
+  return Array.from({ length: SMALL_EVENTS }, (_, i) =>
+    event(prefix, `small-${i + 1}`, capacity, nextYear()),
+  );
+}
