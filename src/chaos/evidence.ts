@@ -10,11 +10,20 @@ export interface SmallEventOutcome {
   available: number | null;
   /** Ms since the scenario started: end of the last purchase confirmed on it, once sold out. */
   soldOutAt: number | null;
-  /** Sold out, its last confirmed seat inside the fault window, and buyers turned away in it. */
+  /**
+   * Sold out with its last confirmed seat inside the fault window, while buyers contended for
+   * it: at least two buyers tried it in the last second before it sold out, or a buyer was
+   * turned away with SOLD_OUT during the fault.
+   */
   soldOutDuringFault: boolean;
-  /** 409 SOLD_OUT answers on it during the fault: buyers still fighting for its last seats. */
+  /** Distinct buyers that tried it in the second before it sold out. */
+  buyersInLastSecond: number;
+  /** 409 SOLD_OUT answers on it during the fault: buyers who lost the race for its last seats. */
   soldOutAnswersDuringFault: number;
 }
+
+/** How far before the sell-out a purchase attempt counts as contending for the last seats. */
+const CONTENTION_WINDOW_MS = 1000;
 
 /**
  * What a scenario shows it tested, for the report and the verdict: purchases confirmed per
@@ -82,13 +91,22 @@ export function summarizeEvidence(input: {
     const turnedAway = on.filter(
       (r) => r.phase === 'fault' && r.status === 409 && r.errorCode === 'SOLD_OUT',
     ).length;
+    const lastSecond =
+      soldOutAt === null
+        ? 0
+        : new Set(
+            on
+              .filter((r) => r.start <= soldOutAt && r.start >= soldOutAt - CONTENTION_WINDOW_MS)
+              .map((r) => r.buyer),
+          ).size;
+    const inFault = soldOutAt !== null && soldOutAt >= fault.start && soldOutAt <= fault.end;
     return {
       id: event.id,
       capacity: event.capacity,
       available,
       soldOutAt: soldOutAt === null ? null : soldOutAt - input.t0,
-      soldOutDuringFault:
-        soldOutAt !== null && soldOutAt >= fault.start && soldOutAt <= fault.end && turnedAway > 0,
+      soldOutDuringFault: inFault && (lastSecond >= 2 || turnedAway > 0),
+      buyersInLastSecond: lastSecond,
       soldOutAnswersDuringFault: turnedAway,
     };
   });

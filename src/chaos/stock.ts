@@ -15,8 +15,13 @@ export const SMALL_EVENTS = 2;
 const MAX_SEATS_PER_PURCHASE = 4;
 /** Large events hold this many times what the measured rate could sell in the scenario. */
 const LARGE_MARGIN = 3;
-/** Small events are sized to sell out within this share of the fault window. */
-const SMALL_SELL_OUT_SHARE = 0.35;
+/**
+ * Each small event holds the seats this share of the fault window sells at the measured
+ * rate. Half the purchases go to the scarcest open event and the rest spread over all five,
+ * so the two small events take about 70 % of the seats and are both gone by about 40 % of
+ * the fault: early enough for a slower shop under the fault, late enough to be inside it.
+ */
+const SMALL_SHARE_OF_FAULT = 0.15;
 
 /**
  * The fastest the load generator can buy, whatever the shop does: every buyer completes at
@@ -32,14 +37,10 @@ export function largeCapacity(seatsPerSecond: number, scenarioMaxMs: number): nu
   return Math.max(100, Math.ceil(seatsPerSecond * LARGE_MARGIN * (scenarioMaxMs / 1000)));
 }
 
-/**
- * Capacity of each small event, from the rate measured in this scenario's steady phase: the
- * buyers spread over every open event, so one small event gets its share of the seats and
- * sells out early in the fault window.
- */
+/** Capacity of each small event, from the rate measured in this scenario's steady phase. */
 export function smallCapacity(seatsPerSecond: number, faultMs: number): number {
-  const perEvent = seatsPerSecond / (LARGE_EVENTS + SMALL_EVENTS);
-  return Math.min(500, Math.max(2, Math.floor(perEvent * (faultMs / 1000) * SMALL_SELL_OUT_SHARE)));
+  const seats = Math.floor(seatsPerSecond * (faultMs / 1000) * SMALL_SHARE_OF_FAULT);
+  return Math.min(5000, Math.max(2, seats));
 }
 
 /** Event ids are [a-z0-9-], at most 64 characters: run id and scenario name fit. */

@@ -117,7 +117,7 @@ function evidenceTable(s: ScenarioResult): string {
       `small event ${h(x.id)} (${x.capacity} seats)`,
       x.soldOutAt === null
         ? `${x.available ?? '?'} seats left`
-        : `sold out at ${(x.soldOutAt / 1000).toFixed(1)}s${x.soldOutDuringFault ? ' — during the fault' : ''}, ${x.soldOutAnswersDuringFault} turned away in the fault`,
+        : `sold out at ${(x.soldOutAt / 1000).toFixed(1)}s${x.soldOutDuringFault ? ' — during the fault' : ''}, ${x.buyersInLastSecond} buyers on it in its last second, ${x.soldOutAnswersDuringFault} turned away in the fault`,
     ]),
     ...Object.entries(e.fault).map(([k, v]) => [h(FAULT_LABELS[k] ?? k), String(v)]),
   ];
