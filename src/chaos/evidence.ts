@@ -12,18 +12,18 @@ export interface SmallEventOutcome {
   soldOutAt: number | null;
   /**
    * Sold out with its last confirmed seat inside the fault window, while buyers contended for
-   * it: at least two buyers tried it in the last second before it sold out, or a buyer was
+   * it: at least two buyers tried it in the two seconds before it sold out, or a buyer was
    * turned away with SOLD_OUT during the fault.
    */
   soldOutDuringFault: boolean;
-  /** Distinct buyers that tried it in the second before it sold out. */
-  buyersInLastSecond: number;
+  /** Distinct buyers that tried it in the two seconds before it sold out. */
+  buyersAtTheEnd: number;
   /** 409 SOLD_OUT answers on it during the fault: buyers who lost the race for its last seats. */
   soldOutAnswersDuringFault: number;
 }
 
 /** How far before the sell-out a purchase attempt counts as contending for the last seats. */
-const CONTENTION_WINDOW_MS = 1000;
+const CONTENTION_WINDOW_MS = 2000;
 
 /**
  * What a scenario shows it tested, for the report and the verdict: purchases confirmed per
@@ -106,7 +106,7 @@ export function summarizeEvidence(input: {
       available,
       soldOutAt: soldOutAt === null ? null : soldOutAt - input.t0,
       soldOutDuringFault: inFault && (lastSecond >= 2 || turnedAway > 0),
-      buyersInLastSecond: lastSecond,
+      buyersAtTheEnd: lastSecond,
       soldOutAnswersDuringFault: turnedAway,
     };
   });

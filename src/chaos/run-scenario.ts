@@ -1,24 +1,26 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type EvidenceSummary, seatsPerSecond, summarizeEvidence } from './evidence.ts';
+import { seatsPerSecond, summarizeEvidence } from './evidence.ts';
 import { checkInvariants, type InvariantResult } from './invariants.ts';
-import { startLoadGenerator } from './load/load-generator.ts';
+import { type LoadGenerator, startLoadGenerator } from './load/load-generator.ts';
 import type { RequestLog } from './load/request-log.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import type { Random } from './random.ts';
 import type { ScenarioResult } from './result.ts';
 import { buildResult } from './scenario-result.ts';
+import {
+  archiveStock,
+  createLargeStock,
+  flatCounts,
+  injectHoldRollback,
+  releaseSmallStock,
+  restoreAfterFailure,
+  THINK_MS,
+} from './scenario-steps.ts';
 import type { Check, Scenario, ScenarioContext } from './scenarios.ts';
 import { recoverySeconds } from './statistics.ts';
-import {
-  largeCapacity,
-  largeEvents,
-  type Stock,
-  seatRateBound,
-  smallCapacity,
-  smallEvents,
-  stockPrefix,
-} from './stock.ts';
+import { settle, waitForSteadyState } from './steady-state.ts';
+import { type Stock, stockPrefix } from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
 import type { Audit } from './types.ts';
 import { judge } from './verdict.ts';
@@ -46,9 +48,6 @@ export interface RunContext {
   onAudit?: (scenario: string, audit: Audit) => void;
 }
 
-/** Pause between two operations of one buyer; its low end bounds the purchase rate. */
-const THINK_MS: readonly [number, number] = [100, 300];
-
 /** The result of a scenario that never got as far as checking invariants. */
 export const EMPTY_INVARIANTS: InvariantResult = {
   oversold: 0,
@@ -62,34 +61,77 @@ export const EMPTY_INVARIANTS: InvariantResult = {
   examples: [],
 };
 
+/** What the steps of one scenario hand to each other. */
+interface Progression {
+  scenario: Scenario;
+  stock: Stock;
+  context: ScenarioContext;
+  startedAt: Date;
+  stepErrors: string[];
+  times: { t0: number; faultStart: number; faultEnd: number; end: number };
+  measured: number;
+  frontendBefore: string;
+  unhealthyBefore: string | undefined;
+}
+
 /**
  * One scenario on its own stock: create the large events → steady state before → release the
  * small events and inject under load → hold → roll back → wait for steady state after
  * (bounded) → stop the load → invariants and evidence on the stock's events → archive them.
  */
 export async function runScenario(scenario: Scenario, run: RunContext): Promise<ScenarioResult> {
-  const { target, log, options } = run;
-  const startedAt = new Date();
+  const { log } = run;
   log.scenario = scenario.name;
   log.phase = 'before';
-  const t0 = log.now();
-  const say = (phase: string) => run.progress.phase(scenario.name, phase);
   const stock: Stock = { prefix: stockPrefix(run.runId, scenario.name), large: [], small: [] };
   run.state.stock = stock;
-  const rate = run.state.seatsPerSecond || seatRateBound(options.buyers, THINK_MS[0]);
-  const scenarioMaxMs = options.beforeMs + options.faultMs + options.afterMaxMs + 120_000;
-  stock.large = largeEvents(stock.prefix, largeCapacity(rate, scenarioMaxMs));
-  say('creating its stock');
-  await target.createEvents(stock.large);
+  const p: Progression = {
+    scenario,
+    stock,
+    context: scenarioContext(scenario, stock, run),
+    startedAt: new Date(),
+    stepErrors: [],
+    times: { t0: log.now(), faultStart: 0, faultEnd: 0, end: 0 },
+    measured: 0,
+    frontendBefore: '',
+    unhealthyBefore: undefined,
+  };
+  run.progress.phase(scenario.name, 'creating its stock');
+  p.stepErrors.push(
+    ...(await createLargeStock(stock, run.target, run.options, run.state.seatsPerSecond)),
+  );
+  p.frontendBefore = await run.target.frontendIdentity();
+  p.unhealthyBefore = await run.target.unhealthy();
+  const load = startLoad(run, stock.prefix);
+  try {
+    await underLoad(p, run);
+  } finally {
+    run.progress.phase(scenario.name, 'stopping the load');
+    await load.stop();
+  }
+  p.times.end = log.now();
+  return judgeScenario(p, run);
+}
 
-  say('checking steady state');
-  const frontendBefore = await target.frontendIdentity();
-  const unhealthyBefore = await target.unhealthy();
-  const load = startLoadGenerator({
-    shopUrl: target.shopUrl,
-    buyers: options.buyers,
-    log,
-    random: run.random.fork(scenario.name),
+function scenarioContext(scenario: Scenario, stock: Stock, run: RunContext): ScenarioContext {
+  return {
+    target: run.target,
+    seed: run.random.fork(`${scenario.name}-faults`).int(0, 2 ** 30),
+    attemptTimeoutMs: run.attemptTimeoutMs,
+    checks: [],
+    notes: {},
+    memo: {},
+    now: () => run.log.now(),
+    stockIds: () => [...stock.large, ...stock.small].map((e) => e.id),
+  };
+}
+
+function startLoad(run: RunContext, eventPrefix: string): LoadGenerator {
+  return startLoadGenerator({
+    shopUrl: run.target.shopUrl,
+    buyers: run.options.buyers,
+    log: run.log,
+    random: run.random.fork(run.log.scenario),
     requestTimeoutMs: 15_000,
     clientRetries: 2,
     retryAfterCapMs: 2000,
@@ -97,37 +139,37 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
     catalogShare: 0.2,
     browsers: 1,
     keyPrefix: run.keyPrefix,
-    eventPrefix: stock.prefix,
+    eventPrefix,
   });
+}
+
+/** Before → fault → after, with the buyers running. */
+async function underLoad(p: Progression, run: RunContext): Promise<void> {
+  const { log, options, target } = run;
+  const say = (phase: string) => run.progress.phase(p.scenario.name, phase);
   say('steady state before');
   await sleep(options.beforeMs);
-  const measured = seatsPerSecond(log.requestsOf(scenario.name), options.beforeMs);
-  run.state.seatsPerSecond = Math.max(run.state.seatsPerSecond, measured);
+  p.measured = seatsPerSecond(log.requestsOf(p.scenario.name), options.beforeMs);
+  run.state.seatsPerSecond = Math.max(run.state.seatsPerSecond, p.measured);
 
   log.phase = 'fault';
-  const faultStart = log.now();
-  const context: ScenarioContext = {
-    target,
-    seed: run.random.fork(`${scenario.name}-faults`).int(0, 2 ** 30),
-    attemptTimeoutMs: run.attemptTimeoutMs,
-    checks: [],
-    notes: {},
-    memo: {},
-    now: () => log.now(),
-    stockIds: () => [...stock.large, ...stock.small].map((e) => e.id),
-  };
-  const stepErrors = await releaseSmallStock(scenario, stock, measured, run);
-  stepErrors.push(...(await injectHoldRollback(scenario, context, faultStart, run)));
-  const faultEnd = log.now();
+  p.times.faultStart = log.now();
+  p.stepErrors.push(
+    ...(await releaseSmallStock(p.scenario, p.stock, p.measured, target, options.faultMs)),
+  );
+  p.stepErrors.push(...(await injectHoldRollback(p.scenario, p.context, p.times.faultStart, run)));
+  p.times.faultEnd = log.now();
 
   log.phase = 'after';
   say('waiting for steady state');
-  await waitForSteadyState(run, faultEnd);
-  say('stopping the load');
-  await load.stop();
-  const end = log.now();
+  await waitForSteadyState(log, options, p.times.faultEnd);
+}
 
-  say('checking invariants');
+/** Invariants and evidence on the scenario's own events, then its stock archived. */
+async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioResult> {
+  const { target, log } = run;
+  const { scenario, context, stepErrors, times } = p;
+  run.progress.phase(scenario.name, 'checking invariants');
   const unhealthyAfter = await settle(target);
   const frontendAfter = await target.frontendIdentity();
   const requests = log.requestsOf(scenario.name);
@@ -141,12 +183,12 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
   } catch (error) {
     stepErrors.push(`reading the audit: ${(error as Error).message}`);
   }
-  const summary: EvidenceSummary = summarizeEvidence({
+  const summary = summarizeEvidence({
     requests,
-    stock,
+    stock: p.stock,
     audit,
-    fault: { start: faultStart, end: faultEnd },
-    t0,
+    fault: { start: times.faultStart, end: times.faultEnd },
+    t0: times.t0,
     faultCounts: flatCounts(context.memo.injected),
   });
   const proofChecks = scenario.proof?.({
@@ -156,10 +198,12 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
     invariants,
     attemptTimeoutMs: run.attemptTimeoutMs,
   });
-  stepErrors.push(...(await archiveStock(stock, run)));
+  const archived = await archiveStock(p.stock, target);
+  if (archived.length === 0) run.state.stock = undefined;
+  stepErrors.push(...archived);
   if (stepErrors.length > 0) context.notes.restored = await restoreAfterFailure(target);
 
-  const recovery = recoverySeconds(operations, faultEnd);
+  const recovery = recoverySeconds(operations, times.faultEnd);
   const scenarioChecks: Check[] = [...context.checks];
   if (stepErrors.length > 0) {
     scenarioChecks.push({ name: 'scenario steps ran', ok: false, detail: stepErrors.join('; ') });
@@ -170,14 +214,14 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
     operations,
     invariants,
     recoverySeconds: recovery,
-    unhealthyBefore,
+    unhealthyBefore: p.unhealthyBefore,
     unhealthyAfter,
-    frontendBefore,
+    frontendBefore: p.frontendBefore,
     frontendAfter,
     scenarioChecks,
     summary,
     proofChecks: proofChecks ?? [],
-    minPurchases: options.minPurchases,
+    minPurchases: run.options.minPurchases,
   });
   return buildResult({
     scenario,
@@ -186,8 +230,8 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
     checks,
     stepErrors,
     seed: context.seed,
-    startedAt,
-    times: { t0, faultStart, faultEnd, end },
+    startedAt: p.startedAt,
+    times,
     requests,
     operations,
     invariants,
@@ -195,118 +239,10 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
     notes: context.notes,
     evidence: summary,
     stock: {
-      prefix: stock.prefix,
-      measuredSeatsPerSecond: Math.round(measured * 10) / 10,
-      large: stock.large.map((e) => ({ id: e.id, capacity: e.capacity })),
-      small: stock.small.map((e) => ({ id: e.id, capacity: e.capacity })),
+      prefix: p.stock.prefix,
+      measuredSeatsPerSecond: Math.round(p.measured * 10) / 10,
+      large: p.stock.large.map((e) => ({ id: e.id, capacity: e.capacity })),
+      small: p.stock.small.map((e) => ({ id: e.id, capacity: e.capacity })),
     },
   });
-}
-
-/** Small events go on sale as the fault starts, sized to sell out while it is on. */
-async function releaseSmallStock(
-  scenario: Scenario,
-  stock: Stock,
-  measured: number,
-  run: RunContext,
-): Promise<string[]> {
-  if (!scenario.buysDuringFault) return [];
-  stock.small = smallEvents(stock.prefix, smallCapacity(measured, run.options.faultMs));
-  try {
-    await run.target.createEvents(stock.small);
-    return [];
-  } catch (error) {
-    return [`releasing the small events: ${(error as Error).message}`];
-  }
-}
-
-/** Archives the scenario's stock; the next scenario's buyers never see it. */
-export async function archiveStock(stock: Stock, run: RunContext): Promise<string[]> {
-  const ids = [...stock.large, ...stock.small].map((e) => e.id);
-  try {
-    if (ids.length > 0) await run.target.archiveEvents(ids);
-    run.state.stock = undefined;
-    return [];
-  } catch (error) {
-    return [`archiving the stock: ${(error as Error).message}`];
-  }
-}
-
-async function restoreAfterFailure(target: ChaosTarget): Promise<string> {
-  try {
-    return (await target.restore()).join('; ');
-  } catch (error) {
-    return `restoring failed: ${(error as Error).message}`;
-  }
-}
-
-function flatCounts(injected: ScenarioContext['memo']['injected']): Record<string, number> {
-  if (!injected) return {};
-  return {
-    injectedBeforeOnOrders: injected.before.orders,
-    injectedAfterCommitOnOrders: injected['after-commit'].orders,
-    injectedDelayOnOrders: injected.delay.orders,
-    injectedOnOtherCalls:
-      injected.before.other + injected['after-commit'].other + injected.delay.other,
-  };
-}
-
-/** Runs the fault steps; a failing step is recorded (and the rollback still attempted). */
-async function injectHoldRollback(
-  scenario: Scenario,
-  context: ScenarioContext,
-  faultStart: number,
-  run: RunContext,
-): Promise<string[]> {
-  const errors: string[] = [];
-  const say = (phase: string) => run.progress.phase(scenario.name, phase);
-  try {
-    say('injecting the fault');
-    await scenario.inject(context);
-    say('fault held');
-    const left = faultStart + run.options.faultMs - run.log.now();
-    if (left > 0) await sleep(left);
-  } catch (error) {
-    errors.push(`inject: ${(error as Error).message}`);
-  }
-  try {
-    say('rolling back');
-    await scenario.rollback(context);
-  } catch (error) {
-    errors.push(`rollback: ${(error as Error).message}`);
-  }
-  return errors;
-}
-
-/**
- * Waits at least afterMinMs, then until no operation failed for steadyWindowMs (bounded). An
- * operation still in flight that began before the steady point (a purchase in its client
- * retries) may yet fail, so steadiness waits for it to finish.
- */
-async function waitForSteadyState(run: RunContext, faultEnd: number): Promise<void> {
-  const { log, options } = run;
-  while (log.now() - faultEnd < options.afterMaxMs) {
-    await sleep(250);
-    const now = log.now();
-    if (now - faultEnd < options.afterMinMs) continue;
-    const all = log.operationsOf(log.scenario);
-    const recovered = recoverySeconds(
-      all.filter((o) => o.end >= 0),
-      faultEnd,
-    );
-    if (recovered === null) continue;
-    const steadySince = faultEnd + recovered * 1000;
-    if (all.some((o) => o.end < 0 && o.start < steadySince)) continue;
-    if (now - steadySince >= options.steadyWindowMs) return;
-  }
-}
-
-/** The target's health once things had a few seconds to settle (pools reconnecting). */
-async function settle(target: ChaosTarget): Promise<string | undefined> {
-  let reason = await target.unhealthy();
-  for (let i = 0; i < 20 && reason !== undefined; i++) {
-    await sleep(500);
-    reason = await target.unhealthy();
-  }
-  return reason;
 }

@@ -18,10 +18,11 @@ const LARGE_MARGIN = 3;
 /**
  * Each small event holds the seats this share of the fault window sells at the measured
  * rate. Half the purchases go to the scarcest open event and the rest spread over all five,
- * so the two small events take about 70 % of the seats and are both gone by about 40 % of
- * the fault: early enough for a slower shop under the fault, late enough to be inside it.
+ * so the two small events take about 70 % of the seats and are both gone by about 17 % of
+ * the fault at the steady rate: still inside it when the fault cuts the rate to a third
+ * (slow-logic holds a fifth of the calls for seconds), and never before it started.
  */
-const SMALL_SHARE_OF_FAULT = 0.15;
+const SMALL_SHARE_OF_FAULT = 0.06;
 
 /**
  * The fastest the load generator can buy, whatever the shop does: every buyer completes at

@@ -133,7 +133,7 @@ function loadEvidence(e: Evidence): Check[] {
         .map((s) =>
           s.soldOutAt === null
             ? `${s.id}: ${s.available ?? '?'} of ${s.capacity} left`
-            : `${s.id}: sold out at ${(s.soldOutAt / 1000).toFixed(1)}s, ${s.buyersInLastSecond} buyers on it in its last second, ${s.soldOutAnswersDuringFault} turned away in the fault`,
+            : `${s.id}: sold out at ${(s.soldOutAt / 1000).toFixed(1)}s, ${s.buyersAtTheEnd} buyers on it in its last 2 s, ${s.soldOutAnswersDuringFault} turned away in the fault`,
         )
         .join('; ') || 'no small events were released',
     ),

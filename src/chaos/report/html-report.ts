@@ -18,6 +18,7 @@ const NOTE_LABELS: Record<string, string> = {
   killed: 'killed',
   replacementReadySeconds: 'back ready in',
   injectedLatencyMs: 'injected latency',
+  restored: 'put back after a failed step',
 };
 
 function noteValue(key: string, value: string | number): string {
@@ -117,7 +118,7 @@ function evidenceTable(s: ScenarioResult): string {
       `small event ${h(x.id)} (${x.capacity} seats)`,
       x.soldOutAt === null
         ? `${x.available ?? '?'} seats left`
-        : `sold out at ${(x.soldOutAt / 1000).toFixed(1)}s${x.soldOutDuringFault ? ' — during the fault' : ''}, ${x.buyersInLastSecond} buyers on it in its last second, ${x.soldOutAnswersDuringFault} turned away in the fault`,
+        : `sold out at ${(x.soldOutAt / 1000).toFixed(1)}s${x.soldOutDuringFault ? ' — during the fault' : ''}, ${x.buyersAtTheEnd} buyers on it in its last 2 s, ${x.soldOutAnswersDuringFault} turned away in the fault`,
     ]),
     ...Object.entries(e.fault).map(([k, v]) => [h(FAULT_LABELS[k] ?? k), String(v)]),
   ];
