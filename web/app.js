@@ -1,7 +1,17 @@
-// FlameTickets web UI: plain ES module, no build step.
-// Each purchase attempt gets one Idempotency-Key. The key is kept until the shop gives a
-// definite answer (an order, or a 4xx), so a double click or a "try again" after a 503 or a
-// lost connection can never buy twice.
+// FlameTickets web UI: plain ES modules, no build step.
+// Each purchase attempt is one Idempotency-Key with one body, kept (in sessionStorage) until the
+// shop answers definitely. While it is unresolved the card says so, the quantity is locked to
+// it, and "Try again" resends exactly the same key and body, so a lost answer, a 503 or a
+// reload can never buy twice. See attempts.js.
+
+import {
+  isDefinite,
+  noteTry,
+  pendingAttempt,
+  pendingAttempts,
+  resolveAttempt,
+  startAttempt,
+} from './attempts.js';
 
 const MAX_PER_ORDER = 10;
 const eventsList = document.querySelector('#events');
@@ -11,11 +21,12 @@ const result = document.querySelector('#result');
 const catalogServedBy = document.querySelector('#catalog-served-by');
 const template = document.querySelector('#event-template');
 
-/** Pending attempt per event: { quantity, key }. */
-const attempts = new Map();
-
 const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'EUR' });
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** Keys being sent right now: a second click on the same attempt waits for the first. */
+const inFlight = new Set();
+/** The events of the last list shown, so a card can be redrawn without asking the shop. */
+const shownEvents = new Map();
 
 function friendlyMessage(status, body) {
   const code = body?.error?.code;
@@ -25,16 +36,21 @@ function friendlyMessage(status, body) {
     case 'INVALID_REQUEST':
       return `That order is not valid: ${body.error.details?.map((d) => `${d.field} ${d.problem}`).join('; ') || body.error.message}`;
     case 'NOT_FOUND':
-      return 'This event no longer exists.';
+      return 'This event is no longer on sale.';
     case 'IDEMPOTENCY_KEY_REUSED':
-      return 'This purchase attempt was already used for a different order. Please try again.';
+      return 'This purchase attempt was already used for a different order. Please start again.';
     case 'SERVICE_UNAVAILABLE':
       return body.error.message;
     default:
-      return status >= 500
+      return status >= 500 || status === 0
         ? 'The ticket service is busy right now. Please try again in a few seconds.'
         : body?.error?.message || 'Something went wrong.';
   }
+}
+
+function unresolvedText(attempt) {
+  const tickets = attempt.quantity === 1 ? '1 ticket' : `${attempt.quantity} tickets`;
+  return `Your order for ${tickets} may have gone through. Try again — you will not be charged twice.`;
 }
 
 function showResult(kind, title, lines) {
@@ -59,8 +75,35 @@ function code(text) {
   return el;
 }
 
+function fillQuantities(select, event, pending) {
+  const most = Math.min(MAX_PER_ORDER, Math.max(1, event.available, pending?.quantity ?? 0));
+  for (let n = 1; n <= most; n++) select.append(new Option(String(n), String(n)));
+  if (pending) select.value = String(pending.quantity);
+  select.disabled = Boolean(pending) || event.available === 0;
+}
+
+/** The unresolved attempt on a card: what may have happened, and the two ways on. */
+function showPending(item, event, pending) {
+  const box = item.querySelector('.pending');
+  box.hidden = false;
+  box.querySelector('.pending-text').textContent = unresolvedText(pending);
+  const warning = box.querySelector('.pending-warning');
+  box.querySelector('.start-over').addEventListener('click', () => {
+    warning.hidden = false;
+    warning.querySelector('.start-over-confirm').focus();
+  });
+  warning.querySelector('.start-over-cancel').addEventListener('click', () => {
+    warning.hidden = true;
+  });
+  warning.querySelector('.start-over-confirm').addEventListener('click', () => {
+    resolveAttempt(pending);
+    item.replaceWith(renderEvent(event));
+  });
+}
+
 function renderEvent(event) {
   const item = template.content.firstElementChild.cloneNode(true);
+  const pending = pendingAttempt(event.id);
   item.dataset.eventId = event.id;
   item.querySelector('.event-name').textContent = event.name;
   item.querySelector('.event-venue').textContent = event.venue;
@@ -71,28 +114,32 @@ function renderEvent(event) {
     event.priceCents === 0 ? 'Free' : money.format(event.priceCents / 100);
   const seats = item.querySelector('.event-seats');
   seats.textContent =
-    event.available === 0 ? 'Sold out' : `${event.available} of ${event.capacity} seats left`;
+    event.available > 0
+      ? `${event.available} of ${event.capacity} seats left`
+      : pending
+        ? 'No seats left to buy: yours may be among the last ones taken'
+        : 'Sold out';
   seats.classList.toggle('none', event.available === 0);
   seats.classList.toggle('low', event.available > 0 && event.available <= 10);
 
-  const form = item.querySelector('.buy-form');
   const select = item.querySelector('.quantity');
   const selectId = `qty-${event.id}`;
   select.id = selectId;
   item.querySelector('.quantity-label').htmlFor = selectId;
-  for (let n = 1; n <= Math.min(MAX_PER_ORDER, Math.max(1, event.available)); n++) {
-    select.append(new Option(String(n), String(n)));
-  }
+  fillQuantities(select, event, pending);
   const button = item.querySelector('.buy-button');
-  button.setAttribute('aria-label', `Buy tickets for ${event.name}`);
-  if (event.available === 0) {
-    select.disabled = true;
+  button.setAttribute('aria-label', `${pending ? 'Try again' : 'Buy tickets'} for ${event.name}`);
+  if (pending) {
+    button.textContent = 'Try again';
+    showPending(item, event, pending);
+  } else if (event.available === 0) {
     button.disabled = true;
     button.textContent = 'Sold out';
   }
-  form.addEventListener('submit', (e) => {
+  item.querySelector('.buy-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    void buy(event, Number(select.value), button);
+    const attempt = pendingAttempt(event.id) ?? startAttempt(event, Number(select.value));
+    void send(attempt, button);
   });
   return item;
 }
@@ -109,6 +156,8 @@ async function loadEvents() {
     staleBanner.hidden = !body.stale;
     catalogServedBy.textContent =
       response.headers.get('x-served-by') ?? (body.stale ? 'the cache (stale)' : '—');
+    shownEvents.clear();
+    for (const event of body.events) shownEvents.set(event.id, event);
     eventsList.replaceChildren(...body.events.map(renderEvent));
     eventsStatus.textContent = `${body.events.length} events`;
   } catch {
@@ -118,55 +167,73 @@ async function loadEvents() {
   }
 }
 
-function attemptFor(eventId, quantity) {
-  const current = attempts.get(eventId);
-  if (current && current.quantity === quantity) return current;
-  const fresh = { quantity, key: crypto.randomUUID() };
-  attempts.set(eventId, fresh);
-  return fresh;
+/** What the shop answered, as the page shows it. Status 0: no answer arrived. */
+function showAnswer(attempt, status, body, replayed) {
+  if (status >= 200 && status < 300) {
+    const { order } = body;
+    showResult('success', 'Your tickets are booked!', [
+      `${order.quantity} × ${attempt.eventName}`,
+      ['Order id: ', code(order.id)],
+      `Placed by logic replica ${order.servedBy}.`,
+      ...(replayed && attempt.tries > 1
+        ? ['Your earlier try had already gone through: this is that same order, not a second one.']
+        : []),
+    ]);
+  } else if (isDefinite(status)) {
+    showResult('error', 'The order did not go through', [friendlyMessage(status, body)]);
+  } else {
+    showResult('warning', 'Your order is not confirmed yet', [
+      friendlyMessage(status, body),
+      unresolvedText(attempt),
+    ]);
+  }
 }
 
-async function buy(event, quantity, button) {
-  if (button.disabled) return;
-  const attempt = attemptFor(event.id, quantity);
-  button.disabled = true;
-  button.textContent = 'Buying…';
+/** Sends one attempt (a first try or a retry: the same key and body), then redraws the list. */
+async function send(attempt, button) {
+  if (inFlight.has(attempt.key)) return;
+  inFlight.add(attempt.key);
+  if (button) {
+    button.disabled = true;
+    button.textContent = 'Buying…';
+  }
+  const counted = noteTry(attempt);
+  let status = 0;
+  let body;
+  let replayed = false;
   try {
     const response = await fetch('/api/orders', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': attempt.key },
-      body: JSON.stringify({ eventId: event.id, quantity }),
+      body: JSON.stringify({ eventId: attempt.eventId, quantity: attempt.quantity }),
     });
-    const body = await response.json().catch(() => undefined);
-    if (response.ok) {
-      attempts.delete(event.id);
-      const { order } = body;
-      showResult('success', 'Your tickets are booked!', [
-        `${order.quantity} × ${event.name}`,
-        ['Order id: ', code(order.id)],
-        `Placed by logic replica ${order.servedBy}.`,
-        ...(response.headers.get('idempotent-replayed') === 'true'
-          ? [
-              'The shop had already booked this purchase attempt: it is the same order, not a second one.',
-            ]
-          : []),
-      ]);
-    } else {
-      // A 4xx is a definite answer: the next attempt gets a new key. A 5xx may have
-      // committed, so "try again" keeps the same key.
-      if (response.status < 500) attempts.delete(event.id);
-      showResult('error', 'The order did not go through', [friendlyMessage(response.status, body)]);
-    }
+    body = await response.json().catch(() => undefined);
+    // A 2xx whose body was lost is not an answer we can show: keep the attempt.
+    status = response.ok && !body?.order ? 0 : response.status;
+    replayed = response.headers.get('idempotent-replayed') === 'true';
   } catch {
-    showResult('error', 'The order did not go through', [
-      'The shop could not be reached. Your order was not charged twice: try again and it will complete at most once.',
-    ]);
+    status = 0;
   } finally {
-    button.disabled = false;
-    button.textContent = 'Buy';
-    await loadEvents();
+    inFlight.delete(attempt.key);
   }
+  if (isDefinite(status)) resolveAttempt(attempt);
+  showAnswer(counted, status, body, replayed);
+  redrawCard(attempt.eventId);
+  await loadEvents();
+}
+
+/** The card shows the attempt's new state at once, even if the list cannot be reloaded. */
+function redrawCard(eventId) {
+  const event = shownEvents.get(eventId);
+  const card = eventsList.querySelector(`li[data-event-id="${CSS.escape(eventId)}"]`);
+  if (event && card) card.replaceWith(renderEvent(event));
+}
+
+/** After a reload: every attempt still unresolved is resent, which settles it either way. */
+async function resumePending() {
+  for (const attempt of pendingAttempts()) await send(attempt);
 }
 
 document.querySelector('#refresh').addEventListener('click', () => void loadEvents());
-void loadEvents();
+await loadEvents();
+void resumePending();

@@ -28,7 +28,7 @@ export interface TargetCheck {
   note: string;
 }
 
-/** The ratios the issue sets targets for. */
+/** The ratios with a target (docs/BENCHMARKS.md, "Targets"). */
 export type TargetRatio =
   | 'purchaseVsDirect'
   | 'catalogVsExpress'
@@ -81,7 +81,7 @@ export function pairedRatio(
   return round(median(ratios.filter(Number.isFinite)), 3);
 }
 
-/** The issue's three targets, for those of them this run measured. */
+/** The four targets, for those of them this run measured. */
 export function checkTargets(ratios: BenchReport['ratios'], engine: string): TargetCheck[] {
   const check = (
     ratio: TargetRatio,

@@ -25,6 +25,7 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
   let env: ChaosEnv;
   try {
     options = parseChaosArgs(argv);
+    // LOGIC_ATTEMPT_TIMEOUT_MS and DATABASE_URL, with the services' rules (src/chaos/env.ts).
     env = loadChaosEnv(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {

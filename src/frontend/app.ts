@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { BrokenCircuitError } from 'cockatiel';
 import express, { type Express, type Request, type Response, Router } from 'express';
@@ -9,6 +8,7 @@ import { parseIdempotencyKey, parseOrderRequest } from '../shared/order-request.
 import { type Catalog, CatalogCache } from './catalog.ts';
 import type { FrontendConfig } from './config.ts';
 import { type LogicClient, type LogicResponse, LogicUnavailableError } from './logic-client.ts';
+import { withMaskedEmail } from './mask-email.ts';
 
 /** The web UI: plain HTML/CSS/JS, the same folder in the repo and in the image. */
 export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -60,10 +60,10 @@ function apiRouter(deps: FrontendDeps): Router {
   });
 
   router.post('/orders', jsonBody(deps.config.BODY_LIMIT), async (req, res) => {
+    // The key first: only the client can make a retry of its own request safe, so a request
+    // without one is refused rather than given a key it would never send again.
+    const key = parseIdempotencyKey(req.get('idempotency-key'));
     const request = parseOrderRequest(req.body);
-    // Without a key from the browser we make one, so our own retries still can't buy twice.
-    const given = req.get('idempotency-key');
-    const key = given === undefined ? randomUUID() : parseIdempotencyKey(given);
     const response = await client.call({
       method: 'POST',
       path: '/orders',
@@ -72,7 +72,8 @@ function apiRouter(deps: FrontendDeps): Router {
       idempotent: true,
       log: req.log,
     });
-    if (response.status === 201) catalog.invalidate();
+    // A definite answer about seats (booked, or not enough left) makes the cached list old.
+    if (response.status === 201 || response.status === 409) catalog.invalidate();
     relay(res, response);
   });
 
@@ -84,7 +85,7 @@ function apiRouter(deps: FrontendDeps): Router {
       idempotent: true,
       log: req.log,
     });
-    relay(res, response);
+    relay(res, withMaskedEmail(response));
   });
 
   router.use(notFound);

@@ -31,6 +31,9 @@ export interface LogicDeps {
 
 const orderIdSchema = z.uuid();
 
+/** Marks a key's recorded answer given again (IETF Idempotency-Key draft, Stripe). */
+const REPLAYED = { 'Idempotent-Replayed': 'true' } as const;
+
 function readinessProbe(deps: LogicDeps): express.RequestHandler {
   return async (_req, res) => {
     if (deps.isDraining()) return void res.status(503).json({ status: 'draining' });
@@ -62,10 +65,9 @@ function apiRouter(deps: LogicDeps): Router {
   router.post('/orders', async (req, res) => {
     const key = parseIdempotencyKey(req.get('idempotency-key'));
     const request = parseOrderRequest(req.body);
-    const result = await placeOrder(pool, { key, request, servedBy: config.POD_NAME });
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    req.log.debug({ orderId: result.order.id, replayed: result.replayed }, 'order placed');
-    sendResult(res, result.replayed ? 200 : 201, { order: result.order });
+    const outcome = await placeOrder(pool, { key, request, servedBy: config.POD_NAME });
+    req.log.debug({ status: outcome.status, replayed: outcome.replayed }, 'order answered');
+    sendResult(res, outcome.status, outcome.body, outcome.replayed ? REPLAYED : undefined);
   });
 
   router.get('/orders', async (req, res) => {

@@ -27,7 +27,12 @@ export function injectFaults(faults: FaultInjector): RequestHandler {
 }
 
 /** Sends a handler's result, unless an after-commit fault says the response must be lost. */
-export function sendResult(res: Response, status: number, body: unknown): void {
+export function sendResult(
+  res: Response,
+  status: number,
+  body: unknown,
+  headers?: Readonly<Record<string, string>>,
+): void {
   const failAfterWork: unknown = res.locals.failAfterWork;
   if (typeof failAfterWork === 'function') {
     failAfterWork();
@@ -36,5 +41,6 @@ export function sendResult(res: Response, status: number, body: unknown): void {
       'The work was done, then the response was failed on purpose.',
     );
   }
+  if (headers) res.set(headers);
   res.status(status).json(body);
 }

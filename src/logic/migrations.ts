@@ -30,6 +30,19 @@ CREATE INDEX IF NOT EXISTS orders_event_id ON orders (event_id);
 -- Archived events (a chaos run's stock, when its scenario ends) leave the catalog; their
 -- orders stay for the audit. ADD COLUMN IF NOT EXISTS migrates databases made before it.
 ALTER TABLE events ADD COLUMN IF NOT EXISTS archived_at timestamptz;
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key          text PRIMARY KEY,
+  request_hash text NOT NULL,
+  status       integer NOT NULL CHECK (status IN (201, 404, 409)),
+  order_id     uuid REFERENCES orders (id),
+  seats_left   integer,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT outcome_matches_status CHECK ((status = 201) = (order_id IS NOT NULL))
+);
+-- Orders placed before keys had a table of their own keep answering their retries.
+INSERT INTO idempotency_keys (key, request_hash, status, order_id, created_at)
+SELECT idempotency_key, request_hash, 201, id, created_at FROM orders
+ON CONFLICT (key) DO NOTHING;
 `;
 
 export interface SeedEvent {

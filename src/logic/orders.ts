@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { AppError } from '../shared/errors.ts';
+import { AppError, type ErrorBody } from '../shared/errors.ts';
 import type { OrderRequest } from '../shared/order-request.ts';
 import type { Pool } from './database.ts';
 
@@ -14,16 +14,20 @@ export interface Order {
   createdAt: string;
 }
 
-export interface PlaceOrderResult {
-  order: Order;
-  /** True when the key had already been used for this same request. */
+/**
+ * The answer to an order request. A key's first definite answer is recorded, and every later
+ * request with the same key and body gets it again — status and body, errors included.
+ */
+export interface OrderOutcome {
+  status: 201 | 404 | 409;
+  body: { order: Order } | ErrorBody;
+  /** True when the key's recorded answer was given again instead of doing the work. */
   replayed: boolean;
 }
 
 interface OrderRow {
   id: string;
   idempotency_key: string;
-  request_hash: string;
   event_id: string;
   quantity: number;
   email: string | null;
@@ -31,10 +35,15 @@ interface OrderRow {
   created_at: Date;
 }
 
+/** A key's recorded outcome, with its order when it placed one. */
+type OutcomeRow = { status: 201 | 404 | 409; seats_left: number | null } & (
+  | OrderRow
+  | { [K in keyof OrderRow]: null }
+);
+
 type Queryable = Pick<pg.Pool, 'query'>;
 
-const ORDER_COLUMNS =
-  'id, idempotency_key, request_hash, event_id, quantity, email, served_by, created_at';
+const ORDER_COLUMNS = 'id, idempotency_key, event_id, quantity, email, served_by, created_at';
 
 function toOrder(row: OrderRow): Order {
   return {
@@ -54,126 +63,134 @@ export function hashOrderRequest(request: OrderRequest): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** The body of a recorded outcome: built from what was recorded, so a replay is the same. */
+function outcomeOf(row: OutcomeRow, request: OrderRequest, replayed: boolean): OrderOutcome {
+  if (row.status === 201 && row.id !== null) {
+    return { status: 201, body: { order: toOrder(row) }, replayed };
+  }
+  if (row.status === 409) {
+    const left = row.seats_left ?? 0;
+    const message =
+      left === 0
+        ? 'This event is sold out.'
+        : `Only ${left} seat(s) left; you asked for ${request.quantity}.`;
+    const error = new AppError('SOLD_OUT', message, { details: { available: left } });
+    return { status: 409, body: error.toBody(), replayed };
+  }
+  const error = new AppError('NOT_FOUND', `There is no event "${request.eventId}" on sale.`);
+  return { status: 404, body: error.toBody(), replayed };
+}
+
+/**
+ * The whole order in one statement, so one round trip, and atomic. `event` locks the event row
+ * and reads its seats as they are after any purchase we waited for; `taken` takes the seats
+ * only if enough are left and the key is new to our snapshot; `inserted` writes the order from
+ * the row the decrement returned; `recorded` claims the key with the definite outcome — 201
+ * with the order, 409 with the seats left, 404 for no event on sale. The claim has no
+ * ON CONFLICT on purpose: a key that already has an outcome (recorded earlier, or by a request
+ * racing with this one) fails the statement on the key's unique index, the seats and the order
+ * are undone with it, and the caller answers from the recorded outcome instead.
+ */
+const PLACE_ORDER_SQL = `
+WITH event AS (
+  SELECT id, available FROM events
+   WHERE id = $4::text AND archived_at IS NULL
+   FOR UPDATE
+), taken AS (
+  UPDATE events SET available = events.available - $5::int
+    FROM event
+   WHERE events.id = event.id AND event.available >= $5::int
+     AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE key = $2::text)
+  RETURNING events.id, events.available
+), inserted AS (
+  INSERT INTO orders (id, idempotency_key, request_hash, event_id, quantity, email, served_by)
+  SELECT $1::uuid, $2::text, $3::text, taken.id, $5::int, $6::text, $7::text FROM taken
+  RETURNING ${ORDER_COLUMNS}
+), recorded AS (
+  INSERT INTO idempotency_keys (key, request_hash, status, order_id, seats_left)
+  SELECT $2::text, $3::text,
+         CASE WHEN EXISTS (SELECT 1 FROM inserted) THEN 201
+              WHEN EXISTS (SELECT 1 FROM event) THEN 409
+              ELSE 404 END,
+         (SELECT id FROM inserted),
+         (SELECT available FROM event WHERE NOT EXISTS (SELECT 1 FROM inserted))
+  RETURNING status, seats_left
+)
+SELECT recorded.status, recorded.seats_left, inserted.*
+  FROM recorded LEFT JOIN inserted ON true`;
+
+const RECORDED_OUTCOME_SQL = `
+SELECT k.request_hash, k.status, k.seats_left,
+       o.id, o.idempotency_key, o.event_id, o.quantity, o.email, o.served_by, o.created_at
+  FROM idempotency_keys k LEFT JOIN orders o ON o.id = k.order_id
+ WHERE k.key = $1`;
+
+/** Both unique indexes on the key: the outcome's, and the order's (a backstop). */
+const KEY_CONSTRAINTS = new Set(['idempotency_keys_pkey', 'orders_idempotency_key_unique']);
+
+function isKeyConflict(error: unknown): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return code === '23505' && typeof constraint === 'string' && KEY_CONSTRAINTS.has(constraint);
+}
+
+/**
+ * The key already has an outcome: the same request gets it again; a different request gets a
+ * 422 that reveals nothing of the first one. A unique violation means the other transaction
+ * committed, so its outcome is there to read.
+ */
+async function answerFromRecord(
+  db: Queryable,
+  key: string,
+  request: OrderRequest,
+): Promise<OrderOutcome> {
+  const { rows } = await db.query<OutcomeRow & { request_hash: string }>(RECORDED_OUTCOME_SQL, [
+    key,
+  ]);
+  const recorded = rows[0];
+  if (!recorded) throw new Error(`the outcome of key ${key} vanished after a unique conflict`);
+  if (recorded.request_hash !== hashOrderRequest(request)) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED');
+  }
+  return outcomeOf(recorded, request, true);
+}
+
+/**
+ * Places an order exactly once per Idempotency-Key and records its definite outcome (see
+ * PLACE_ORDER_SQL). Every later request with the key — a retry, or one that raced with the
+ * first — meets the key's unique index and is answered from the recorded outcome: this is the
+ * only way to a replay or a 422.
+ */
+export async function placeOrder(
+  pool: Pool,
+  input: { key: string; request: OrderRequest; servedBy: string },
+): Promise<OrderOutcome> {
+  const { key, request, servedBy } = input;
+  let row: OutcomeRow | undefined;
+  try {
+    const { rows } = await pool.query<OutcomeRow>(PLACE_ORDER_SQL, [
+      randomUUID(),
+      key,
+      hashOrderRequest(request),
+      request.eventId,
+      request.quantity,
+      request.email ?? null,
+      servedBy,
+    ]);
+    row = rows[0];
+  } catch (error) {
+    if (!isKeyConflict(error)) throw error;
+    return answerFromRecord(pool, key, request);
+  }
+  if (!row) throw new Error(`placing the order for key ${key} recorded no outcome`);
+  return outcomeOf(row, request, false);
+}
+
 async function findByKey(db: Queryable, key: string): Promise<OrderRow | undefined> {
   const { rows } = await db.query<OrderRow>(
     `SELECT ${ORDER_COLUMNS} FROM orders WHERE idempotency_key = $1`,
     [key],
   );
   return rows[0];
-}
-
-function replay(existing: OrderRow, requestHash: string): PlaceOrderResult {
-  if (existing.request_hash !== requestHash) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', undefined, {
-      details: { orderId: existing.id },
-    });
-  }
-  return { order: toOrder(existing), replayed: true };
-}
-
-/** Why the decrement took no seats: unknown event, or not enough seats left. */
-function noSeats(eventId: string, quantity: number, available: number | undefined): AppError {
-  if (available === undefined) return new AppError('NOT_FOUND', `There is no event "${eventId}".`);
-  return new AppError(
-    'SOLD_OUT',
-    available === 0
-      ? 'This event is sold out.'
-      : `Only ${available} seat(s) left; you asked for ${quantity}.`,
-    { details: { available } },
-  );
-}
-
-/** No row at all means no seats were taken: sold out, or no such event. */
-type PlaceRow = OrderRow & { outcome: 'placed' | 'existing' };
-
-/**
- * The whole order in one statement, so one round trip: look up the key; take the seats only
- * if the key is new and enough are left (`available >= qty` is re-checked on the locked row,
- * so no check-then-act race); insert the order from the row the decrement returned. Without a
- * decrement there is no insert, so a sold-out or unknown event writes nothing. The insert has
- * no ON CONFLICT on purpose: a same-key request that raced past the lookup fails on the unique
- * index, and as the statement is atomic its decrement is undone with it.
- */
-const PLACE_ORDER_SQL = `
-WITH existing AS (
-  SELECT ${ORDER_COLUMNS} FROM orders WHERE idempotency_key = $2::text
-), taken AS (
-  UPDATE events SET available = available - $5::int
-  WHERE id = $4::text AND available >= $5::int AND NOT EXISTS (SELECT 1 FROM existing)
-  RETURNING id
-), inserted AS (
-  INSERT INTO orders (id, idempotency_key, request_hash, event_id, quantity, email, served_by)
-  SELECT $1::uuid, $2::text, $3::text, taken.id, $5::int, $6::text, $7::text FROM taken
-  RETURNING ${ORDER_COLUMNS}
-)
-SELECT 'placed' AS outcome, inserted.* FROM inserted
-UNION ALL
-SELECT 'existing', existing.* FROM existing`;
-
-const KEY_CONSTRAINT = 'orders_idempotency_key_unique';
-
-function isKeyConflict(error: unknown): boolean {
-  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return code === '23505' && constraint === KEY_CONSTRAINT;
-}
-
-/** The order that won the key, as a replay or a 422; undefined when there is none. */
-async function replayWinner(
-  pool: Pool,
-  key: string,
-  requestHash: string,
-): Promise<PlaceOrderResult | undefined> {
-  const winner = await findByKey(pool, key);
-  return winner ? replay(winner, requestHash) : undefined;
-}
-
-/**
- * Places an order exactly once per Idempotency-Key, in one atomic statement (see
- * PLACE_ORDER_SQL). Two requests racing with the same key meet at the unique index: the
- * loser's statement fails whole, seats included, and it answers with the winner's order.
- */
-export async function placeOrder(
-  pool: Pool,
-  input: { key: string; request: OrderRequest; servedBy: string },
-): Promise<PlaceOrderResult> {
-  const { key, request, servedBy } = input;
-  const requestHash = hashOrderRequest(request);
-  let rows: PlaceRow[];
-  try {
-    ({ rows } = await pool.query<PlaceRow>(PLACE_ORDER_SQL, [
-      randomUUID(),
-      key,
-      requestHash,
-      request.eventId,
-      request.quantity,
-      request.email ?? null,
-      servedBy,
-    ]));
-  } catch (error) {
-    if (!isKeyConflict(error)) throw error;
-    const winner = await replayWinner(pool, key, requestHash);
-    if (!winner) throw new Error(`order for key ${key} vanished after a unique conflict`);
-    return winner;
-  }
-  const row = rows[0];
-  if (row?.outcome === 'placed') return { order: toOrder(row), replayed: false };
-  if (row?.outcome === 'existing') return replay(row, requestHash);
-  // A same-key request may have taken the last seats while we waited for the row lock.
-  const winner = await replayWinner(pool, key, requestHash);
-  if (winner) return winner;
-  throw noSeats(request.eventId, request.quantity, await seatsLeft(pool, request.eventId));
-}
-
-/**
- * Seats left now. The statement's own `available` is from its snapshot, taken before it waited
- * for the row lock, so after losing a race it can still show the seats the winner just took.
- */
-async function seatsLeft(pool: Pool, eventId: string): Promise<number | undefined> {
-  const { rows } = await pool.query<{ available: number }>(
-    'SELECT available FROM events WHERE id = $1',
-    [eventId],
-  );
-  return rows[0]?.available;
 }
 
 export async function getOrder(pool: Pool, id: string): Promise<Order> {

@@ -43,12 +43,30 @@ export function parseOrderRequest(body: unknown): OrderRequest {
   return result.data;
 }
 
+/** What a client must do, said in every refusal of a missing or bad key. */
+export const HOW_TO_SEND_A_KEY =
+  'Send an Idempotency-Key header with a new random value (a UUID, say) for each purchase ' +
+  'attempt, and the same value again when you retry that attempt.';
+
 export function parseIdempotencyKey(value: unknown): string {
+  if (value === undefined || value === '') {
+    throw new AppError(
+      'INVALID_REQUEST',
+      `The Idempotency-Key header is missing. ${HOW_TO_SEND_A_KEY}`,
+      {
+        details: [{ field: 'Idempotency-Key', problem: 'is required' }],
+      },
+    );
+  }
   const result = idempotencyKeySchema.safeParse(value);
   if (!result.success) {
-    throw new AppError('INVALID_REQUEST', 'The Idempotency-Key header is missing or invalid.', {
-      details: [{ field: 'Idempotency-Key', problem: result.error.issues[0]?.message }],
-    });
+    throw new AppError(
+      'INVALID_REQUEST',
+      `The Idempotency-Key header is not valid. ${HOW_TO_SEND_A_KEY}`,
+      {
+        details: [{ field: 'Idempotency-Key', problem: result.error.issues[0]?.message }],
+      },
+    );
   }
   return result.data;
 }

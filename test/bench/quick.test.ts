@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 /** Checks the shape and sanity of the figures, never their speed: CI machines are noisy. */
 describe('npm run bench -- --quick', () => {
-  it('measures every scenario and writes the JSON figures the issue describes', async (t) => {
+  it('measures every scenario and writes the JSON figures docs/BENCHMARKS.md describes', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'flame-bench-test-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
     const file = join(dir, 'bench.json');

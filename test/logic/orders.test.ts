@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { migrate } from '../../src/logic/migrations.ts';
+import { hashOrderRequest } from '../../src/logic/orders.ts';
 import { createTestDatabase } from '../support/database.ts';
 import {
   type ErrorBody,
@@ -34,6 +36,13 @@ describe(`logic orders on the ${db.engine} database`, () => {
     return id;
   }
 
+  async function seatsLeft(eventId: string): Promise<number> {
+    const { rows } = await logic.pool.query('SELECT available FROM events WHERE id = $1', [
+      eventId,
+    ]);
+    return rows[0].available;
+  }
+
   function order(eventId: string, quantity: number, key = newKey()) {
     return request<OrderBody & ErrorBody>(`${logic.url}/orders`, {
       method: 'POST',
@@ -64,28 +73,93 @@ describe(`logic orders on the ${db.engine} database`, () => {
     assert.deepEqual(fetched.body.order, res.body.order);
   });
 
-  it('returns the same order with 200 and Idempotent-Replayed when the same key is sent twice', async () => {
+  it('gives the recorded 201 and order again, with Idempotent-Replayed, when the same key is sent twice', async () => {
     const eventId = await createEvent(10);
     const key = newKey();
     const first = await order(eventId, 2, key);
     const second = await order(eventId, 2, key);
     assert.equal(first.status, 201);
-    assert.equal(second.status, 200);
+    assert.equal(first.headers.get('idempotent-replayed'), null);
+    assert.equal(second.status, 201);
     assert.equal(second.headers.get('idempotent-replayed'), 'true');
-    assert.deepEqual(second.body.order, first.body.order);
+    assert.deepEqual(second.body, first.body);
     const byKey = await request<OrderBody>(`${logic.url}/orders?idempotencyKey=${key}`);
     assert.equal(byKey.body.order.id, first.body.order.id);
-    const event = await request<{ event: { available: number } }>(`${logic.url}/events/${eventId}`);
-    assert.equal(event.body.event.available, 8, 'the replay took no seats');
+    assert.equal(await seatsLeft(eventId), 8, 'the replay took no seats');
   });
 
-  it('rejects a reused key with a different body with 422 IDEMPOTENCY_KEY_REUSED', async () => {
+  it('refuses a reused key with a different body with 422, revealing nothing of the first order', async () => {
     const eventId = await createEvent(10);
     const key = newKey();
-    await order(eventId, 1, key);
+    const first = await order(eventId, 1, key);
     const res = await order(eventId, 2, key);
     assert.equal(res.status, 422);
     assert.equal(res.body.error.code, 'IDEMPOTENCY_KEY_REUSED');
+    assert.equal(res.body.error.details, undefined);
+    assert.doesNotMatch(JSON.stringify(res.body), new RegExp(first.body.order.id));
+    assert.equal(await seatsLeft(eventId), 9);
+  });
+
+  it('keeps one final answer per key: a recorded 409 is given again, a different body gets 422', async () => {
+    const eventId = await createEvent(3);
+    const key = newKey();
+    const soldOut = await order(eventId, 5, key);
+    assert.equal(soldOut.status, 409);
+    assert.deepEqual(soldOut.body.error.details, { available: 3 });
+    const fewer = await order(eventId, 3, key);
+    assert.equal(fewer.status, 422, 'the same key may not turn a 409 into an order');
+    assert.equal(await seatsLeft(eventId), 3, 'the 422 took no seats');
+    const again = await order(eventId, 5, key);
+    assert.equal(again.status, 409);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(again.body, soldOut.body);
+  });
+
+  it('records a 404 for an event that is not on sale, and gives it again for the same key', async () => {
+    const key = newKey();
+    const missing = await order('no-such-event', 1, key);
+    assert.equal(missing.status, 404);
+    const again = await order('no-such-event', 1, key);
+    assert.equal(again.status, 404);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(again.body, missing.body);
+    const archived = await createEvent(5);
+    await logic.pool.query('UPDATE events SET archived_at = now() WHERE id = $1', [archived]);
+    const offSale = await order(archived, 1);
+    assert.equal(offSale.status, 404);
+    assert.equal(await seatsLeft(archived), 5);
+  });
+
+  it('records nothing for a request that failed, so its retry does the work', async () => {
+    const eventId = await createEvent(4);
+    const key = newKey();
+    logic.faults.update({ rate: 1, latencyMs: 0, mode: 'before' });
+    try {
+      assert.equal((await order(eventId, 1, key)).status, 500);
+    } finally {
+      logic.faults.update({ rate: 0, latencyMs: 0, mode: 'before' });
+    }
+    const retry = await order(eventId, 1, key);
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get('idempotent-replayed'), null);
+  });
+
+  it('answers the retries of an order placed before keys had their own table', async () => {
+    const eventId = await createEvent(5);
+    const key = newKey();
+    const id = '0b6c8f0e-2d7a-4c55-9a51-6c1f5f2c9e01';
+    await logic.pool.query(
+      `INSERT INTO orders (id, idempotency_key, request_hash, event_id, quantity, served_by)
+       VALUES ($1, $2, $3, $4, 1, 'old-replica')`,
+      [id, key, hashOrderRequest({ eventId, quantity: 1 }), eventId],
+    );
+    await logic.pool.query('UPDATE events SET available = available - 1 WHERE id = $1', [eventId]);
+    await migrate(logic.pool);
+    const retry = await order(eventId, 1, key);
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+    assert.equal(retry.body.order.id, id);
+    assert.equal(await seatsLeft(eventId), 4);
   });
 
   it('answers 409 SOLD_OUT when not enough seats are left, and sells nothing', async () => {
@@ -121,7 +195,12 @@ describe(`logic orders on the ${db.engine} database`, () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => order(eventId, 2, key)));
     const ids = new Set(results.map((r) => r.body.order.id));
     assert.equal(ids.size, 1);
-    assert.deepEqual(results.map((r) => r.status).sort(), [...Array(11).fill(200), 201]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(12).fill(201),
+    );
+    const replayed = results.filter((r) => r.headers.get('idempotent-replayed') === 'true');
+    assert.equal(replayed.length, 11);
     const { rows } = await logic.pool.query(
       'SELECT count(*)::int AS n FROM orders WHERE idempotency_key = $1',
       [key],
@@ -137,17 +216,17 @@ describe(`logic orders on the ${db.engine} database`, () => {
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) => order(eventId, i % 2 === 0 ? 1 : 2, key)),
     );
-    const created = results.filter((r) => r.status === 201);
-    assert.equal(created.length, 1);
-    const winner = created[0]?.body.order;
+    const placed = results.filter(
+      (r) => r.status === 201 && r.headers.get('idempotent-replayed') === null,
+    );
+    assert.equal(placed.length, 1);
+    const winner = placed[0]?.body.order;
     for (const [i, r] of results.entries()) {
       const sameBody = (i % 2 === 0 ? 1 : 2) === winner?.quantity;
-      if (r.status === 201) continue;
-      assert.equal(r.status, sameBody ? 200 : 422, `request ${i}`);
+      assert.equal(r.status, sameBody ? 201 : 422, `request ${i}`);
       if (sameBody) assert.equal(r.body.order.id, winner?.id);
     }
-    const event = await request<{ event: { available: number } }>(`${logic.url}/events/${eventId}`);
-    assert.equal(event.body.event.available, 50 - (winner?.quantity ?? 0));
+    assert.equal(await seatsLeft(eventId), 50 - (winner?.quantity ?? 0));
   });
 
   it('tells the buyers who lost the race for the last seats how many are really left', async () => {
