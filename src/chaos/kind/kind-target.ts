@@ -151,8 +151,12 @@ function kindTarget(state: KindState): ChaosTarget {
     createEvents: (events) => admin.createEvents(events),
     archiveEvents: (ids) => admin.archiveEvents(ids),
 
+    // Ready pods only: a replaced pod still terminating after the rollout is not serving.
     async logicIdentities() {
-      return (await cluster.pods(LOGIC)).map((p) => `${p.name} uid ${p.uid}`).sort();
+      return (await cluster.pods(LOGIC))
+        .filter((p) => p.ready)
+        .map((p) => `${p.name} uid ${p.uid}`)
+        .sort();
     },
 
     async unhealthy() {
