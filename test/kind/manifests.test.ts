@@ -5,13 +5,19 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import {
-  IMAGE_ID_ANNOTATION,
+  IMAGE_INPUTS_ANNOTATION,
   type KubeObject,
   loadManifests,
   podTemplateOf,
   withImages,
+  withNodePort,
 } from '../../scripts/lib/manifests.ts';
-import { SECRET_KEYS, SECRET_NAME, WORKLOADS } from '../../scripts/lib/settings.ts';
+import {
+  DEFAULT_NODE_PORT,
+  SECRET_KEYS,
+  SECRET_NAME,
+  WORKLOADS,
+} from '../../scripts/lib/settings.ts';
 import { checks, containerEnv, type Workload, workloads } from './support/policies.ts';
 import { validateObject } from './support/schema.ts';
 import { REPO_ROOT } from './support/stand-ins.ts';
@@ -213,6 +219,38 @@ describe('manifest policies catch violations (each check can fail)', () => {
       'the logic grace period is 8s',
       (d) => (workloadIn(d, 'flame-logic').spec.template.spec.terminationGracePeriodSeconds = 8),
     ],
+    [
+      'sizeLimit',
+      'the logic tmp emptyDir has no sizeLimit',
+      (d) => {
+        const pod = workloadIn(d, 'flame-logic').spec.template.spec as {
+          volumes?: { emptyDir?: object }[];
+        };
+        const volume = pod.volumes?.[0];
+        if (volume) volume.emptyDir = {};
+      },
+    ],
+    [
+      'short name',
+      'DATABASE_URL names postgres.flame.svc.cluster.local',
+      (d) => {
+        const env = containerIn(d, 'flame-logic').env?.find((e) => e.name === 'DATABASE_URL');
+        if (env) env.value = env.value?.replace('@postgres:', '@postgres.flame.svc.cluster.local:');
+      },
+    ],
+    [
+      'short name',
+      'LOGIC_URL names a Service that does not exist',
+      (d) => {
+        const env = containerIn(d, 'flame-frontend').env?.find((e) => e.name === 'LOGIC_URL');
+        if (env) env.value = 'http://flame-logic:8081';
+      },
+    ],
+    [
+      'POSTGRES_IMAGE',
+      'postgres runs postgres:17.6-alpine',
+      (d) => (containerIn(d, 'postgres').image = 'postgres:17.6-alpine'),
+    ],
   ];
   for (const [checkName, violation, change] of cases) {
     const entry = Object.entries(checks).find(([name]) => name.includes(checkName));
@@ -257,7 +295,7 @@ describe('manifests match DESIGN.md names and the scripts', () => {
     assert.equal(frontendEnv.LOGIC_URL, 'http://flame-logic-service:8081');
     const logicEnv = containerEnv(containerIn(objects, 'flame-logic'));
     const url = new URL(logicEnv.DATABASE_URL ?? '');
-    assert.equal(url.hostname, 'postgres.flame.svc.cluster.local');
+    assert.equal(url.hostname, 'postgres', 'the short name: one DNS lookup under ndots:5');
     assert.equal(url.port, '5432');
     assert.equal(
       url.password,
@@ -329,8 +367,8 @@ describe('kind cluster config (manifests/kind-cluster.yaml)', async () => {
 
 describe('withImages (the deploy script sets the built image tags)', () => {
   const built = [
-    { service: 'frontend' as const, ref: 'flame-frontend:0123456789ab', id: 'sha256:aaa' },
-    { service: 'logic' as const, ref: 'flame-logic:0123456789ab-dirty', id: 'sha256:bbb' },
+    { service: 'frontend' as const, ref: 'flame-frontend:0123456789ab', inputs: 'sha256:aaa' },
+    { service: 'logic' as const, ref: 'flame-logic:0123456789ab-dirty', inputs: 'sha256:bbb' },
   ];
 
   it('replaces our placeholder images and stamps the image id on the pod template', () => {
@@ -341,19 +379,43 @@ describe('withImages (the deploy script sets the built image tags)', () => {
     assert.deepEqual(images.sort(), [
       'flame-frontend:0123456789ab',
       'flame-logic:0123456789ab-dirty',
-      'postgres:17.6-alpine',
+      'postgres:17.11-alpine',
     ]);
     const logic = rendered.find(
       (o) => o.metadata.name === 'flame-logic' && o.kind === 'Deployment',
     );
     assert.equal(
-      podTemplateOf(logic as KubeObject)?.metadata?.annotations?.[IMAGE_ID_ANNOTATION],
+      podTemplateOf(logic as KubeObject)?.metadata?.annotations?.[IMAGE_INPUTS_ANNOTATION],
       'sha256:bbb',
     );
     assert.equal(
       podTemplateOf(find('Deployment', 'flame-logic'))?.spec.containers[0]?.image,
       'flame-logic:dev',
       'the parsed manifests are left alone',
+    );
+  });
+
+  it('withNodePort sets the frontend NodePort for a cluster made elsewhere, and nothing else', () => {
+    const rendered = withNodePort(objects, 31234);
+    const service = rendered.find(
+      (o) => o.kind === 'Service' && o.metadata.name === 'flame-frontend',
+    );
+    assert.deepEqual(
+      ((service?.spec ?? { ports: [] }) as { ports: { nodePort?: number }[] }).ports.map(
+        (p) => p.nodePort,
+      ),
+      [31234],
+    );
+    const others = rendered.filter((o) => o !== service);
+    assert.deepEqual(
+      others,
+      objects.filter((o) => !(o.kind === 'Service' && o.metadata.name === 'flame-frontend')),
+    );
+    assert.equal(
+      (find('Service', 'flame-frontend').spec as { ports: { nodePort?: number }[] }).ports[0]
+        ?.nodePort,
+      DEFAULT_NODE_PORT,
+      'the parsed manifests are left alone, and say the default',
     );
   });
 
