@@ -62,6 +62,7 @@ export interface AuditEvent {
   available: number;
   orderedQuantity: number;
   orderCount: number;
+  archived?: boolean;
 }
 
 export interface AuditOrder {
@@ -85,3 +86,21 @@ export interface FaultSettings {
 }
 
 export const NO_FAULTS: FaultSettings = Object.freeze({ rate: 0, latencyMs: 0, mode: 'before' });
+
+/** GET /admin/faults' `injected.counts`: faults logic injected per mode, on orders and the rest. */
+export type FaultCounts = Record<FaultSettings['mode'], { orders: number; other: number }>;
+
+export const zeroFaultCounts = (): FaultCounts => ({
+  before: { orders: 0, other: 0 },
+  'after-commit': { orders: 0, other: 0 },
+  delay: { orders: 0, other: 0 },
+});
+
+export function addFaultCounts(a: FaultCounts, b: FaultCounts): FaultCounts {
+  const sum = zeroFaultCounts();
+  for (const mode of Object.keys(sum) as FaultSettings['mode'][]) {
+    sum[mode].orders = a[mode].orders + b[mode].orders;
+    sum[mode].other = a[mode].other + b[mode].other;
+  }
+  return sum;
+}

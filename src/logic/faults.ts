@@ -26,10 +26,28 @@ export interface FaultDecision {
   mode: FaultMode;
 }
 
+/** Which requests a fault landed on: orders (POST /orders) are what the chaos proofs need. */
+export type FaultTarget = 'orders' | 'other';
+
+/**
+ * Faults that really happened since the settings last changed, per mode: `before` and `delay`
+ * count hits, `after-commit` counts responses failed after the work was done (a hit whose
+ * handler answered an error, such as sold out, lost nothing and is not counted).
+ */
+export type InjectedCounts = Record<FaultMode, Record<FaultTarget, number>>;
+
+const zeroCounts = (): InjectedCounts => ({
+  before: { orders: 0, other: 0 },
+  'after-commit': { orders: 0, other: 0 },
+  delay: { orders: 0, other: 0 },
+});
+
 /** Decides, request by request, whether a fault hits. Settings change at run time. */
 export class FaultInjector {
   #settings: FaultSettings;
   #random: () => number;
+  #injected = zeroCounts();
+  #since = new Date();
 
   constructor(settings: FaultSettings = { rate: 0, latencyMs: 0, mode: 'before' }) {
     this.#settings = settings;
@@ -40,14 +58,28 @@ export class FaultInjector {
     return { ...this.#settings };
   }
 
+  /** Counts since `since`, when the settings last changed (or the process started). */
+  get injected(): { counts: InjectedCounts; since: string } {
+    return { counts: structuredClone(this.#injected), since: this.#since.toISOString() };
+  }
+
   update(settings: FaultSettings): void {
     this.#settings = settings;
     this.#random = settings.seed === undefined ? Math.random : mulberry32(settings.seed);
+    this.#injected = zeroCounts();
+    this.#since = new Date();
   }
 
-  decide(): FaultDecision {
+  /** Draws one request's fate; a hit in `before` or `delay` mode is counted at once. */
+  decide(target: FaultTarget = 'other'): FaultDecision {
     const { rate, latencyMs, mode } = this.#settings;
     const hit = rate > 0 && this.#random() < rate;
+    if (hit && mode !== 'after-commit') this.#injected[mode][target]++;
     return { hit, latencyMs: hit ? latencyMs : 0, mode };
+  }
+
+  /** An after-commit hit whose work was done and whose response is now failed. */
+  countLostResponse(target: FaultTarget): void {
+    this.#injected['after-commit'][target]++;
   }
 }

@@ -27,6 +27,8 @@ CREATE TABLE IF NOT EXISTS orders (
   CONSTRAINT orders_idempotency_key_unique UNIQUE (idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS orders_event_id ON orders (event_id);
+-- Archived events (a chaos run's stock, when its scenario ends) leave the catalog; their
+-- orders stay for the audit. ADD COLUMN IF NOT EXISTS migrates databases made before it.
 ALTER TABLE events ADD COLUMN IF NOT EXISTS archived_at timestamptz;
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   key          text PRIMARY KEY,

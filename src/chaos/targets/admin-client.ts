@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Audit, FaultSettings } from '../types.ts';
+import type { Audit, FaultCounts, FaultSettings } from '../types.ts';
+import type { NewEvent } from './target.ts';
 
 const TIMEOUT_MS = 5000;
 
 async function call(
   url: string,
   token: string,
-  init: { method: 'GET' | 'PUT'; body?: unknown },
+  init: { method: 'GET' | 'PUT' | 'POST'; body?: unknown },
 ): Promise<unknown> {
   const response = await fetch(url, {
     method: init.method,
@@ -34,13 +35,48 @@ export async function putFaults(
   await call(`${logicUrl}/admin/faults`, token, { method: 'PUT', body: settings });
 }
 
-/** GET /admin/audit: the raw ledger and every order. */
-export async function getAudit(logicUrl: string, token: string): Promise<Audit> {
-  const body = (await call(`${logicUrl}/admin/audit`, token, { method: 'GET' })) as Audit;
+/** GET /admin/faults on one replica: what it injected since its settings last changed. */
+export async function getFaultCounts(logicUrl: string, token: string): Promise<FaultCounts> {
+  const body = (await call(`${logicUrl}/admin/faults`, token, { method: 'GET' })) as {
+    injected?: { counts?: FaultCounts };
+  };
+  const counts = body.injected?.counts;
+  if (!counts?.before || !counts['after-commit'] || !counts.delay) {
+    throw new Error(`GET ${logicUrl}/admin/faults did not return injected.counts`);
+  }
+  return counts;
+}
+
+/** GET /admin/audit: the raw ledger and the orders, of the given events or of all. */
+export async function getAudit(
+  logicUrl: string,
+  token: string,
+  eventIds?: readonly string[],
+): Promise<Audit> {
+  const query = eventIds ? `?events=${eventIds.map(encodeURIComponent).join(',')}` : '';
+  const body = (await call(`${logicUrl}/admin/audit${query}`, token, { method: 'GET' })) as Audit;
   if (!Array.isArray(body.events) || !Array.isArray(body.orders)) {
     throw new Error(`GET ${logicUrl}/admin/audit did not return {events, orders}`);
   }
   return body;
+}
+
+/** POST /admin/events. */
+export async function postEvents(
+  logicUrl: string,
+  token: string,
+  events: readonly NewEvent[],
+): Promise<void> {
+  await call(`${logicUrl}/admin/events`, token, { method: 'POST', body: { events } });
+}
+
+/** POST /admin/events/archive. */
+export async function postArchive(
+  logicUrl: string,
+  token: string,
+  ids: readonly string[],
+): Promise<void> {
+  await call(`${logicUrl}/admin/events/archive`, token, { method: 'POST', body: { ids } });
 }
 
 /** True when GET url answers 200 within a second. */
