@@ -14,6 +14,7 @@ import type { LogicConfig } from './config.ts';
 import { isDatabaseUnavailable, type Pool } from './database.ts';
 import { getEvent, listEvents } from './events.ts';
 import { injectFaults, sendResult } from './fault-middleware.ts';
+import type { FaultSettingsStore } from './fault-settings-store.ts';
 import type { FaultInjector } from './faults.ts';
 import { getOrder, getOrderByKey, placeOrder } from './orders.ts';
 
@@ -22,6 +23,9 @@ export interface LogicDeps {
   pool: Pool;
   logger: Logger;
   faults: FaultInjector;
+  faultSettings: FaultSettingsStore;
+  /** Ends the process abruptly, for POST /admin/crash; absent → no crash route. */
+  crash?: () => void;
   /** Readiness inputs: the schema is migrated and the process is not shutting down. */
   isMigrated: () => boolean;
   isDraining: () => boolean;
@@ -119,9 +123,12 @@ export function createLogicApp(deps: LogicDeps): Express {
       '/admin',
       adminRouter({
         token: deps.config.ADMIN_TOKEN,
+        replica: deps.config.POD_NAME,
         faults: deps.faults,
+        faultSettings: deps.faultSettings,
         pool: deps.pool,
         logger: deps.logger,
+        ...(deps.crash ? { crash: deps.crash } : {}),
       }),
     );
   }

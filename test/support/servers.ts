@@ -5,8 +5,10 @@ import { type FrontendConfig, loadFrontendConfig } from '../../src/frontend/conf
 import { LogicClient } from '../../src/frontend/logic-client.ts';
 import { createLogicApp } from '../../src/logic/app.ts';
 import { createPool, type Pool } from '../../src/logic/database.ts';
-import { FaultInjector, type FaultSettings } from '../../src/logic/faults.ts';
+import { FaultSettingsStore } from '../../src/logic/fault-settings-store.ts';
+import { FaultInjector } from '../../src/logic/faults.ts';
 import { migrate } from '../../src/logic/migrations.ts';
+import type { FaultSettings } from '../../src/shared/admin-api.ts';
 import { listen } from '../../src/shared/listen.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
 
@@ -53,17 +55,29 @@ export async function startLogic(options: {
   logs?: LogCapture;
   /** 0 (default) picks a free port; pass the old port to bring a stopped replica back. */
   port?: number;
+  /** Stands in for the process's death on POST /admin/crash; absent → no crash route. */
+  crash?: () => void;
 }): Promise<RunningLogic> {
   const replica = options.replica ?? 'logic-test';
   const logger = testLogger('logic', replica, options.logs);
   const pool = createPool({ connectionString: options.databaseUrl, max: 10, logger });
   await migrate(pool);
   const faults = new FaultInjector(options.faults);
+  const faultSettings = new FaultSettingsStore({
+    pool,
+    replica,
+    injector: faults,
+    fromEnv: faults.settings,
+    logger,
+  });
+  const stopReadingFaults = faultSettings.poll();
   const app = createLogicApp({
     config: { ADMIN_TOKEN, BODY_LIMIT: '16kb', POD_NAME: replica },
     pool,
     logger,
     faults,
+    faultSettings,
+    ...(options.crash ? { crash: options.crash } : {}),
     isMigrated: () => true,
     isDraining: () => false,
   });
@@ -74,6 +88,7 @@ export async function startLogic(options: {
     pool,
     faults,
     close() {
+      stopReadingFaults();
       closed ??= closeServer(server).then(() => pool.end());
       return closed;
     },
