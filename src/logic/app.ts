@@ -15,6 +15,7 @@ import type { LogicConfig } from './config.ts';
 import { isDatabaseUnavailable, type Pool } from './database.ts';
 import { getEvent, listEvents } from './events.ts';
 import { injectFaults, sendResult } from './fault-middleware.ts';
+import type { FaultSettingsStore } from './fault-settings-store.ts';
 import type { FaultInjector } from './faults.ts';
 import type { LogicMetrics } from './metrics.ts';
 import { getOrder, getOrderByKey, placeOrder } from './orders.ts';
@@ -24,8 +25,11 @@ export interface LogicDeps {
   pool: Pool;
   logger: Logger;
   faults: FaultInjector;
+  faultSettings: FaultSettingsStore;
   /** The service's metrics (main.ts serves their registry on METRICS_PORT). */
   metrics: LogicMetrics;
+  /** Ends the process abruptly, for POST /admin/crash; absent → no crash route. */
+  crash?: () => void;
   /** Readiness inputs: the schema is migrated and the process is not shutting down. */
   isMigrated: () => boolean;
   isDraining: () => boolean;
@@ -110,7 +114,7 @@ export function createLogicApp(deps: LogicDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLogging(deps.logger, deps.metrics.http));
-  deps.faults.onHit = (mode) => deps.metrics.faultInjected(mode);
+  deps.faults.onInjected = (mode) => deps.metrics.faultInjected(mode);
   app.use((_req, res, next) => {
     res.setHeader('x-served-by', deps.config.POD_NAME);
     next();
@@ -126,9 +130,12 @@ export function createLogicApp(deps: LogicDeps): Express {
       rememberRouteBase,
       adminRouter({
         token: deps.config.ADMIN_TOKEN,
+        replica: deps.config.POD_NAME,
         faults: deps.faults,
+        faultSettings: deps.faultSettings,
         pool: deps.pool,
         logger: deps.logger,
+        ...(deps.crash ? { crash: deps.crash } : {}),
       }),
     );
   }

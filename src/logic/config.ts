@@ -1,11 +1,10 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { FAULT_MODES } from '../shared/admin-api.ts';
 import { envField, parseConfig } from '../shared/config.ts';
 import { metricsPortField } from '../shared/metrics.ts';
 
 export const LOGIC_DEFAULT_PORT = 8081;
-
-export const FAULT_MODES = ['before', 'after-commit', 'delay'] as const;
 
 /** Every variable the logic service reads; keys are the environment variable names. */
 export const logicEnvSchema = z.object({

@@ -1,8 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { FAULT_MODES, type FaultMode } from '../shared/admin-api.ts';
 import { HttpMetrics } from '../shared/metrics.ts';
-import { FAULT_MODES } from './config.ts';
 import type { Pool } from './database.ts';
-import type { FaultMode } from './faults.ts';
 import type { OrderOutcome } from './orders.ts';
 
 /** What the logic service counts; docs/METRICS.md says what each one means. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase } from '../support/database.ts';
 import { newKey, request } from '../support/http.ts';
-import { type RunningLogic, startLogic } from '../support/servers.ts';
+import { ADMIN_TOKEN, type RunningLogic, startLogic } from '../support/servers.ts';
 import { waitFor } from '../support/wait.ts';
 import { type Scrape, scrape } from './support/prometheus.ts';
 
@@ -68,14 +68,22 @@ describe(`logic /metrics (${db.engine})`, () => {
     assert.equal(moved('flame_idempotent_replays_total', { status_code: '404' }), 0);
   });
 
-  it('counts injected faults by mode', async (t) => {
-    t.after(() => logic.faults.update({ rate: 0, latencyMs: 0, mode: 'before' }));
+  it('counts injected faults by mode, set through the admin API', async (t) => {
+    const setFaults = async (settings: Record<string, unknown>) => {
+      const answer = await request(`${logic.url}/admin/faults`, {
+        method: 'PUT',
+        body: settings,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    };
+    t.after(() => setFaults({ rate: 0 }));
     const before = await scrape(logic.metricsUrl);
-    logic.faults.update({ rate: 1, latencyMs: 0, mode: 'before' });
+    await setFaults({ rate: 1, mode: 'before' });
     assert.equal((await request(`${logic.url}/events`)).status, 500);
-    logic.faults.update({ rate: 1, latencyMs: 0, mode: 'after-commit' });
+    await setFaults({ rate: 1, mode: 'after-commit' });
     assert.equal((await order(newKey(), 1)).status, 500);
-    logic.faults.update({ rate: 0, latencyMs: 0, mode: 'before' });
+    await setFaults({ rate: 0 });
 
     const now = await scrape(logic.metricsUrl);
     const moved = (mode: string) =>
@@ -108,7 +116,7 @@ describe(`logic /metrics (${db.engine})`, () => {
     const bad = await request(`${logic.url}/admin/faults`, {
       method: 'PUT',
       body: { rate: 7 },
-      headers: { authorization: 'Bearer test-admin-token-0123456789' },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     assert.equal(bad.status, 400);
     await requestsSeen({ route: '/admin/faults', method: 'PUT', status_code: '400' }, 1);

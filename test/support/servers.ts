@@ -6,9 +6,11 @@ import { LogicClient } from '../../src/frontend/logic-client.ts';
 import { FrontendMetrics } from '../../src/frontend/metrics.ts';
 import { createLogicApp } from '../../src/logic/app.ts';
 import { createPool, type Pool } from '../../src/logic/database.ts';
-import { FaultInjector, type FaultSettings } from '../../src/logic/faults.ts';
+import { FaultSettingsStore } from '../../src/logic/fault-settings-store.ts';
+import { FaultInjector } from '../../src/logic/faults.ts';
 import { LogicMetrics } from '../../src/logic/metrics.ts';
 import { migrate } from '../../src/logic/migrations.ts';
+import type { FaultSettings } from '../../src/shared/admin-api.ts';
 import { listen } from '../../src/shared/listen.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import { createRegistry, serveMetrics } from '../../src/shared/metrics.ts';
@@ -58,6 +60,8 @@ export async function startLogic(options: {
   logs?: LogCapture;
   /** 0 (default) picks a free port; pass the old port to bring a stopped replica back. */
   port?: number;
+  /** Stands in for the process's death on POST /admin/crash; absent → no crash route. */
+  crash?: () => void;
 }): Promise<RunningLogic> {
   const replica = options.replica ?? 'logic-test';
   const logger = testLogger('logic', replica, options.logs);
@@ -65,12 +69,22 @@ export async function startLogic(options: {
   await migrate(pool);
   const faults = new FaultInjector(options.faults);
   const metrics = new LogicMetrics(createRegistry(), pool);
+  const faultSettings = new FaultSettingsStore({
+    pool,
+    replica,
+    injector: faults,
+    fromEnv: faults.settings,
+    logger,
+  });
+  const stopReadingFaults = faultSettings.poll();
   const app = createLogicApp({
     config: { ADMIN_TOKEN, BODY_LIMIT: '16kb', POD_NAME: replica },
     pool,
     logger,
     faults,
+    faultSettings,
     metrics,
+    ...(options.crash ? { crash: options.crash } : {}),
     isMigrated: () => true,
     isDraining: () => false,
   });
@@ -83,6 +97,7 @@ export async function startLogic(options: {
     pool,
     faults,
     close() {
+      stopReadingFaults();
       closed ??= Promise.all([closeServer(server), closeServer(scrape.server)]).then(() =>
         pool.end(),
       );

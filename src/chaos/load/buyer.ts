@@ -21,6 +21,8 @@ export interface BuyerSettings {
   browsers: number;
   /** Prefix of every Idempotency-Key, unique per run. */
   keyPrefix: string;
+  /** Buyers buy only events whose id starts with it: the scenario's own stock. */
+  eventPrefix?: string;
 }
 
 interface BuyerContext {
