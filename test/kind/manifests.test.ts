@@ -41,6 +41,11 @@ const workloadIn = (docs: KubeObject[], name: string) => {
   assert.ok(w);
   return w;
 };
+const objectIn = (docs: KubeObject[], kind: string, name: string) => {
+  const found = docs.find((o) => o.kind === kind && o.metadata.name === name);
+  assert.ok(found, `${kind}/${name}`);
+  return found;
+};
 const containerIn = (docs: KubeObject[], name: string) => {
   const c = workloadIn(docs, name).spec.template.spec.containers[0];
   assert.ok(c);
@@ -278,10 +283,7 @@ describe('manifest policies catch violations (each check can fail)', () => {
       'no Service exposes a metrics port',
       'flame-logic-service exposes the metrics port',
       (d) => {
-        const service = d.find(
-          (o) => o.kind === 'Service' && o.metadata.name === 'flame-logic-service',
-        );
-        (service?.spec as { ports: object[] }).ports.push({
+        (objectIn(d, 'Service', 'flame-logic-service').spec as { ports: object[] }).ports.push({
           name: 'metrics',
           port: 9465,
           targetPort: 'metrics',
@@ -292,10 +294,8 @@ describe('manifest policies catch violations (each check can fail)', () => {
       'only pods labelled as scrapers',
       'the frontend admits any pod of any namespace to its metrics port',
       (d) => {
-        const policy = d.find(
-          (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'flame-frontend',
-        );
-        const rule = (policy?.spec as { ingress: { from?: { podSelector?: object }[] }[] })
+        const policy = objectIn(d, 'NetworkPolicy', 'flame-frontend');
+        const rule = (policy.spec as { ingress: { from?: { podSelector?: object }[] }[] })
           .ingress[1];
         delete rule?.from?.[0]?.podSelector;
       },
@@ -304,10 +304,8 @@ describe('manifest policies catch violations (each check can fail)', () => {
       'only pods labelled as scrapers',
       'the logic policy has no rule for scrapers',
       (d) => {
-        const policy = d.find(
-          (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'flame-logic',
-        );
-        (policy?.spec as { ingress: object[] }).ingress.splice(1, 1);
+        const policy = objectIn(d, 'NetworkPolicy', 'flame-logic');
+        (policy.spec as { ingress: object[] }).ingress.splice(1, 1);
       },
     ],
   ];
