@@ -1,22 +1,27 @@
 import { fileURLToPath } from 'node:url';
 import { BrokenCircuitError } from 'cockatiel';
-import express, { type Express, type Request, type Response, Router } from 'express';
+import express, { type Express, type Request, Router } from 'express';
 import helmet from 'helmet';
 import { AppError } from '../shared/errors.ts';
 import { errorHandler, jsonBody, notFound, requestLogging } from '../shared/http.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rememberRouteBase } from '../shared/metrics.ts';
 import { parseIdempotencyKey, parseOrderRequest } from '../shared/order-request.ts';
+import { adminRelay } from './admin-relay.ts';
 import { type Catalog, CatalogCache } from './catalog.ts';
 import type { FrontendConfig } from './config.ts';
-import { type LogicClient, type LogicResponse, LogicUnavailableError } from './logic-client.ts';
+import { type LogicClient, LogicUnavailableError } from './logic-client.ts';
 import { withMaskedEmail } from './mask-email.ts';
+import { relay } from './relay.ts';
 
 /** The web UI: plain HTML/CSS/JS, the same folder in the repo and in the image. */
 export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 
 export interface FrontendDeps {
-  config: Pick<FrontendConfig, 'BODY_LIMIT' | 'BREAKER_HALF_OPEN_MS' | 'CATALOG_MAX_AGE_MS'>;
+  config: Pick<
+    FrontendConfig,
+    'ADMIN_TOKEN' | 'BODY_LIMIT' | 'BREAKER_HALF_OPEN_MS' | 'CATALOG_MAX_AGE_MS' | 'POD_NAME'
+  >;
   logger: Logger;
   client: LogicClient;
   isDraining: () => boolean;
@@ -25,16 +30,6 @@ export interface FrontendDeps {
 
 function forwardHeaders(req: Request): Record<string, string> {
   return { 'x-request-id': String(req.id) };
-}
-
-/** Relays logic's answer (2xx or 4xx, already in the public error format) to the browser. */
-function relay(res: Response, response: LogicResponse): void {
-  if (response.servedBy) res.setHeader('x-served-by', response.servedBy);
-  if (response.replayed) res.setHeader('Idempotent-Replayed', 'true');
-  if (response.body === undefined) {
-    throw new AppError('SERVICE_UNAVAILABLE', undefined, { retryAfter: 1 });
-  }
-  res.status(response.status).json(response.body);
 }
 
 /** Each catalog snapshot is turned into JSON once, not once per reader. */
@@ -146,7 +141,22 @@ export function createFrontendApp(deps: FrontendDeps): Express {
     if (deps.isDraining()) return void res.status(503).json({ status: 'draining' });
     res.json({ status: 'ready', breaker: deps.client.breakerState });
   });
+  const token = deps.config.ADMIN_TOKEN;
+  if (token) {
+    app.use(
+      '/api/admin',
+      rememberRouteBase,
+      adminRelay({
+        token,
+        replica: deps.config.POD_NAME,
+        client: deps.client,
+        bodyLimit: deps.config.BODY_LIMIT,
+      }),
+    );
+  }
   app.use('/api', rememberRouteBase, apiRouter(deps));
+  // The control room: a page of its own; what it can do is guarded by /api/admin's token.
+  app.get('/console', (_req, res) => void res.sendFile('console.html', { root: WEB_DIR }));
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
   app.use(notFound);
   app.use(logicFailuresAs503(deps));

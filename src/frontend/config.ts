@@ -51,6 +51,11 @@ export const frontendEnvSchema = z.object({
   SHUTDOWN_DRAIN_MS: envField.milliseconds(3000),
   SHUTDOWN_TIMEOUT_MS: envField.milliseconds(20_000),
   BODY_LIMIT: z.string().default('16kb'),
+  /**
+   * Bearer token of the console's /api/admin relay, the same as logic's (one Secret on kind);
+   * unset → no relay, and /console can only say so.
+   */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: envField.logLevel(),
   POD_NAME: z.string().default(hostname()),
 });

@@ -25,7 +25,7 @@ export interface LogicResponse {
 }
 
 export interface LogicCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   body?: unknown;
   headers?: Record<string, string>;

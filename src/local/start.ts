@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
+import { buildConsole } from '../console/build.ts';
 import { loadOrExit } from '../shared/config.ts';
 import { loadLocalConfig } from './config.ts';
+import { restartCrashedServices } from './crash-restarts.ts';
 import { prettyLineSink } from './pretty-lines.ts';
 import { type LocalSystem, startLocalSystem } from './system.ts';
 
@@ -38,6 +40,8 @@ say(
     : `Starting FlameTickets with the embedded database (data in ${config.DATA_DIR}/)…`,
 );
 try {
+  // The control room's browser bundle, from this checkout's sources (a second or less).
+  await buildConsole();
   system = await startLocalSystem({
     frontendPort: config.PORT,
     frontendHost: config.HOST,
@@ -60,22 +64,25 @@ try {
   process.exit(1);
 }
 
-say(`FlameTickets is ready: http://localhost:${new URL(system.frontendUrl).port}`);
-say(`Logic replicas: ${system.logicUrls.join(', ')}  (admin token: ${system.adminToken})`);
+const port = new URL(system.frontendUrl).port;
+say(`FlameTickets is ready: http://localhost:${port}`);
+say(`Control room: http://localhost:${port}/console  (admin token: ${system.adminToken})`);
+say(`Logic replicas: ${system.logicUrls.join(', ')}`);
 say(
   `Metrics (Prometheus text): ${[system.metricsUrls.frontend, ...system.metricsUrls.logic].join(', ')}`,
 );
 say('Press Ctrl-C to stop.\n');
 
-for (const child of [
-  system.frontend,
-  ...system.logic,
-  ...(system.database ? [system.database] : []),
-]) {
-  void child.exited.then((code) => {
-    if (!stopping) say(`${child.spec.label} exited unexpectedly (code ${code}).`);
-  });
-}
+restartCrashedServices({
+  system,
+  services: [system.frontend, ...system.logic],
+  say,
+  isStopping: () => stopping,
+});
+const database = system.database;
+void database?.exited.then((code) => {
+  if (!stopping) say(`${database.spec.label} exited unexpectedly (code ${code}).`);
+});
 
 /**
  * npm does not always pass a signal on (its shell may not), and a killed npm passes nothing:

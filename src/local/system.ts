@@ -222,6 +222,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           ...quietEnv,
           HOST: options.frontendHost ?? '127.0.0.1',
           LOGIC_URL: logicUrls.join(','),
+          ADMIN_TOKEN: adminToken,
           POD_NAME: 'frontend',
           ...options.frontendEnv,
         },

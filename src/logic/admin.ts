@@ -1,15 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
-import { type RequestHandler, Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import {
-  archiveSchema,
-  type CrashAnswer,
-  type FaultsAnswer,
-  faultUpdateSchema,
-  MAX_EVENTS_PER_CALL,
-  newEventsSchema,
-} from '../shared/admin-api.ts';
-import { AppError } from '../shared/errors.ts';
+import { type CrashAnswer, type FaultsAnswer, MAX_EVENTS_PER_CALL } from '../shared/admin-api.ts';
+import { archiveSchema, faultUpdateSchema, newEventsSchema } from '../shared/admin-schemas.ts';
+import { requireBearer } from '../shared/bearer-token.ts';
 import type { Logger } from '../shared/logger.ts';
 import { eventIdSchema, invalidRequest } from '../shared/order-request.ts';
 import { readAudit } from './audit.ts';
@@ -17,21 +10,6 @@ import type { Pool } from './database.ts';
 import { archiveEvents, createEvents } from './events.ts';
 import type { FaultSettingsStore } from './fault-settings-store.ts';
 import type { FaultInjector } from './faults.ts';
-
-function tokensMatch(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function requireBearer(token: string): RequestHandler {
-  return (req, _res, next) => {
-    const header = req.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!tokensMatch(given, token)) return next(new AppError('UNAUTHORIZED'));
-    next();
-  };
-}
 
 /** ?events=a,b,c: the audit of these events and their orders only. */
 const auditQuerySchema = z.strictObject({

@@ -5,7 +5,7 @@ import {
   type FaultTarget,
   NO_FAULTS,
 } from '../shared/admin-api.ts';
-import { mulberry32 } from '../shared/mulberry32.ts';
+import { hashSeed, mulberry32 } from '../shared/mulberry32.ts';
 
 export type { FaultCounts as InjectedCounts, FaultTarget };
 
@@ -24,13 +24,9 @@ const zeroCounts = (): FaultCounts => ({
 /**
  * The seed of one replica's dice: the same seed gives every replica a sequence of its own
  * (two replicas with one sequence would hit the same requests in step), and the same one on
- * every run. FNV-1a over the seed and the replica's name.
+ * every run.
  */
-export function replicaSeed(seed: number, replica: string): number {
-  let hash = 0x811c9dc5 ^ (seed >>> 0);
-  for (const char of `/${replica}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
-  return hash >>> 0;
-}
+export const replicaSeed = (seed: number, replica: string): number => hashSeed(seed, replica);
 
 /**
  * Decides, request by request, whether a fault hits, and counts the faults that really

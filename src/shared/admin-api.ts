@@ -1,11 +1,9 @@
-import { z } from 'zod';
-import { eventIdSchema } from './order-request.ts';
-
 /**
- * The logic admin API, one contract for every side of it: logic validates with these schemas,
- * and the chaos runner, the benchmarks and the console (in the browser) send and read these
- * shapes. All routes need `Authorization: Bearer <ADMIN_TOKEN>`; without a configured token
- * they do not exist.
+ * The logic admin API, one contract for every side of it: logic validates requests with the
+ * schemas in admin-schemas.ts (which must satisfy these types), and the chaos runner, the
+ * benchmarks and the console (in the browser, so no zod here) send and read these shapes. All
+ * routes need `Authorization: Bearer <ADMIN_TOKEN>`; without a configured token they do not
+ * exist.
  */
 export const ADMIN_ROUTES = {
   faults: '/admin/faults',
@@ -18,32 +16,25 @@ export const ADMIN_ROUTES = {
 export const FAULT_MODES = ['before', 'after-commit', 'delay'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
-/** A replica's name as Kubernetes gives pods theirs (and `npm start` its logic-N). */
-export const replicaNameSchema = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'must be a replica (pod) name');
-
-export const faultSettingsSchema = z.strictObject({
+export interface FaultSettings {
   /** Share of requests hit, 0-1. */
-  rate: z.number().min(0).max(1),
+  rate: number;
   /** Delay before a hit request goes on (or fails). */
-  latencyMs: z.number().int().min(0).max(120_000).default(0),
+  latencyMs: number;
   /**
    * before: fail with 500 before any work (the classic random 500);
    * after-commit: do the work (commit the order), then fail the response;
    * delay: only the latency, then serve normally.
    */
-  mode: z.enum(FAULT_MODES).default('before'),
+  mode: FaultMode;
   /** Makes each replica's sequence of hits reproducible (mixed with the replica's name). */
-  seed: z.number().int().optional(),
-});
-export type FaultSettings = z.infer<typeof faultSettingsSchema>;
+  seed?: number | undefined;
+}
 
 /** PUT /admin/faults: settings for every replica, or for the one named. */
-export const faultUpdateSchema = faultSettingsSchema.extend({
-  replica: replicaNameSchema.optional(),
-});
-export type FaultUpdate = z.infer<typeof faultUpdateSchema>;
+export interface FaultUpdate extends FaultSettings {
+  replica?: string | undefined;
+}
 
 export const NO_FAULTS: FaultSettings = Object.freeze({ rate: 0, latencyMs: 0, mode: 'before' });
 
@@ -87,31 +78,15 @@ export interface Audit {
 /** The most events one call creates or archives: a chaos scenario needs a handful. */
 export const MAX_EVENTS_PER_CALL = 100;
 
-export const newEventSchema = z.strictObject({
-  id: eventIdSchema,
-  name: z.string().min(1).max(200),
-  venue: z.string().min(1).max(200),
-  startsAt: z.iso.datetime({ offset: true }),
-  priceCents: z.number().int().min(0).max(100_000_000),
-  capacity: z.number().int().min(1).max(10_000_000),
-});
-export type NewEvent = z.infer<typeof newEventSchema>;
-
-/** POST /admin/events → 201 {events}. */
-export const newEventsSchema = z.strictObject({
-  events: z
-    .array(newEventSchema)
-    .min(1)
-    .max(MAX_EVENTS_PER_CALL)
-    .refine((events) => new Set(events.map((e) => e.id)).size === events.length, {
-      message: 'must not name one id twice',
-    }),
-});
-
-/** POST /admin/events/archive → 200 {archived: ids archived now}. */
-export const archiveSchema = z.strictObject({
-  ids: z.array(eventIdSchema).min(1).max(MAX_EVENTS_PER_CALL),
-});
+/** POST /admin/events {events} → 201 {events}. */
+export interface NewEvent {
+  id: string;
+  name: string;
+  venue: string;
+  startsAt: string;
+  priceCents: number;
+  capacity: number;
+}
 
 /** POST /admin/crash → 202, then the replica that answered dies abruptly. */
 export interface CrashAnswer {
