@@ -378,6 +378,14 @@ describe('manifests match DESIGN.md names and the scripts', () => {
     assert.doesNotMatch(JSON.stringify(objects), /"kind":"Secret"/, 'no Secret is committed');
   });
 
+  it('gives the frontend the same admin token as logic, from the Secret, for the console relay', () => {
+    const tokenRef = (container: string) =>
+      (containerIn(objects, container).env ?? []).find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom
+        ?.secretKeyRef;
+    assert.deepEqual(tokenRef('flame-frontend'), { name: SECRET_NAME, key: 'admin-token' });
+    assert.deepEqual(tokenRef('flame-frontend'), tokenRef('flame-logic'));
+  });
+
   it('sets no FAULT_* variable: faults are injected by the chaos runner only', () => {
     const names = (containerIn(objects, 'flame-logic').env ?? []).map((e) => e.name);
     assert.deepEqual(
