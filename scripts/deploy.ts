@@ -1,15 +1,16 @@
 // npm run deploy — build and load the images, then apply the manifests and wait for them.
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { ensureCredentials, recordPasswordOnVolume } from './lib/credentials.ts';
 import { buildAndLoadImages } from './lib/images.ts';
 import { clusterExists } from './lib/kind.ts';
-import { exists, flameTarget, kubectl } from './lib/kubectl.ts';
-import { credentialsSecret, loadManifests, toYamlStream, withImages } from './lib/manifests.ts';
+import { flameTarget, kubectl } from './lib/kubectl.ts';
+import { loadManifests, toYamlStream, withImages, withNodePort } from './lib/manifests.ts';
+import { loadPostgresImage } from './lib/postgres-image.ts';
 import { runScript, ScriptError, say } from './lib/run.ts';
-import { loadSettings, NAMESPACE, SECRET_NAME, type Settings, WORKLOADS } from './lib/settings.ts';
+import { loadSettings, NAMESPACE, type Settings, WORKLOADS } from './lib/settings.ts';
 import { smokePurchase } from './lib/smoke.ts';
 import { requireTools } from './lib/tools.ts';
-import { waitFor } from './lib/wait.ts';
+import { waitFor, withProgress } from './lib/wait.ts';
 
 await runScript('deploy', async () => {
   const settings = loadSettings();
@@ -23,6 +24,7 @@ await runScript('deploy', async () => {
   const flame = flameTarget(settings.kubeContext);
 
   const images = await buildAndLoadImages(settings);
+  await loadPostgresImage(settings);
 
   say(`Applying namespace ${NAMESPACE}`);
   await kubectl('applying the namespace', cluster, [
@@ -30,27 +32,30 @@ await runScript('deploy', async () => {
     '-f',
     join(settings.manifestsDir, '00-namespace.yaml'),
   ]);
+  await ensureCredentials(flame);
 
-  await ensureSecret(flame);
-
-  say('Applying the manifests with the built image tags');
+  say(`Applying the manifests with the built image tags (frontend NodePort ${settings.nodePort})`);
   const documents = await loadManifests(settings.manifestsDir);
+  const objects = withNodePort(withImages(documents, images), settings.nodePort);
   await kubectl('applying the manifests', cluster, ['apply', '-f', '-'], {
-    input: toYamlStream(withImages(documents, images)),
+    input: toYamlStream(objects),
   });
-
   await waitForRollouts(settings);
+  await recordPasswordOnVolume(flame);
 
   say(`Smoke test: one purchase through ${settings.url} (up to ${settings.smokeTimeoutS}s)`);
   const smoke = await waitFor(
     `a smoke purchase through ${settings.url}`,
     () => smokePurchase(settings.url),
-    { timeoutMs: settings.smokeTimeoutS * 1000, intervalMs: 2000 },
+    {
+      timeoutMs: settings.smokeTimeoutS * 1000,
+      intervalMs: 2000,
+      progress: { everyMs: settings.progressS * 1000, report: say },
+    },
   );
   say(
     `Smoke purchase ok: order ${smoke.orderId} served by ${smoke.servedBy ?? 'an unnamed replica'}`,
   );
-
   process.stdout.write(
     [
       '',
@@ -64,36 +69,20 @@ await runScript('deploy', async () => {
   );
 });
 
-/** Creates the credentials Secret only when absent: a rerun must not change the DB password. */
-async function ensureSecret(flame: ReturnType<typeof flameTarget>): Promise<void> {
-  if (await exists(flame, 'secret', SECRET_NAME)) {
-    say(`Secret ${SECRET_NAME} exists — keeping it`);
-    return;
-  }
-  say(
-    `Creating Secret ${SECRET_NAME} with a generated database password and admin token (not printed)`,
-  );
-  const secret = credentialsSecret(
-    randomBytes(24).toString('hex'),
-    randomBytes(32).toString('hex'),
-  );
-  // Through stdin, so the values are on no command line and in no file.
-  await kubectl(`creating Secret ${SECRET_NAME}`, flame, ['create', '-f', '-'], {
-    input: JSON.stringify(secret),
-  });
-}
-
 async function waitForRollouts(settings: Settings): Promise<void> {
   const flame = flameTarget(settings.kubeContext);
+  const progress = { everyMs: settings.progressS * 1000, report: say };
   for (const workload of WORKLOADS) {
     say(`Waiting up to ${settings.rolloutTimeoutS}s for ${workload} to roll out`);
     try {
-      await kubectl(`rollout of ${workload}`, flame, [
-        'rollout',
-        'status',
-        workload,
-        `--timeout=${settings.rolloutTimeoutS}s`,
-      ]);
+      await withProgress(`${workload} to roll out`, settings.rolloutTimeoutS * 1000, progress, () =>
+        kubectl(`rollout of ${workload}`, flame, [
+          'rollout',
+          'status',
+          workload,
+          `--timeout=${settings.rolloutTimeoutS}s`,
+        ]),
+      );
     } catch (error) {
       throw new ScriptError(
         `Timed out after ${settings.rolloutTimeoutS}s waiting for ${workload} to roll out ` +

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ManagedChild } from '../src/local/child-process.ts';
 import { waitUntilReady } from '../src/local/system.ts';
 import { createTestDatabase } from './support/database.ts';
 import { request } from './support/http.ts';
-import { type RunningLogic, startLogic } from './support/servers.ts';
+import { LogCapture, type RunningLogic, startLogic } from './support/servers.ts';
+import { waitFor } from './support/wait.ts';
 
 const db = await createTestDatabase();
 
@@ -23,41 +23,76 @@ async function spawnService(label: string, entry: string, env: Record<string, st
   return { child, url, lines };
 }
 
-/** Sends slow requests, SIGTERMs the process while they are in flight, and watches it drain. */
-async function terminateUnderLoad(service: { child: ManagedChild; url: string }, path: string) {
-  const inFlight = Array.from({ length: 8 }, () => request(`${service.url}${path}`));
-  await sleep(200);
+/**
+ * Long enough that readiness is surely read while the service drains, on a slow machine too;
+ * the drain only delays the exit, it never makes a test pass that should fail.
+ */
+const DRAIN_MS = '2000';
+
+/** Resolves once `count` records for which `match` is true have been logged (or fails). */
+function logged(
+  child: ManagedChild,
+  match: (record: Record<string, unknown>) => boolean,
+  count = 1,
+): Promise<unknown> {
+  let seen = 0;
+  return child.waitForLog((record) => match(record) && ++seen === count, 30_000);
+}
+
+const isDraining = (record: Record<string, unknown>) =>
+  String(record.msg).startsWith('shutting down');
+
+/**
+ * Sends slow requests, SIGTERMs the process once `inFlight` says they are being worked on,
+ * and watches it drain. No sleeps: each step waits for the event it needs.
+ */
+async function terminateUnderLoad(
+  service: { child: ManagedChild; url: string },
+  path: string,
+  inFlight: Promise<unknown>,
+) {
+  const pending = Array.from({ length: 8 }, () => request(`${service.url}${path}`));
+  await inFlight;
+  const draining = logged(service.child, isDraining);
   process.kill(service.child.pid as number, 'SIGTERM');
-  await sleep(100);
+  await draining;
   const readiness = await request(`${service.url}/readyz`);
-  const responses = await Promise.all(inFlight);
+  const responses = await Promise.all(pending);
   const exitCode = await service.child.exited;
   return { readiness, responses, exitCode };
 }
 
 describe(`graceful shutdown on SIGTERM (real child processes, ${db.engine} database)`, () => {
+  const logicLogs = new LogCapture();
   let logic: RunningLogic;
   before(async () => {
-    // Every API request to this replica takes 800 ms, so requests are surely in flight.
+    // Every API request to this replica takes 1.5 s: logged as it arrives, then still in flight.
     logic = await startLogic({
       databaseUrl: db.url,
-      faults: { rate: 1, latencyMs: 800, mode: 'delay' },
+      faults: { rate: 1, latencyMs: 1500, mode: 'delay' },
+      logs: logicLogs,
     });
   });
   after(async () => {
     await logic.close();
     await db.drop();
   });
+  const faultLines = () => logicLogs.records.filter((r) => r.msg === 'injecting fault').length;
 
   it('logic turns readiness to 503, finishes every in-flight request and exits 0', async () => {
     const service = await spawnService('logic', 'src/logic/main.ts', {
       DATABASE_URL: db.url,
       FAULT_RATE: '1',
       FAULT_MODE: 'delay',
-      FAULT_LATENCY_MS: '800',
-      SHUTDOWN_DRAIN_MS: '400',
+      FAULT_LATENCY_MS: '1500',
+      SHUTDOWN_DRAIN_MS: DRAIN_MS,
     });
-    const { readiness, responses, exitCode } = await terminateUnderLoad(service, '/events');
+    const arrived = logged(service.child, (r) => r.msg === 'injecting fault', 8);
+    const { readiness, responses, exitCode } = await terminateUnderLoad(
+      service,
+      '/events',
+      arrived,
+    );
     assert.equal(readiness.status, 503);
     assert.deepEqual(
       responses.map((r) => r.status),
@@ -74,9 +109,15 @@ describe(`graceful shutdown on SIGTERM (real child processes, ${db.engine} datab
   it('the frontend does the same with calls to logic in flight', async () => {
     const service = await spawnService('frontend', 'src/frontend/main.ts', {
       LOGIC_URL: logic.url,
-      SHUTDOWN_DRAIN_MS: '400',
+      SHUTDOWN_DRAIN_MS: DRAIN_MS,
     });
-    const { readiness, responses, exitCode } = await terminateUnderLoad(service, '/api/events');
+    // The frontend's readers share one catalog call to logic: in flight once logic logs it.
+    const faultsBefore = faultLines();
+    const { readiness, responses, exitCode } = await terminateUnderLoad(
+      service,
+      '/api/events',
+      waitFor('the catalog call to reach logic', () => faultLines() > faultsBefore),
+    );
     assert.equal(readiness.status, 503);
     assert.deepEqual(
       responses.map((r) => r.status),
@@ -90,8 +131,10 @@ describe(`graceful shutdown on SIGTERM (real child processes, ${db.engine} datab
       DATABASE_URL: db.url,
       SHUTDOWN_DRAIN_MS: '10000',
     });
+    const draining = logged(service.child, isDraining);
     process.kill(service.child.pid as number, 'SIGTERM');
-    await sleep(200);
+    // Signals of one kind do not queue: the second is sent once the first was handled.
+    await draining;
     process.kill(service.child.pid as number, 'SIGTERM');
     assert.equal(await service.child.exited, 1);
   });

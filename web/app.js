@@ -25,6 +25,8 @@ const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'E
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 /** Keys being sent right now: a second click on the same attempt waits for the first. */
 const inFlight = new Set();
+/** The events of the last list shown, so a card can be redrawn without asking the shop. */
+const shownEvents = new Map();
 
 function friendlyMessage(status, body) {
   const code = body?.error?.code;
@@ -112,7 +114,11 @@ function renderEvent(event) {
     event.priceCents === 0 ? 'Free' : money.format(event.priceCents / 100);
   const seats = item.querySelector('.event-seats');
   seats.textContent =
-    event.available === 0 ? 'Sold out' : `${event.available} of ${event.capacity} seats left`;
+    event.available > 0
+      ? `${event.available} of ${event.capacity} seats left`
+      : pending
+        ? 'No seats left to buy: yours may be among the last ones taken'
+        : 'Sold out';
   seats.classList.toggle('none', event.available === 0);
   seats.classList.toggle('low', event.available > 0 && event.available <= 10);
 
@@ -150,6 +156,8 @@ async function loadEvents() {
     staleBanner.hidden = !body.stale;
     catalogServedBy.textContent =
       response.headers.get('x-served-by') ?? (body.stale ? 'the cache (stale)' : '—');
+    shownEvents.clear();
+    for (const event of body.events) shownEvents.set(event.id, event);
     eventsList.replaceChildren(...body.events.map(renderEvent));
     eventsStatus.textContent = `${body.events.length} events`;
   } catch {
@@ -210,7 +218,15 @@ async function send(attempt, button) {
   }
   if (isDefinite(status)) resolveAttempt(attempt);
   showAnswer(counted, status, body, replayed);
+  redrawCard(attempt.eventId);
   await loadEvents();
+}
+
+/** The card shows the attempt's new state at once, even if the list cannot be reloaded. */
+function redrawCard(eventId) {
+  const event = shownEvents.get(eventId);
+  const card = eventsList.querySelector(`li[data-event-id="${CSS.escape(eventId)}"]`);
+  if (event && card) card.replaceWith(renderEvent(event));
 }
 
 /** After a reload: every attempt still unresolved is resent, which settles it either way. */

@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { imageInputsDigest } from './build-context.ts';
 import { run, ScriptError, say, tryRun } from './run.ts';
 import { IMAGES, REPO_ROOT, type Settings } from './settings.ts';
+import { withProgress } from './wait.ts';
 
 export type Service = keyof typeof IMAGES;
 
@@ -10,8 +12,11 @@ export interface BuiltImage {
   service: Service;
   /** repository:tag, e.g. flame-logic:3f2c1a9b0d4e-dirty */
   ref: string;
-  /** Content id from the container engine; changes whenever the image content does. */
-  id: string;
+  /**
+   * Digest of what the image is built from (see imageInputsDigest): the same for an unchanged
+   * source, so an unchanged deploy leaves the pod templates, and the pods, alone.
+   */
+  inputs: string;
 }
 
 /**
@@ -39,6 +44,20 @@ export async function sourceTag(cwd: string = REPO_ROOT): Promise<string> {
   return `${head.stdout.trim()}${status.trim() ? '-dirty' : ''}`;
 }
 
+/**
+ * `docker build` flags: `--load` so the image reaches the local store even with a
+ * docker-container buildx builder, and no provenance attestation, whose manifest (new on every
+ * build) `kind load` cannot import from Docker's containerd image store. Podman needs neither.
+ */
+export function buildArgs(
+  cli: Settings['containerCli'],
+  dockerfile: string,
+  ref: string,
+): string[] {
+  const flags = cli === 'docker' ? ['--load', '--provenance=false'] : [];
+  return ['build', ...flags, '-f', join(REPO_ROOT, dockerfile), '-t', ref, REPO_ROOT];
+}
+
 /** Builds both images from the repository root with the given tag. */
 export async function buildImages(settings: Settings, tag: string): Promise<BuiltImage[]> {
   const cli = settings.containerCli;
@@ -48,50 +67,85 @@ export async function buildImages(settings: Settings, tag: string): Promise<Buil
     // Podman names local images localhost/<name>; the pods must ask for that same name.
     const ref = `${cli === 'podman' ? 'localhost/' : ''}${repository}:${tag}`;
     say(`Building ${ref} from ${dockerfile}`);
-    await run(
-      `building ${ref}`,
-      cli,
-      ['build', '-f', join(REPO_ROOT, dockerfile), '-t', ref, REPO_ROOT],
-      {
-        stream: true,
-      },
-    );
-    const id = (
-      await run(`inspecting ${ref}`, cli, ['image', 'inspect', '--format', '{{.Id}}', ref], {
-        silent: true,
-      })
-    ).trim();
-    built.push({ service, ref, id });
+    await run(`building ${ref}`, cli, buildArgs(cli, dockerfile, ref), { stream: true });
+    const present = await tryRun(cli, ['image', 'inspect', '--format', '{{.Id}}', ref], {
+      silent: true,
+    });
+    if (!present.ok) {
+      throw new ScriptError(
+        `built ${ref}, but it is not in the local image store (\`${cli} image inspect\` failed: ` +
+          `${present.stderr.trim()}). With a buildx builder of another driver, check that ` +
+          `\`${cli} buildx ls\` shows the default docker builder in use.`,
+      );
+    }
+    built.push({ service, ref, inputs: await imageInputsDigest(REPO_ROOT, dockerfile) });
   }
   return built;
 }
 
+/** `linux/amd64` or `linux/arm64`: the platform of this machine, and so of the kind node. */
+export function hostPlatform(arch: string = process.arch): string {
+  const names: Record<string, string> = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'arm',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+  };
+  return `linux/${names[arch] ?? arch}`;
+}
+
 /**
  * Loads an image into the kind cluster's nodes. `kind load docker-image` first; when it fails
- * (podman, Docker's containerd image store) falls back to `save` + `kind load image-archive`.
+ * (podman; Docker's containerd image store holding a multi-platform index: kind#3795) it saves
+ * this platform alone (`docker image save --platform`, as kind documents) and loads the archive.
  */
 export async function loadImage(settings: Settings, ref: string): Promise<void> {
   const cluster = settings.clusterName;
   say(`Loading ${ref} into kind cluster "${cluster}"`);
-  const direct = await tryRun('kind', ['load', 'docker-image', ref, '--name', cluster]);
+  const progress = { everyMs: settings.progressS * 1000, report: say };
+  const direct = await withProgress(`kind to load ${ref}`, undefined, progress, () =>
+    tryRun('kind', ['load', 'docker-image', ref, '--name', cluster]),
+  );
   if (direct.ok) return;
   say(
-    `kind load docker-image failed (${direct.stderr.trim().split('\n').pop() ?? ''}); trying an image archive`,
+    `kind load docker-image failed (${direct.stderr.trim().split('\n').pop() ?? ''}); loading a single-platform archive instead`,
   );
   const dir = await mkdtemp(join(tmpdir(), 'flame-image-'));
   try {
     const archive = join(dir, 'image.tar');
-    await run(`saving ${ref} to an archive`, settings.containerCli, ['save', '-o', archive, ref]);
-    await run(`loading the archive of ${ref} into kind`, 'kind', [
-      'load',
-      'image-archive',
-      archive,
-      '--name',
-      cluster,
-    ]);
+    await saveArchive(settings.containerCli, ref, archive);
+    await withProgress(`kind to load the archive of ${ref}`, undefined, progress, () =>
+      run(`loading the archive of ${ref} into kind`, 'kind', [
+        'load',
+        'image-archive',
+        archive,
+        '--name',
+        cluster,
+      ]),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Saves this platform of `ref` to `archive`. `docker image save --platform` needs Docker >= 28;
+ * an older one (whose classic image store has one platform anyway) gets a plain save.
+ */
+async function saveArchive(cli: Settings['containerCli'], ref: string, archive: string) {
+  const what = `saving ${ref} to an archive`;
+  if (cli === 'podman') {
+    await run(what, cli, ['save', '-o', archive, ref]);
+    return;
+  }
+  const args = ['image', 'save', '--platform', hostPlatform(), '-o', archive, ref];
+  const single = await tryRun(cli, args);
+  if (single.ok) return;
+  if (!/unknown flag/.test(single.stderr)) {
+    throw new ScriptError(`${what} failed: \`${cli} ${args.join(' ')}\`: ${single.stderr.trim()}`);
+  }
+  await run(what, cli, ['image', 'save', '-o', archive, ref]);
 }
 
 /** Builds both images for the current source and loads them into the cluster. */

@@ -18,8 +18,11 @@ export interface ManifestDocument {
   object: KubeObject;
 }
 
-/** Pod template annotation whose value is the image content id, so a rebuilt image rolls out. */
-export const IMAGE_ID_ANNOTATION = 'flametickets.dev/image-id';
+/**
+ * Pod template annotation whose value is the digest of the image's inputs: a `-dirty` tag stays
+ * the same while the code changes, so this is what rolls out a changed image, and only that.
+ */
+export const IMAGE_INPUTS_ANNOTATION = 'flametickets.dev/image-inputs';
 
 /** Every document of every *.yaml file in `dir`, in file-name order (the apply order). */
 export async function loadManifests(dir: string): Promise<ManifestDocument[]> {
@@ -74,9 +77,23 @@ export function withImages(
       template.metadata ??= {};
       template.metadata.annotations = {
         ...template.metadata.annotations,
-        [IMAGE_ID_ANNOTATION]: built.id,
+        [IMAGE_INPUTS_ANNOTATION]: built.inputs,
       };
     }
+    return copy;
+  });
+}
+
+/**
+ * Copies of the objects with Service flame-frontend's NodePort set to `port`, for a cluster
+ * made elsewhere whose 30080 is taken (FLAME_NODE_PORT).
+ */
+export function withNodePort(objects: readonly KubeObject[], port: number): KubeObject[] {
+  return objects.map((object) => {
+    if (object.kind !== 'Service' || object.metadata.name !== 'flame-frontend') return object;
+    const copy = structuredClone(object);
+    const spec = copy.spec as { ports?: { nodePort?: number }[] };
+    for (const servicePort of spec.ports ?? []) servicePort.nodePort = port;
     return copy;
   });
 }

@@ -12,6 +12,21 @@ export const IMAGES = {
   frontend: { repository: 'flame-frontend', dockerfile: 'Dockerfile.frontend' },
   logic: { repository: 'flame-logic', dockerfile: 'Dockerfile.logic' },
 } as const;
+/**
+ * The database image, pinned by tag and digest (docker-library's postgres:17-alpine, PostgreSQL
+ * 17.11 on Alpine 3.24). `deploy` pulls it on the host by digest and loads it into kind under
+ * the tag alone, which is what manifests/flame/20-postgres.yaml names: an image loaded from an
+ * archive does not keep the registry's index digest, so a digest in the manifest would make
+ * the node pull it again.
+ */
+export const POSTGRES_IMAGE = {
+  tag: 'postgres:17.11-alpine',
+  digest: 'sha256:b0f9560a2de083e2cc7382e75f808c7381a32852a7ec49117deedb300e552b24',
+} as const;
+/** The PersistentVolumeClaim the postgres StatefulSet makes for its only replica. */
+export const DATABASE_VOLUME = 'data-postgres-0';
+/** The frontend Service's NodePort in the manifests; kind-cluster.yaml maps localhost:8080 to it. */
+export const DEFAULT_NODE_PORT = 30080;
 /** Rolled out in this order: the database first, the frontend last. */
 export const WORKLOADS = [
   'statefulset/postgres',
@@ -38,9 +53,13 @@ export interface Settings {
   url: string;
   /** Container CLI: KIND_EXPERIMENTAL_PROVIDER=podman → podman, else docker. */
   containerCli: 'docker' | 'podman';
+  /** NodePort of Service flame-frontend (FLAME_NODE_PORT, default 30080, 30000-32767). */
+  nodePort: number;
   nodesTimeoutS: number;
   rolloutTimeoutS: number;
   smokeTimeoutS: number;
+  /** A wait prints a progress line this often (FLAME_PROGRESS_S, default 10). */
+  progressS: number;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -68,7 +87,20 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     nodesTimeoutS: seconds('FLAME_NODES_TIMEOUT_S', 180),
     rolloutTimeoutS: seconds('FLAME_ROLLOUT_TIMEOUT_S', 300),
     smokeTimeoutS: seconds('FLAME_SMOKE_TIMEOUT_S', 120),
+    progressS: seconds('FLAME_PROGRESS_S', 10),
+    nodePort: nodePort(env.FLAME_NODE_PORT, problems),
   };
   if (problems.length > 0) throw new ScriptError(problems.join('\n'));
   return Object.freeze(settings);
+}
+
+/** Kubernetes' default NodePort range; a cluster made elsewhere may have another port free. */
+function nodePort(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined || raw === '') return DEFAULT_NODE_PORT;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 30000 || value > 32767) {
+    problems.push(`FLAME_NODE_PORT must be a NodePort, 30000-32767 (got ${JSON.stringify(raw)})`);
+    return DEFAULT_NODE_PORT;
+  }
+  return value;
 }

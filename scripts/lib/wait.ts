@@ -6,6 +6,14 @@ export interface WaitOptions {
   timeoutMs: number;
   /** Pause between attempts (default 1000 ms). */
   intervalMs?: number;
+  /** Prints "still waiting for …" this often while the wait lasts (the scripts: every 10 s). */
+  progress?: Progress;
+}
+
+/** Where and how often a long wait reports that it is still waiting. */
+export interface Progress {
+  everyMs: number;
+  report(line: string): void;
 }
 
 /**
@@ -18,8 +26,13 @@ export interface WaitOptions {
 export async function waitFor<T>(
   what: string,
   attempt: () => Promise<T | undefined>,
-  { timeoutMs, intervalMs = 1000 }: WaitOptions,
+  { timeoutMs, intervalMs = 1000, progress }: WaitOptions,
 ): Promise<T> {
+  if (progress) {
+    return withProgress(what, timeoutMs, progress, () =>
+      waitFor(what, attempt, { timeoutMs, intervalMs }),
+    );
+  }
   const deadline = Date.now() + timeoutMs;
   let lastReason = '';
   for (;;) {
@@ -43,4 +56,29 @@ export async function waitFor<T>(
 
 export function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10}s`;
+}
+
+/**
+ * Runs `work` (a wait, bounded by `timeoutMs` when given, e.g. `kubectl rollout status
+ * --timeout`) and reports "still waiting for <what> (20s of 300s)" every `progress.everyMs` until it settles,
+ * so a long wait never looks like a hang.
+ */
+export async function withProgress<T>(
+  what: string,
+  timeoutMs: number | undefined,
+  progress: Progress,
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    progress.report(
+      `still waiting for ${what} (${Math.round((Date.now() - started) / 1000)}s` +
+        `${timeoutMs === undefined ? '' : ` of ${Math.round(timeoutMs / 1000)}s`})`,
+    );
+  }, progress.everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -28,7 +28,7 @@ export async function createScratchDatabase(
 
 /**
  * Puts the tables in a known state: exactly `events` events (the hot ones first) and `orders`
- * orders spread over them, with `available` matching the orders. Set-based SQL, one statement
+ * orders spread over them, with `available` matching the orders and every order's key recorded. Set-based SQL, one statement
  * per step, so 100,000 orders take a second, not minutes.
  */
 export async function shapeData(
@@ -40,7 +40,7 @@ export async function shapeData(
   await client.connect();
   try {
     await client.query('BEGIN');
-    await client.query('TRUNCATE orders');
+    await client.query('TRUNCATE idempotency_keys, orders');
     await client.query('DELETE FROM events');
     await client.query(
       `INSERT INTO events (id, name, venue, starts_at, price_cents, capacity, available)
@@ -64,6 +64,11 @@ export async function shapeData(
        JOIN numbered ON numbered.n = g % $2`,
       [size.orders, size.events],
     );
+    // Every order has its key's recorded outcome, as a placed order would.
+    await client.query(
+      `INSERT INTO idempotency_keys (key, request_hash, status, order_id)
+       SELECT idempotency_key, request_hash, 201, id FROM orders`,
+    );
     await client.query(
       `UPDATE events SET available = capacity - sold.quantity
        FROM (SELECT event_id, sum(quantity)::int AS quantity FROM orders GROUP BY event_id) AS sold
@@ -72,6 +77,7 @@ export async function shapeData(
     await client.query('COMMIT');
     await client.query('ANALYZE events');
     await client.query('ANALYZE orders');
+    await client.query('ANALYZE idempotency_keys');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

@@ -1,12 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import pidusage from 'pidusage';
 
-/** Resident set size of a process in MiB, from /proc (Linux); undefined when it is gone. */
+/**
+ * Resident set size of a process in MiB; undefined when it is gone. pidusage reads /proc on
+ * Linux and asks `ps` on macOS, so the benchmarks run on both.
+ */
 export async function rssMiB(pid: number | undefined): Promise<number | undefined> {
   if (pid === undefined) return undefined;
   try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) / 1024 : undefined;
+    const { memory } = await pidusage(pid);
+    return memory / (1024 * 1024);
   } catch {
     return undefined;
   }

@@ -1,14 +1,19 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { frontendEnvSchema } from '../frontend/config.ts';
-import { parseChaosArgs, USAGE, UsageError, wantsHelp } from './options.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError } from '../shared/config.ts';
+import { type ChaosEnv, loadChaosEnv } from './env.ts';
+import { type ChaosOptions, parseChaosArgs, USAGE, UsageError, wantsHelp } from './options.ts';
 import { createProgress } from './progress.ts';
 import { summaryTable } from './report/summary-table.ts';
 import { writeReport } from './report/write-report.ts';
 import { exitCodeFor, runChaos } from './run-chaos.ts';
+import type { RunState } from './run-scenario.ts';
 import { createLocalTarget } from './targets/local-target.ts';
 import type { ChaosTarget } from './targets/target.ts';
+
+type Say = (line: string) => void;
 
 /** `npm run chaos`: parse, bring up (local) or reach (kind) the shop, run, report. */
 export async function chaosCommand(argv: readonly string[]): Promise<number> {
@@ -16,46 +21,30 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  let options: ReturnType<typeof parseChaosArgs>;
+  let options: ChaosOptions;
+  let env: ChaosEnv;
   try {
     options = parseChaosArgs(argv);
+    // LOGIC_ATTEMPT_TIMEOUT_MS and DATABASE_URL, with the services' rules (src/chaos/env.ts).
+    env = loadChaosEnv(process.env);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`✖ chaos: ${error.message}\n`);
+      return 1;
+    }
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`✖ chaos: ${error.message}\n\n${USAGE}\n`);
     return 1;
   }
   const reportDir = resolve(options.reportDir);
   await mkdir(reportDir, { recursive: true });
-  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const say: Say = (line) => process.stdout.write(`${line}\n`);
   say(`Chaos run on the ${options.target} target · seed ${options.seed} · report in ${reportDir}`);
 
-  let target: ChaosTarget;
-  let attemptTimeoutMs: number;
   const systemLog = createWriteStream(join(reportDir, 'system.log'));
+  let reached: { target: ChaosTarget; attemptTimeoutMs: number };
   try {
-    if (options.target === 'local') {
-      const databaseUrl = process.env.DATABASE_URL || undefined;
-      say(
-        databaseUrl
-          ? 'Starting the shop locally on your PostgreSQL (DATABASE_URL): db-down will be skipped.'
-          : 'Starting the shop locally: embedded database, two logic replicas, frontend…',
-      );
-      attemptTimeoutMs = frontendEnvSchema.shape.LOGIC_ATTEMPT_TIMEOUT_MS.parse(
-        process.env.LOGIC_ATTEMPT_TIMEOUT_MS,
-      );
-      target = await createLocalTarget({
-        databaseUrl,
-        logicReplicas: 2,
-        onLine: (label, line) => systemLog.write(`${label} ${line}\n`),
-      });
-      say(`Shop is up at ${target.shopUrl} (service logs: ${join(reportDir, 'system.log')})`);
-    } else {
-      const { connectKindTarget } = await import('./kind/kind-target.ts');
-      const kind = await connectKindTarget({ log: (line) => systemLog.write(`${line}\n`) });
-      target = kind.target;
-      attemptTimeoutMs = kind.attemptTimeoutMs;
-      say(`Reaching the shop at ${target.shopUrl} through kubectl context ${kind.context}`);
-    }
+    reached = await reachTarget(options, env, say, (line) => systemLog.write(`${line}\n`));
   } catch (error) {
     systemLog.end();
     process.stderr.write(
@@ -63,29 +52,102 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
     );
     return 1;
   }
-
-  const stopOnSignal = async () => {
-    process.stderr.write('\nInterrupted: stopping what the run started…\n');
-    await target.close().catch(() => undefined);
-    process.exit(130);
+  const { target } = reached;
+  const state: RunState = { stock: undefined, seatsPerSecond: 0 };
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second Ctrl-C while putting things back: stop at once.
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    void putBack(target, state, `Interrupted (${signal})`).finally(() => process.exit(130));
   };
-  process.once('SIGINT', stopOnSignal);
-  process.once('SIGTERM', stopOnSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let failed = true;
   try {
     const { report, log, audits } = await runChaos(
       options,
       target,
       createProgress(),
-      attemptTimeoutMs,
+      reached.attemptTimeoutMs,
+      state,
     );
     const written = await writeReport(reportDir, report, log.requests, audits);
     say(`\n${summaryTable(report)}\n`);
     say(`Report: ${written.html}\n        ${written.json}`);
+    failed = false;
     return exitCodeFor(report);
   } finally {
-    process.off('SIGINT', stopOnSignal);
-    process.off('SIGTERM', stopOnSignal);
-    await target.close();
+    if (!interrupted) {
+      // After a failing step say what was put back; after a whole run, log it quietly.
+      const lines = await putBack(target, state, failed ? 'The run stopped' : undefined);
+      for (const line of lines) systemLog.write(`restored: ${line}\n`);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     systemLog.end();
   }
+}
+
+async function reachTarget(
+  options: ChaosOptions,
+  env: ChaosEnv,
+  say: Say,
+  log: (line: string) => void,
+): Promise<{ target: ChaosTarget; attemptTimeoutMs: number }> {
+  if (options.target === 'local') {
+    say(
+      env.databaseUrl
+        ? 'Starting the shop locally on your PostgreSQL (DATABASE_URL): db-down will be skipped.'
+        : `Starting the shop locally: embedded database${options.dataDir ? ` in ${options.dataDir}` : ''}, two logic replicas, frontend…`,
+    );
+    const target = await createLocalTarget({
+      databaseUrl: env.databaseUrl,
+      logicReplicas: 2,
+      dataDir: options.dataDir ? resolve(options.dataDir) : undefined,
+      onLine: (label, line) => log(`${label} ${line}`),
+    });
+    say(`Shop is up at ${target.shopUrl} (service logs in system.log)`);
+    return { target, attemptTimeoutMs: env.attemptTimeoutMs };
+  }
+  const { connectKindTarget } = await import('./kind/kind-target.ts');
+  const kind = await connectKindTarget({ log });
+  say(`Reaching the shop at ${kind.target.shopUrl} through kubectl context ${kind.context}`);
+  return { target: kind.target, attemptTimeoutMs: kind.attemptTimeoutMs };
+}
+
+/**
+ * Puts back what the run changed: archives the stock of a scenario cut short (best effort,
+ * bounded: its logic may be gone), then closes the target — the kind target restores faults,
+ * logic's scale and the probe; the local target stops every process it started. With `why`,
+ * says on stderr what it restored.
+ */
+async function putBack(target: ChaosTarget, state: RunState, why?: string): Promise<string[]> {
+  const tell = (line: string) => (why ? process.stderr.write(`  ↺ ${line}\n`) : true);
+  if (why) process.stderr.write(`\n${why}: putting back what the run changed…\n`);
+  const lines: string[] = [];
+  const stock = state.stock;
+  if (stock) {
+    const ids = [...stock.large, ...stock.small].map((e) => e.id);
+    const archived = await Promise.race([
+      target.archiveEvents(ids).then(
+        () => `archived the unfinished scenario's events ${stock.prefix}*`,
+        (error: Error) => `could not archive ${stock.prefix}*: ${error.message}`,
+      ),
+      sleep(10_000, `could not archive ${stock.prefix}* within 10 s`, { ref: false }),
+    ]);
+    lines.push(archived);
+    tell(archived);
+  }
+  try {
+    for (const line of await target.close()) {
+      lines.push(line);
+      tell(line);
+    }
+  } catch (error) {
+    const line = `could not put everything back: ${(error as Error).message}`;
+    lines.push(line);
+    tell(line);
+  }
+  return lines;
 }

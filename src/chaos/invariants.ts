@@ -5,7 +5,8 @@ export type ViolationKind =
   | 'quantityMismatch'
   | 'duplicateKeys'
   | 'lostConfirmed'
-  | 'orderedRejected';
+  | 'orderedRejected'
+  | 'outcomeChanged';
 
 export interface Violation {
   kind: ViolationKind;
@@ -18,6 +19,8 @@ export interface InvariantResult {
   duplicateKeys: number;
   lostConfirmed: number;
   orderedRejected: number;
+  /** Keys whose client saw two different definite outcomes (409 then 201, two order ids). */
+  outcomeChanged: number;
   /** Not violations: purchases the client saw fail (5xx, no answer) that did commit. */
   committedUnconfirmed: number;
   /** Purchases the client saw fail that left no order: the user was told to try again. */
@@ -41,6 +44,7 @@ export function checkInvariants(audit: Audit, requests: readonly RequestRecord[]
     duplicateKeys: 0,
     lostConfirmed: 0,
     orderedRejected: 0,
+    outcomeChanged: 0,
   };
   const violate = (kind: ViolationKind, message: string) => {
     counts[kind]++;
@@ -62,6 +66,7 @@ export function checkInvariants(audit: Audit, requests: readonly RequestRecord[]
   let notCommitted = 0;
   for (const [key, sent] of groupBy(purchases, (r) => r.key as string)) {
     checkClientView(key, sent, ordersByKey.get(key) ?? [], ordersById, violate);
+    checkOutcomeKept(key, sent, violate);
     const confirmed = sent.some((r) => r.orderId !== null);
     const rejected = sent.some((r) => r.status >= 400 && r.status < 500);
     if (!confirmed && !rejected) {
@@ -134,6 +139,26 @@ function checkClientView(
   }
 }
 
+/**
+ * The answer a request got, when it is definite: an order (2xx with its id), or a 4xx the
+ * shop records under the key (sold out, unknown event, key reused, invalid). Anything else
+ * (5xx, no answer, a body cut off) tells the client nothing and may be retried.
+ */
+export function definiteOutcome(r: RequestRecord): string | undefined {
+  if (r.status >= 200 && r.status < 300) return r.orderId ? `order ${r.orderId}` : undefined;
+  if (r.status === 409 && r.errorCode === 'SOLD_OUT') return '409 SOLD_OUT';
+  if ([400, 404, 422].includes(r.status)) return `${r.status} ${r.errorCode ?? ''}`.trim();
+  return undefined;
+}
+
+/** One key, one definite outcome: a replay must repeat the first answer, never change it. */
+function checkOutcomeKept(key: string, sent: readonly RequestRecord[], violate: Violate): void {
+  const outcomes = [...new Set(sent.flatMap((r) => definiteOutcome(r) ?? []))];
+  if (outcomes.length > 1) {
+    violate('outcomeChanged', `key ${key} was answered ${outcomes.join(', then ')}`);
+  }
+}
+
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
@@ -153,6 +178,7 @@ export const INVARIANT_KINDS: readonly ViolationKind[] = [
   'duplicateKeys',
   'lostConfirmed',
   'orderedRejected',
+  'outcomeChanged',
 ];
 
 export function totalViolations(result: InvariantResult): number {

@@ -19,10 +19,17 @@ export interface ChaosOptions {
   steadyWindowMs: number;
   buyers: number;
   quick: boolean;
+  /** Purchases each scenario must confirm during its fault (or before and after it). */
+  minPurchases: number;
+  /** Local target: the embedded database's data folder, kept after the run. */
+  dataDir: string | undefined;
 }
 
+/** Evidence thresholds: purchases a scenario must confirm, per profile (docs/CHAOS.md). */
+export const MIN_PURCHASES = { quick: 10, full: 50 } as const;
+
 export const USAGE = `Usage: npm run chaos -- [--target kind|local] [--scenario NAME ...] [--duration S]
-                      [--seed N] [--report DIR] [--quick]
+                      [--seed N] [--report DIR] [--quick] [--data DIR]
 
   --target     kind (default: the cluster \`npm run deploy\` made) or local (starts its own shop)
   --scenario   run only these, in the fixed order (repeat the flag): ${SCENARIO_NAMES.join(', ')}
@@ -31,8 +38,10 @@ export const USAGE = `Usage: npm run chaos -- [--target kind|local] [--scenario 
   --report     folder for report.json, report.html and requests.jsonl
                (default reports/chaos/<timestamp>/)
   --quick      short profile (CI's local run): fewer buyers, short phases
+  --data       local target: keep the embedded database in DIR (a second run continues on it)
 
-Exit code: 0 every scenario passed; 1 one failed or could not run; 2 none failed but some were skipped.`;
+Exit code: 0 every scenario passed; 1 one failed, was inconclusive (showed no evidence of
+testing anything) or could not run; 2 none failed but some were skipped; 130 interrupted.`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -80,6 +89,8 @@ export function parseChaosArgs(argv: readonly string[], now = new Date()): Chaos
     steadyWindowMs: quick ? 1500 : 3000,
     buyers: quick ? 6 : 10,
     quick,
+    minPurchases: quick ? MIN_PURCHASES.quick : MIN_PURCHASES.full,
+    dataDir: values.data,
   });
 }
 
@@ -95,6 +106,7 @@ function parse(argv: readonly string[]) {
       seed: { type: 'string' },
       report: { type: 'string' },
       quick: { type: 'boolean' },
+      data: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

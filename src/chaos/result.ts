@@ -1,3 +1,4 @@
+import type { EvidenceSummary } from './evidence.ts';
 import type { InvariantResult } from './invariants.ts';
 import type { Check, Threshold } from './scenarios.ts';
 import type {
@@ -39,9 +40,23 @@ export interface ScenarioResult {
   /** Local: restart until ready; kind: kill until the replacement pod was Ready. */
   replacementReadySeconds: number | null;
   invariants: InvariantResult;
+  /** What the scenario shows it tested (null when skipped). */
+  evidence: EvidenceSummary | null;
+  /** The scenario's own events (null when skipped). */
+  stock: StockReport | null;
+  /** Every check; those with `evidence: true` make the verdict inconclusive when they fail. */
   checks: Check[];
   notes: Record<string, string | number>;
   timeline: { bucketMs: number; buckets: TimelineBucket[] };
+}
+
+export interface StockReport {
+  /** Every event id of the scenario starts with it. */
+  prefix: string;
+  /** Seats per second confirmed in this scenario's steady phase before the fault. */
+  measuredSeatsPerSecond: number;
+  large: { id: string; capacity: number }[];
+  small: { id: string; capacity: number }[];
 }
 
 export interface Span {
@@ -50,14 +65,16 @@ export interface Span {
 }
 
 export interface ChaosReport {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: 'flametickets-chaos';
   target: TargetName;
   seed: number;
   profile: 'quick' | 'full';
   startedAt: string;
   finishedAt: string;
-  /** pass only when every scenario passed. */
+  /** pass only when every scenario passed (inconclusive and skipped are not a pass). */
   verdict: 'pass' | 'fail';
+  /** Purchases each scenario had to confirm in its fault window (or before and after). */
+  minPurchases: number;
   scenarios: ScenarioResult[];
 }

@@ -4,7 +4,7 @@ import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import { seededRandom } from './random.ts';
 import type { ChaosReport, ScenarioResult } from './result.ts';
-import { EMPTY_INVARIANTS, runScenario } from './run-scenario.ts';
+import { EMPTY_INVARIANTS, type RunState, runScenario } from './run-scenario.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 import type { ChaosTarget } from './targets/target.ts';
 import type { Audit } from './types.ts';
@@ -30,12 +30,14 @@ export async function runChaos(
   target: ChaosTarget,
   progress: Progress,
   attemptTimeoutMs: number,
+  state: RunState = { stock: undefined, seatsPerSecond: 0 },
 ): Promise<ChaosRun> {
   const startedAt = new Date();
   const log = new RequestLog();
   const random = seededRandom(options.seed);
-  // Unique per run, so keys of two runs against one database never meet.
-  const keyPrefix = `chaos-${options.seed}-${randomBytes(3).toString('hex')}`;
+  // Unique per run, so keys and stock of two runs against one database never meet.
+  const runId = `chaos-${options.seed}-${randomBytes(3).toString('hex')}`;
+  const keyPrefix = runId;
   const results: ScenarioResult[] = [];
   const audits = new Map<string, Audit>();
   progress.watch(log);
@@ -57,12 +59,16 @@ export async function runChaos(
         random,
         attemptTimeoutMs,
         keyPrefix,
+        runId,
+        state,
         onAudit: (name, audit) => audits.set(name, audit),
       });
       results.push(result);
+      const confirmed = result.evidence?.purchasesConfirmed;
       progress.say(
-        `${result.verdict === 'pass' ? '✔' : '✖'} ${scenario.name}: ${result.verdict} — ` +
+        `${VERDICT_MARK[result.verdict]} ${scenario.name}: ${result.verdict} — ` +
           `${(result.successRate * 100).toFixed(2)}% ok of ${result.operations.total}, ` +
+          `${confirmed?.fault ?? 0} purchases confirmed during the fault, ` +
           `recovery ${result.recoverySeconds ?? '—'}s`,
       );
     }
@@ -73,7 +79,7 @@ export async function runChaos(
     log,
     audits,
     report: {
-      schemaVersion: 1,
+      schemaVersion: 2,
       tool: 'flametickets-chaos',
       target: target.name,
       seed: options.seed,
@@ -81,14 +87,20 @@ export async function runChaos(
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       verdict: results.length > 0 && results.every((r) => r.verdict === 'pass') ? 'pass' : 'fail',
+      minPurchases: options.minPurchases,
       scenarios: results,
     },
   };
 }
 
-/** 0 all passed; 1 something failed; 2 nothing failed but something was skipped. */
+const VERDICT_MARK = { pass: '✔', fail: '✖', inconclusive: '?', skipped: '○' } as const;
+
+/**
+ * 0 all passed; 1 something failed or was inconclusive (it tested nothing: never a pass);
+ * 2 nothing failed but something was skipped.
+ */
 export function exitCodeFor(report: ChaosReport): number {
-  if (report.scenarios.some((s) => s.verdict === 'fail')) return 1;
+  if (report.scenarios.some((s) => s.verdict === 'fail' || s.verdict === 'inconclusive')) return 1;
   if (report.scenarios.length === 0) return 1;
   return report.scenarios.some((s) => s.verdict === 'skipped') ? 2 : 0;
 }
@@ -127,6 +139,8 @@ function skipped(
     recoverySeconds: null,
     replacementReadySeconds: null,
     invariants: EMPTY_INVARIANTS,
+    evidence: null,
+    stock: null,
     checks: [],
     notes: {},
     timeline: { bucketMs: 500, buckets: [] },

@@ -1,24 +1,37 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { seatsPerSecond, summarizeEvidence } from './evidence.ts';
 import { checkInvariants, type InvariantResult } from './invariants.ts';
-import { startLoadGenerator } from './load/load-generator.ts';
+import { type LoadGenerator, startLoadGenerator } from './load/load-generator.ts';
 import type { RequestLog } from './load/request-log.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import type { Random } from './random.ts';
 import type { ScenarioResult } from './result.ts';
-import type { Check, Scenario, ScenarioContext } from './scenarios.ts';
+import { buildResult } from './scenario-result.ts';
 import {
-  countOperations,
-  countRequests,
-  latency,
-  latencyByPhase,
-  recoverySeconds,
-  successRate,
-  timeline,
-} from './statistics.ts';
+  archiveStock,
+  createLargeStock,
+  flatCounts,
+  injectHoldRollback,
+  releaseSmallStock,
+  restoreAfterFailure,
+  THINK_MS,
+} from './scenario-steps.ts';
+import type { Check, Scenario, ScenarioContext } from './scenarios.ts';
+import { recoverySeconds } from './statistics.ts';
+import { settle, waitForSteadyState } from './steady-state.ts';
+import { type Stock, stockPrefix } from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
-import { type Audit, NO_FAULTS } from './types.ts';
+import type { Audit } from './types.ts';
 import { judge } from './verdict.ts';
+
+/** What the run shares between its scenarios, and with an interrupt handler. */
+export interface RunState {
+  /** The stock of the scenario under way, until it is archived. */
+  stock: Stock | undefined;
+  /** Highest seats per second confirmed in a steady phase so far (0 until measured). */
+  seatsPerSecond: number;
+}
 
 export interface RunContext {
   target: ChaosTarget;
@@ -28,6 +41,9 @@ export interface RunContext {
   random: Random;
   attemptTimeoutMs: number;
   keyPrefix: string;
+  /** Names the run's stock: `<runId>-<scenario>-large-1`. */
+  runId: string;
+  state: RunState;
   /** Receives the database state each scenario was judged on (saved next to the report). */
   onAudit?: (scenario: string, audit: Audit) => void;
 }
@@ -39,76 +55,155 @@ export const EMPTY_INVARIANTS: InvariantResult = {
   duplicateKeys: 0,
   lostConfirmed: 0,
   orderedRejected: 0,
+  outcomeChanged: 0,
   committedUnconfirmed: 0,
   notCommitted: 0,
   examples: [],
 };
 
+/** What the steps of one scenario hand to each other. */
+interface Progression {
+  scenario: Scenario;
+  stock: Stock;
+  context: ScenarioContext;
+  startedAt: Date;
+  stepErrors: string[];
+  times: { t0: number; faultStart: number; faultEnd: number; end: number };
+  measured: number;
+  frontendBefore: string;
+  unhealthyBefore: string | undefined;
+}
+
 /**
- * One scenario: steady state before → inject under load → hold → roll back → wait for steady
- * state after (bounded) → stop the load → invariants against the database → verdict.
+ * One scenario on its own stock: create the large events → steady state before → release the
+ * small events and inject under load → hold → roll back → wait for steady state after
+ * (bounded) → stop the load → invariants and evidence on the stock's events → archive them.
  */
 export async function runScenario(scenario: Scenario, run: RunContext): Promise<ScenarioResult> {
-  const { target, log, options, progress } = run;
-  const startedAt = new Date();
+  const { log } = run;
   log.scenario = scenario.name;
   log.phase = 'before';
-  const t0 = log.now();
-  const say = (phase: string) => progress.phase(scenario.name, phase);
+  const stock: Stock = { prefix: stockPrefix(run.runId, scenario.name), large: [], small: [] };
+  run.state.stock = stock;
+  const p: Progression = {
+    scenario,
+    stock,
+    context: scenarioContext(scenario, stock, run),
+    startedAt: new Date(),
+    stepErrors: [],
+    times: { t0: log.now(), faultStart: 0, faultEnd: 0, end: 0 },
+    measured: 0,
+    frontendBefore: '',
+    unhealthyBefore: undefined,
+  };
+  run.progress.phase(scenario.name, 'creating its stock');
+  p.stepErrors.push(
+    ...(await createLargeStock(stock, run.target, run.options, run.state.seatsPerSecond)),
+  );
+  p.frontendBefore = await run.target.frontendIdentity();
+  p.unhealthyBefore = await run.target.unhealthy();
+  const load = startLoad(run, stock.prefix);
+  try {
+    await underLoad(p, run);
+  } finally {
+    run.progress.phase(scenario.name, 'stopping the load');
+    await load.stop();
+  }
+  p.times.end = log.now();
+  return judgeScenario(p, run);
+}
 
-  say('checking steady state');
-  const frontendBefore = await target.frontendIdentity();
-  const unhealthyBefore = await target.unhealthy();
-  const load = startLoadGenerator({
-    shopUrl: target.shopUrl,
-    buyers: options.buyers,
-    log,
-    random: run.random.fork(scenario.name),
-    requestTimeoutMs: 15_000,
-    clientRetries: 2,
-    retryAfterCapMs: 2000,
-    thinkMs: [100, 300],
-    catalogShare: 0.2,
-    browsers: 1,
-    keyPrefix: run.keyPrefix,
-  });
-  say('steady state before');
-  await sleep(options.beforeMs);
-
-  log.phase = 'fault';
-  const faultStart = log.now();
-  const context: ScenarioContext = {
-    target,
+function scenarioContext(scenario: Scenario, stock: Stock, run: RunContext): ScenarioContext {
+  return {
+    target: run.target,
     seed: run.random.fork(`${scenario.name}-faults`).int(0, 2 ** 30),
     attemptTimeoutMs: run.attemptTimeoutMs,
     checks: [],
     notes: {},
     memo: {},
+    now: () => run.log.now(),
+    stockIds: () => [...stock.large, ...stock.small].map((e) => e.id),
   };
-  const stepErrors = await injectHoldRollback(scenario, context, faultStart, run);
-  const faultEnd = log.now();
+}
+
+function startLoad(run: RunContext, eventPrefix: string): LoadGenerator {
+  return startLoadGenerator({
+    shopUrl: run.target.shopUrl,
+    buyers: run.options.buyers,
+    log: run.log,
+    random: run.random.fork(run.log.scenario),
+    requestTimeoutMs: 15_000,
+    clientRetries: 2,
+    retryAfterCapMs: 2000,
+    thinkMs: THINK_MS,
+    catalogShare: 0.2,
+    browsers: 1,
+    keyPrefix: run.keyPrefix,
+    eventPrefix,
+  });
+}
+
+/** Before → fault → after, with the buyers running. */
+async function underLoad(p: Progression, run: RunContext): Promise<void> {
+  const { log, options, target } = run;
+  const say = (phase: string) => run.progress.phase(p.scenario.name, phase);
+  say('steady state before');
+  await sleep(options.beforeMs);
+  p.measured = seatsPerSecond(log.requestsOf(p.scenario.name), options.beforeMs);
+  run.state.seatsPerSecond = Math.max(run.state.seatsPerSecond, p.measured);
+
+  log.phase = 'fault';
+  p.times.faultStart = log.now();
+  p.stepErrors.push(
+    ...(await releaseSmallStock(p.scenario, p.stock, p.measured, target, options.faultMs)),
+  );
+  p.stepErrors.push(...(await injectHoldRollback(p.scenario, p.context, p.times.faultStart, run)));
+  p.times.faultEnd = log.now();
 
   log.phase = 'after';
   say('waiting for steady state');
-  await waitForSteadyState(run, faultEnd);
-  say('stopping the load');
-  await load.stop();
-  const end = log.now();
+  await waitForSteadyState(log, options, p.times.faultEnd);
+}
 
-  say('checking invariants');
+/** Invariants and evidence on the scenario's own events, then its stock archived. */
+async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioResult> {
+  const { target, log } = run;
+  const { scenario, context, stepErrors, times } = p;
+  run.progress.phase(scenario.name, 'checking invariants');
   const unhealthyAfter = await settle(target);
   const frontendAfter = await target.frontendIdentity();
   const requests = log.requestsOf(scenario.name);
   const operations = log.operationsOf(scenario.name);
   let invariants = EMPTY_INVARIANTS;
+  let audit: Audit | undefined;
   try {
-    const audit = await target.audit();
+    audit = await target.audit(context.stockIds());
     run.onAudit?.(scenario.name, audit);
     invariants = checkInvariants(audit, requests);
   } catch (error) {
     stepErrors.push(`reading the audit: ${(error as Error).message}`);
   }
-  const recovery = recoverySeconds(operations, faultEnd);
+  const summary = summarizeEvidence({
+    requests,
+    stock: p.stock,
+    audit,
+    fault: { start: times.faultStart, end: times.faultEnd },
+    t0: times.t0,
+    faultCounts: flatCounts(context.memo.injected),
+  });
+  const proofChecks = scenario.proof?.({
+    requests,
+    memo: context.memo,
+    notes: context.notes,
+    invariants,
+    attemptTimeoutMs: run.attemptTimeoutMs,
+  });
+  const archived = await archiveStock(p.stock, target);
+  if (archived.length === 0) run.state.stock = undefined;
+  stepErrors.push(...archived);
+  if (stepErrors.length > 0) context.notes.restored = await restoreAfterFailure(target);
+
+  const recovery = recoverySeconds(operations, times.faultEnd);
   const scenarioChecks: Check[] = [...context.checks];
   if (stepErrors.length > 0) {
     scenarioChecks.push({ name: 'scenario steps ran', ok: false, detail: stepErrors.join('; ') });
@@ -119,111 +214,35 @@ export async function runScenario(scenario: Scenario, run: RunContext): Promise<
     operations,
     invariants,
     recoverySeconds: recovery,
-    unhealthyBefore,
+    unhealthyBefore: p.unhealthyBefore,
     unhealthyAfter,
-    frontendBefore,
+    frontendBefore: p.frontendBefore,
     frontendAfter,
     scenarioChecks,
-    minFaultOperations: 5,
+    summary,
+    proofChecks: proofChecks ?? [],
+    minPurchases: run.options.minPurchases,
   });
-  const requestCounts = countRequests(requests);
-  const operationCounts = countOperations(operations);
-  const overall = latency(operations);
-  const rebase = (t: number) => t - t0;
-  const replacement = context.notes.replacementReadySeconds;
-  return {
-    name: scenario.name,
-    summary: scenario.summary,
-    target: target.name,
+  return buildResult({
+    scenario,
+    target,
     verdict,
-    reason: stepErrors.length > 0 ? stepErrors.join('; ') : null,
-    seed: context.seed,
-    thresholds: scenario.threshold,
-    startedAt: startedAt.toISOString(),
-    phases: {
-      before: { start: 0, end: rebase(faultStart) },
-      fault: { start: rebase(faultStart), end: rebase(faultEnd) },
-      after: { start: rebase(faultEnd), end: rebase(end) },
-    },
-    requests: requestCounts,
-    operations: operationCounts,
-    successRate: successRate(operationCounts),
-    requestSuccessRate: successRate(requestCounts),
-    latencyMs: { p50: overall.p50, p99: overall.p99, ...latencyByPhase(operations) },
-    recoverySeconds: recovery,
-    replacementReadySeconds: typeof replacement === 'number' ? replacement : null,
-    invariants,
     checks,
+    stepErrors,
+    seed: context.seed,
+    startedAt: p.startedAt,
+    times,
+    requests,
+    operations,
+    invariants,
+    recovery,
     notes: context.notes,
-    timeline: {
-      bucketMs: 500,
-      buckets: timeline(
-        requests.map((r) => ({ ...r, start: rebase(r.start), end: rebase(r.end) })),
-        0,
-        rebase(end),
-        500,
-      ),
+    evidence: summary,
+    stock: {
+      prefix: p.stock.prefix,
+      measuredSeatsPerSecond: Math.round(p.measured * 10) / 10,
+      large: p.stock.large.map((e) => ({ id: e.id, capacity: e.capacity })),
+      small: p.stock.small.map((e) => ({ id: e.id, capacity: e.capacity })),
     },
-  };
-}
-
-/** Runs the fault steps; a failing step is recorded (and the rollback still attempted). */
-async function injectHoldRollback(
-  scenario: Scenario,
-  context: ScenarioContext,
-  faultStart: number,
-  run: RunContext,
-): Promise<string[]> {
-  const errors: string[] = [];
-  const say = (phase: string) => run.progress.phase(scenario.name, phase);
-  try {
-    say('injecting the fault');
-    await scenario.inject(context);
-    say('fault held');
-    const left = faultStart + run.options.faultMs - run.log.now();
-    if (left > 0) await sleep(left);
-  } catch (error) {
-    errors.push(`inject: ${(error as Error).message}`);
-  }
-  try {
-    say('rolling back');
-    await scenario.rollback(context);
-  } catch (error) {
-    errors.push(`rollback: ${(error as Error).message}`);
-    await run.target.setFaults(NO_FAULTS).catch(() => undefined);
-  }
-  return errors;
-}
-
-/**
- * Waits at least afterMinMs, then until no operation failed for steadyWindowMs (bounded). An
- * operation still in flight that began before the steady point (a purchase in its client
- * retries) may yet fail, so steadiness waits for it to finish.
- */
-async function waitForSteadyState(run: RunContext, faultEnd: number): Promise<void> {
-  const { log, options } = run;
-  while (log.now() - faultEnd < options.afterMaxMs) {
-    await sleep(250);
-    const now = log.now();
-    if (now - faultEnd < options.afterMinMs) continue;
-    const all = log.operationsOf(log.scenario);
-    const recovered = recoverySeconds(
-      all.filter((o) => o.end >= 0),
-      faultEnd,
-    );
-    if (recovered === null) continue;
-    const steadySince = faultEnd + recovered * 1000;
-    if (all.some((o) => o.end < 0 && o.start < steadySince)) continue;
-    if (now - steadySince >= options.steadyWindowMs) return;
-  }
-}
-
-/** The target's health once things had a few seconds to settle (pools reconnecting). */
-async function settle(target: ChaosTarget): Promise<string | undefined> {
-  let reason = await target.unhealthy();
-  for (let i = 0; i < 20 && reason !== undefined; i++) {
-    await sleep(500);
-    reason = await target.unhealthy();
-  }
-  return reason;
+  });
 }

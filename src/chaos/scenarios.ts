@@ -1,5 +1,14 @@
+import { evidenceCheck } from './evidence.ts';
+import type { InvariantResult } from './invariants.ts';
+import {
+  killedReplicaProof,
+  lostResponsesProof,
+  replacedProof,
+  retriedFaultsProof,
+  timedOutRetriedProof,
+} from './proofs.ts';
 import type { ChaosTarget, TargetName } from './targets/target.ts';
-import type { Audit } from './types.ts';
+import type { Audit, FaultCounts, RequestRecord } from './types.ts';
 import { NO_FAULTS } from './types.ts';
 
 /** How a scenario's user-facing outcome is judged. */
@@ -15,6 +24,32 @@ export interface Check {
   name: string;
   ok: boolean;
   detail: string;
+  /**
+   * Evidence that the scenario tested what it claims (purchases during the fault, the
+   * fault's footprint). A failed evidence check makes the verdict inconclusive, not fail.
+   */
+  evidence?: boolean;
+}
+
+/** State a scenario keeps between its steps, for its rollback and its proof. */
+export interface ScenarioMemo {
+  audit?: Audit;
+  /** Faults logic injected while the fault was on, read just before it was cleared. */
+  injected?: FaultCounts;
+  /** The killed replica's x-served-by name, and when (log time) it was killed. */
+  killed?: string;
+  killedAt?: number;
+  identitiesBefore?: string[];
+  identitiesAfter?: string[];
+}
+
+/** What a scenario's proof looks at once the load has stopped. */
+export interface ProofInput {
+  requests: readonly RequestRecord[];
+  memo: ScenarioMemo;
+  notes: Record<string, string | number>;
+  invariants: InvariantResult;
+  attemptTimeoutMs: number;
 }
 
 export interface ScenarioContext {
@@ -26,8 +61,11 @@ export interface ScenarioContext {
   checks: Check[];
   /** Numbers for the report (replacement ready time, what was killed). */
   notes: Record<string, string | number>;
-  /** State a scenario keeps between inject and rollback. */
-  memo: { audit?: Audit };
+  memo: ScenarioMemo;
+  /** The run's clock (ms since it started), the time axis of every request record. */
+  now: () => number;
+  /** The events of this scenario's stock: db-down's before/after audit covers them. */
+  stockIds: () => string[];
 }
 
 export interface Scenario {
@@ -35,13 +73,25 @@ export interface Scenario {
   summary: string;
   targets: readonly TargetName[];
   threshold: Threshold;
+  /**
+   * Purchases can succeed while the fault is on: the scenario must confirm some in its fault
+   * window and sell out a small event there. Otherwise (the whole shop down) it must confirm
+   * some before and after, and answer friendly 503s during.
+   */
+  buysDuringFault: boolean;
   inject(context: ScenarioContext): Promise<void>;
   rollback(context: ScenarioContext): Promise<void>;
+  /** The fault's own footprint, as evidence checks. */
+  proof?(input: ProofInput): Check[];
 }
 
 const both: readonly TargetName[] = ['local', 'kind'];
 const kindOnly: readonly TargetName[] = ['kind'];
-const clearFaults = (c: ScenarioContext) => c.target.setFaults(NO_FAULTS);
+/** Reads what logic injected before clearing it: the counts start again with new settings. */
+async function clearFaults(c: ScenarioContext): Promise<void> {
+  c.memo.injected = await c.target.faultCounts();
+  await c.target.setFaults(NO_FAULTS);
+}
 
 /** Every scenario, in the fixed order a full run takes them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -50,55 +100,73 @@ export const SCENARIOS: readonly Scenario[] = [
     summary: 'one logic replica killed hard (SIGKILL / pod delete, grace 0)',
     targets: both,
     threshold: { kind: 'successRate', min: 0.999 },
+    buysDuringFault: true,
     async inject(c) {
-      c.notes.killed = await c.target.killLogicReplica();
+      c.memo.killedAt = c.now();
+      c.memo.killed = await c.target.killLogicReplica();
+      c.notes.killed = c.memo.killed;
     },
     async rollback(c) {
       c.notes.replacementReadySeconds = await c.target.restoreLogicReplica();
     },
+    proof: killedReplicaProof,
   },
   {
     name: 'rolling-restart',
     summary: 'every logic replica replaced gracefully, one by one',
     targets: both,
     threshold: { kind: 'successRate', min: 0.999 },
-    inject: (c) => c.target.rollingRestartLogic(),
-    rollback: async () => {},
+    buysDuringFault: true,
+    async inject(c) {
+      c.memo.identitiesBefore = await c.target.logicIdentities();
+      await c.target.rollingRestartLogic();
+    },
+    async rollback(c) {
+      c.memo.identitiesAfter = await c.target.logicIdentities();
+    },
+    proof: replacedProof,
   },
   {
     name: 'flaky-logic',
     summary: '20% of logic requests fail with 500 before any work',
     targets: both,
     threshold: { kind: 'successRate', min: 0.99 },
+    buysDuringFault: true,
     inject: (c) => c.target.setFaults({ rate: 0.2, latencyMs: 0, mode: 'before', seed: c.seed }),
     rollback: clearFaults,
+    proof: retriedFaultsProof,
   },
   {
     name: 'lost-responses',
     summary: '20% of logic requests do their work (commit), then the response fails',
     targets: both,
     threshold: { kind: 'successRate', min: 0.99 },
+    buysDuringFault: true,
     inject: (c) =>
       c.target.setFaults({ rate: 0.2, latencyMs: 0, mode: 'after-commit', seed: c.seed }),
     rollback: clearFaults,
+    proof: lostResponsesProof,
   },
   {
     name: 'slow-logic',
     summary: '20% of logic requests wait longer than the frontend’s per-attempt timeout',
     targets: both,
     threshold: { kind: 'successRate', min: 0.99 },
+    buysDuringFault: true,
     async inject(c) {
       const latencyMs = c.attemptTimeoutMs + 1000;
       c.notes.injectedLatencyMs = latencyMs;
       await c.target.setFaults({ rate: 0.2, latencyMs, mode: 'delay', seed: c.seed });
     },
     rollback: clearFaults,
+    proof: timedOutRetriedProof,
   },
   {
     name: 'logic-down',
     summary: 'all logic replicas gone for a while, then back',
     targets: both,
     threshold: { kind: 'friendly503' },
+    buysDuringFault: false,
     inject: (c) => c.target.stopAllLogic(),
     async rollback(c) {
       c.notes.replacementReadySeconds = await c.target.startAllLogic();
@@ -109,15 +177,16 @@ export const SCENARIOS: readonly Scenario[] = [
     summary: 'the database process / postgres pod killed, then back with its data',
     targets: both,
     threshold: { kind: 'friendly503' },
+    buysDuringFault: false,
     async inject(c) {
-      c.memo.audit = await c.target.audit();
+      c.memo.audit = await c.target.audit(c.stockIds());
       await c.target.killDatabase();
     },
     async rollback(c) {
       c.notes.replacementReadySeconds = await c.target.restoreDatabase();
       const before = c.memo.audit;
       if (!before) return;
-      const after = await c.target.audit();
+      const after = await c.target.audit(c.stockIds());
       const kept = new Set(after.orders.map((o) => o.id));
       const lost = before.orders.filter((o) => !kept.has(o.id));
       c.checks.push({
@@ -125,6 +194,13 @@ export const SCENARIOS: readonly Scenario[] = [
         ok: lost.length === 0,
         detail: `${before.orders.length - lost.length} of ${before.orders.length} orders present before the kill are there after it`,
       });
+      c.checks.push(
+        evidenceCheck(
+          'the database held orders when it was killed',
+          before.orders.length > 0,
+          `${before.orders.length} orders of this scenario's stock before the kill`,
+        ),
+      );
     },
   },
   {
@@ -132,6 +208,7 @@ export const SCENARIOS: readonly Scenario[] = [
     summary: 'one frontend pod deleted (grace 0)',
     targets: kindOnly,
     threshold: { kind: 'successRate', min: 0.99 },
+    buysDuringFault: true,
     async inject(c) {
       c.notes.killed = await c.target.killFrontend();
     },
@@ -145,6 +222,7 @@ export const SCENARIOS: readonly Scenario[] = [
       'a probe pod without the frontend’s labels tries logic and postgres; the frontend tries logic',
     targets: kindOnly,
     threshold: { kind: 'probe' },
+    buysDuringFault: false,
     async inject(c) {
       for (const probe of await c.target.probeNetworkPolicy()) {
         c.checks.push({

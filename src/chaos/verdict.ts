@@ -1,10 +1,16 @@
+import { type EvidenceSummary, evidenceCheck } from './evidence.ts';
 import { INVARIANT_KINDS, type InvariantResult, totalViolations } from './invariants.ts';
 import { requestOk } from './load/request-log.ts';
 import type { Check, Scenario } from './scenarios.ts';
 import { countOperations, successRate } from './statistics.ts';
 import type { OperationRecord, RequestRecord } from './types.ts';
 
-export type Verdict = 'pass' | 'fail' | 'skipped';
+/**
+ * pass: every check held. fail: a correctness check failed. inconclusive: nothing failed,
+ * but the scenario could not show it tested what it claims (no purchases during the fault,
+ * no sign of the fault): not a pass, and it fails the run. skipped: not run on this target.
+ */
+export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'skipped';
 
 export interface Evidence {
   scenario: Scenario;
@@ -17,10 +23,14 @@ export interface Evidence {
   unhealthyAfter: string | undefined;
   frontendBefore: string;
   frontendAfter: string;
-  /** Checks the scenario itself made (data kept, probe results). */
+  /** Checks the scenario itself made (data kept, probe results; some are evidence). */
   scenarioChecks: readonly Check[];
-  /** Fewest operations the fault phase must see for the run to mean anything. */
-  minFaultOperations: number;
+  /** What the scenario shows it tested: purchases per phase, small events, fault counts. */
+  summary: EvidenceSummary;
+  /** The scenario's fault-specific evidence checks (its proof). */
+  proofChecks: readonly Check[];
+  /** Fewest purchases that must be confirmed in the phase(s) that matter (per profile). */
+  minPurchases: number;
 }
 
 const pct = (rate: number) => `${(Math.floor(rate * 10000) / 100).toFixed(2)}%`;
@@ -33,13 +43,7 @@ export function isFriendlyMessage(message: string | null): boolean {
 
 /** Every check of one scenario, and its verdict: pass only when every check passed. */
 export function judge(e: Evidence): { verdict: Verdict; checks: Check[] } {
-  const checks: Check[] = [];
-  const faultOps = e.operations.filter((o) => o.phase === 'fault').length;
-  checks.push({
-    name: 'load ran during the fault',
-    ok: faultOps >= e.minFaultOperations,
-    detail: `${faultOps} operations during the fault (at least ${e.minFaultOperations})`,
-  });
+  const checks: Check[] = [...loadEvidence(e), ...e.proofChecks];
   const before = countOperations(e.operations.filter((o) => o.phase === 'before'));
   checks.push({
     name: 'steady state before',
@@ -82,7 +86,65 @@ export function judge(e: Evidence): { verdict: Verdict; checks: Check[] } {
             .map((k) => `${k}: ${e.invariants[k]}`)
             .join(', '),
   });
-  return { verdict: checks.every((c) => c.ok) ? 'pass' : 'fail', checks };
+  return { verdict: verdictOf(checks), checks };
+}
+
+/** A failed correctness check fails; otherwise a failed evidence check is inconclusive. */
+export function verdictOf(checks: readonly Check[]): Verdict {
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.some((c) => !c.evidence)) return 'fail';
+  return failed.length > 0 ? 'inconclusive' : 'pass';
+}
+
+/**
+ * Purchases confirmed (201, or a replay of a confirmed order) where the fault could touch
+ * them: catalog reads and sold-out answers are not load. A scenario that takes the whole
+ * shop down must confirm purchases before and after, and answer 503 during.
+ */
+function loadEvidence(e: Evidence): Check[] {
+  const { purchasesConfirmed: confirmed } = e.summary;
+  const n = e.minPurchases;
+  if (e.scenario.threshold.kind === 'probe') return [];
+  if (!e.scenario.buysDuringFault) {
+    return [
+      evidenceCheck(
+        `≥ ${n} purchases confirmed before and after the fault`,
+        confirmed.before >= n && confirmed.after >= n,
+        `${confirmed.before} before, ${confirmed.after} after`,
+      ),
+      evidenceCheck(
+        'purchases answered 503 during the fault',
+        e.summary.unavailableDuringFault > 0,
+        `${e.summary.unavailableDuringFault} purchase requests answered 503 while it was down`,
+      ),
+    ];
+  }
+  const soldOut = e.summary.smallEvents.filter((s) => s.soldOutDuringFault);
+  return [
+    evidenceCheck(
+      `≥ ${n} purchases confirmed during the fault`,
+      confirmed.fault >= n,
+      `${confirmed.fault} during the fault (${confirmed.before} before, ${confirmed.after} after)`,
+    ),
+    evidenceCheck(
+      'a small event sold out during the fault, buyers still contending',
+      soldOut.length > 0,
+      e.summary.smallEvents
+        .map((s) =>
+          s.soldOutAt === null
+            ? `${s.id}: ${s.available ?? '?'} of ${s.capacity} left`
+            : `${s.id}: sold out at ${(s.soldOutAt / 1000).toFixed(1)}s, ${s.buyersAtTheEnd} buyers on it in its last 2 s, ${s.soldOutAnswersDuringFault} turned away in the fault`,
+        )
+        .join('; ') || 'no small events were released',
+    ),
+    evidenceCheck(
+      'no large event sold out',
+      e.summary.largeEventsSoldOut.length === 0,
+      e.summary.largeEventsSoldOut.length === 0
+        ? 'the large events kept seats all along'
+        : `sold out: ${e.summary.largeEventsSoldOut.join(', ')} (stock too small for the load)`,
+    ),
+  ];
 }
 
 function thresholdChecks(e: Evidence): Check[] {

@@ -13,6 +13,14 @@ export interface ChildSpec {
   env: Record<string, string>;
 }
 
+function parseRecord(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
@@ -25,6 +33,7 @@ export class ManagedChild {
   readonly #lineWatchers = new Set<(line: string) => void>();
   #child: ChildProcess | undefined;
   #exited: Promise<number | null> = Promise.resolve(null);
+  #lastFatal: Record<string, unknown> | undefined;
 
   constructor(spec: ChildSpec, sink: LineSink) {
     this.spec = spec;
@@ -41,7 +50,12 @@ export class ManagedChild {
     );
   }
 
-  /** Resolves with the exit code (null when killed by a signal). */
+  /** The last record this child logged at level fatal (why it could not start), if any. */
+  get lastFatal(): Record<string, unknown> | undefined {
+    return this.#lastFatal;
+  }
+
+  /** Resolves with the exit code (null when killed by a signal), once its output is read. */
   get exited(): Promise<number | null> {
     return this.#exited;
   }
@@ -57,14 +71,19 @@ export class ManagedChild {
       detached: true,
     });
     this.#child = child;
-    this.#exited = once(child, 'exit').then(([code]) => code as number | null);
+    this.#lastFatal = undefined;
+    // 'close', not 'exit': the last lines (a fatal one) are read by then.
+    this.#exited = once(child, 'close').then(([code]) => code as number | null);
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
-      createInterface({ input: stream }).on('line', (line) => {
-        this.#sink(this.spec.label, line);
-        for (const watch of this.#lineWatchers) watch(line);
-      });
+      createInterface({ input: stream }).on('line', (line) => this.#onLine(line));
     }
+  }
+
+  #onLine(line: string): void {
+    if (line.includes('"level":"fatal"')) this.#lastFatal = parseRecord(line);
+    this.#sink(this.spec.label, line);
+    for (const watch of this.#lineWatchers) watch(line);
   }
 
   /** Resolves with the first JSON log record for which `match` is true. */
@@ -78,13 +97,8 @@ export class ManagedChild {
         reject(new Error(`${this.spec.label}: no matching log line within ${timeoutMs} ms`));
       }, timeoutMs);
       const watch = (line: string) => {
-        let record: Record<string, unknown>;
-        try {
-          record = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-          return;
-        }
-        if (!match(record)) return;
+        const record = parseRecord(line);
+        if (!record || !match(record)) return;
         clearTimeout(timer);
         this.#lineWatchers.delete(watch);
         resolve(record);

@@ -5,10 +5,17 @@ import { envField, parseConfig } from '../shared/config.ts';
 export const localEnvSchema = z.object({
   /** Frontend port, the one you open in the browser. */
   PORT: envField.port(8080),
+  /** Interface the frontend binds; unset keeps the shop on this machine (127.0.0.1). */
+  HOST: z.string().optional(),
   /** Number of logic replicas. */
   LOGIC_REPLICAS: envField.positiveInt(2),
   /** Port of the first logic replica; the others count up from it. */
   LOGIC_BASE_PORT: envField.port(8081),
+  /**
+   * GET /metrics of the frontend on this port, of logic replica i on this + 1 + i; 0 picks
+   * free ports (printed at start).
+   */
+  METRICS_BASE_PORT: envField.port(9464),
   /** Use this real PostgreSQL instead of the embedded engine. */
   DATABASE_URL: z
     .string()

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { envField, loadOrExit, parseConfig } from '../shared/config.ts';
+import { exitIfPortInUse } from '../shared/listen.ts';
 import { createLogger } from '../shared/logger.ts';
+import { shutDownWithRunner } from '../shared/shutdown.ts';
 import { BatchWatchdog } from './batch-watchdog.ts';
 import { startEmbeddedDatabase } from './embedded-db.ts';
 import { DEFAULT_LIMITS } from './wire-limits.ts';
@@ -44,7 +46,9 @@ const db = await startEmbeddedDatabase({
     if (fatalFile) writeFileSync(fatalFile, `${error.message}\n`);
     process.exit(1);
   },
-});
+}).catch((error: unknown) =>
+  exitIfPortInUse(error, { port: config.EMBEDDED_DB_PORT, variable: 'EMBEDDED_DB_PORT', logger }),
+);
 
 let stopping = false;
 async function stop(reason: string): Promise<void> {
@@ -57,8 +61,9 @@ async function stop(reason: string): Promise<void> {
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
-// The runner went away without stopping us (it was killed): don't linger.
-process.on('disconnect', () => void stop('runner gone'));
+// The runner went away without stopping us (it was killed), maybe while we were starting:
+// don't linger.
+shutDownWithRunner({ shutdown: stop }, logger);
 // Only now: the runner may signal us as soon as it reads this line.
 logger.info(
   {

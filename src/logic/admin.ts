@@ -1,51 +1,89 @@
-import { timingSafeEqual } from 'node:crypto';
-import { type RequestHandler, Router } from 'express';
-import { AppError } from '../shared/errors.ts';
+import { Router } from 'express';
+import { z } from 'zod';
+import { type CrashAnswer, type FaultsAnswer, MAX_EVENTS_PER_CALL } from '../shared/admin-api.ts';
+import { archiveSchema, faultUpdateSchema, newEventsSchema } from '../shared/admin-schemas.ts';
+import { requireBearer } from '../shared/bearer-token.ts';
 import type { Logger } from '../shared/logger.ts';
-import { invalidRequest } from '../shared/order-request.ts';
+import { eventIdSchema, invalidRequest } from '../shared/order-request.ts';
 import { readAudit } from './audit.ts';
 import type { Pool } from './database.ts';
-import { type FaultInjector, faultSettingsSchema } from './faults.ts';
+import { archiveEvents, createEvents } from './events.ts';
+import type { FaultSettingsStore } from './fault-settings-store.ts';
+import type { FaultInjector } from './faults.ts';
 
-function tokensMatch(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+/** ?events=a,b,c: the audit of these events and their orders only. */
+const auditQuerySchema = z.strictObject({
+  events: z
+    .string()
+    .transform((list) => list.split(',').filter(Boolean))
+    .pipe(z.array(eventIdSchema).min(1).max(MAX_EVENTS_PER_CALL))
+    .optional(),
+});
 
-function requireBearer(token: string): RequestHandler {
-  return (req, _res, next) => {
-    const header = req.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!tokensMatch(given, token)) return next(new AppError('UNAUTHORIZED'));
-    next();
-  };
-}
-
-/** Admin routes exist only when a token is configured. */
-export function adminRouter(deps: {
+export interface AdminDeps {
   token: string;
+  replica: string;
   faults: FaultInjector;
+  faultSettings: FaultSettingsStore;
   pool: Pool;
   logger: Logger;
-}): Router {
+  /** Ends the process abruptly (SIGKILL in a service); absent → no crash route. */
+  crash?: () => void;
+}
+
+/** Admin routes exist only when a token is configured (ADMIN_ROUTES in the shared contract). */
+export function adminRouter(deps: AdminDeps): Router {
   const router = Router();
   router.use(requireBearer(deps.token));
 
+  const faultsAnswer = (): FaultsAnswer => ({
+    replica: deps.replica,
+    faults: deps.faults.settings,
+    source: deps.faultSettings.source,
+    injected: deps.faults.injected,
+  });
+
   router.get('/faults', (_req, res) => {
-    res.json({ faults: deps.faults.settings });
+    res.json(faultsAnswer());
   });
 
-  router.put('/faults', (req, res) => {
-    const parsed = faultSettingsSchema.safeParse(req.body);
+  router.put('/faults', async (req, res) => {
+    const parsed = faultUpdateSchema.safeParse(req.body);
     if (!parsed.success) throw invalidRequest(parsed.error, 'The fault settings are not valid.');
-    deps.faults.update(parsed.data);
+    await deps.faultSettings.save(parsed.data);
     deps.logger.warn({ faults: parsed.data }, 'fault settings changed');
-    res.json({ faults: deps.faults.settings });
+    res.json(faultsAnswer());
   });
 
-  router.get('/audit', async (_req, res) => {
-    res.json(await readAudit(deps.pool));
+  const crash = deps.crash;
+  if (crash) {
+    router.post('/crash', (_req, res) => {
+      deps.logger.warn('crash requested: this replica dies abruptly after answering');
+      res.on('finish', crash);
+      res.status(202).json({ crashing: deps.replica } satisfies CrashAnswer);
+    });
+  }
+
+  router.get('/audit', async (req, res) => {
+    const query = auditQuerySchema.safeParse(req.query);
+    if (!query.success) throw invalidRequest(query.error, 'Give ?events= as a list of event ids.');
+    res.json(await readAudit(deps.pool, query.data.events));
+  });
+
+  router.post('/events', async (req, res) => {
+    const parsed = newEventsSchema.safeParse(req.body);
+    if (!parsed.success) throw invalidRequest(parsed.error, 'The events are not valid.');
+    const events = await createEvents(deps.pool, parsed.data.events);
+    deps.logger.info({ events: events.map((e) => e.id) }, 'events created');
+    res.status(201).json({ events });
+  });
+
+  router.post('/events/archive', async (req, res) => {
+    const parsed = archiveSchema.safeParse(req.body);
+    if (!parsed.success) throw invalidRequest(parsed.error, 'Give {ids: [event ids]}.');
+    const archived = await archiveEvents(deps.pool, parsed.data.ids);
+    deps.logger.info({ archived }, 'events archived');
+    res.json({ archived });
   });
 
   return router;

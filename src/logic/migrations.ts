@@ -27,6 +27,8 @@ CREATE TABLE IF NOT EXISTS orders (
   CONSTRAINT orders_idempotency_key_unique UNIQUE (idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS orders_event_id ON orders (event_id);
+-- Archived events (a chaos run's stock, when its scenario ends) leave the catalog; their
+-- orders stay for the audit. ADD COLUMN IF NOT EXISTS migrates databases made before it.
 ALTER TABLE events ADD COLUMN IF NOT EXISTS archived_at timestamptz;
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   key          text PRIMARY KEY,
@@ -36,6 +38,17 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   seats_left   integer,
   created_at   timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT outcome_matches_status CHECK ((status = 201) = (order_id IS NOT NULL))
+);
+-- Fault settings reach every replica through here: '*' for all, or one replica's name.
+CREATE SEQUENCE IF NOT EXISTS fault_settings_version;
+CREATE TABLE IF NOT EXISTS fault_settings (
+  target     text PRIMARY KEY,
+  rate       double precision NOT NULL CHECK (rate >= 0 AND rate <= 1),
+  latency_ms integer NOT NULL CHECK (latency_ms >= 0),
+  mode       text NOT NULL CHECK (mode IN ('before', 'after-commit', 'delay')),
+  seed       bigint,
+  version    bigint NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
 );
 -- Orders placed before keys had a table of their own keep answering their retries.
 INSERT INTO idempotency_keys (key, request_hash, status, order_id, created_at)

@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { RequestHandler } from 'express';
+import { pino } from 'pino';
 import type { Logger } from './logger.ts';
 
 export interface ShutdownOptions {
@@ -92,5 +94,39 @@ export class GracefulShutdown {
     clearTimeout(hardStop);
     logger.info('shutdown complete');
     this.#exit(0);
+  }
+}
+
+/**
+ * Started by a local runner (an IPC channel): stop with it, so a killed runner orphans
+ * nothing. The channel may already be gone when this runs — the runner died while this
+ * process was still loading — and then no 'disconnect' event will come: stop at once.
+ */
+export function shutDownWithRunner(
+  shutdown: Pick<GracefulShutdown, 'shutdown'>,
+  logger: Logger,
+): void {
+  if (!process.send) return;
+  const runnerGone = () => {
+    muteOutputToRunner(logger);
+    void shutdown.shutdown('runner gone');
+  };
+  process.on('disconnect', runnerGone);
+  if (!process.connected) runnerGone();
+}
+
+/**
+ * Our stdout was a pipe to the runner; with the runner gone nobody reads it. If the pipe was
+ * full, pino's flush at exit would retry the broken pipe forever (sonic-boom's flushSync
+ * retries every error, not only EAGAIN) and the process would never exit. pino stops writing
+ * to a destination that reports EPIPE; report it now.
+ */
+function muteOutputToRunner(logger: Logger): void {
+  const destination = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+  if (destination instanceof EventEmitter && destination.listenerCount('error') > 0) {
+    const gone = Object.assign(new Error('the runner reading this output is gone'), {
+      code: 'EPIPE',
+    });
+    destination.emit('error', gone);
   }
 }

@@ -73,8 +73,9 @@ describe('the shop in a real browser (Chromium via playwright-core)', () => {
     const card = page.locator('li.event', { hasText: 'Jazz Night' });
     await card.getByRole('button', { name: /Buy tickets/ }).click();
     const result = page.locator('#result');
-    await result.getByText('The order did not go through').waitFor();
+    await result.getByText('Your order is not confirmed yet').waitFor();
     assert.match((await result.textContent()) ?? '', /busy right now\. Please try again/);
+    assert.match((await result.textContent()) ?? '', /you will not be charged twice/);
     await page.screenshot({
       path: `${process.env.SCREENSHOT_DIR ?? '/tmp'}/flametickets-logic-down.png`,
     });

@@ -78,6 +78,8 @@ describe('checkInvariants on a scratch database read through /admin/audit', () =
   it('reports a confirmed order that was deleted behind the service’s back', async () => {
     const key = `gone-${randomUUID()}`;
     const orderId = await buy(key, 'rust-conf');
+    // The key's recorded outcome points at the order: forge its loss with the key row too.
+    await sql.query('DELETE FROM idempotency_keys WHERE order_id = $1', [orderId]);
     await sql.query('DELETE FROM orders WHERE id = $1', [orderId]);
     const result = checkInvariants(await getAudit(logic.url, ADMIN_TOKEN), [
       purchase({ key, orderId, eventId: 'rust-conf' }),

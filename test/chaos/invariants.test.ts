@@ -83,4 +83,46 @@ describe('checkInvariants on crafted records and database states', () => {
     assert.equal(result.committedUnconfirmed, 1);
     assert.equal(result.notCommitted, 1);
   });
+
+  // Issue 8 item 5: one key, one definite answer.
+  it('reports a key answered sold out and then confirmed (outcomeChanged)', () => {
+    const state = audit(10, [{ id: 'o1', key: 'k1' }]);
+    const result = checkInvariants(state, [
+      purchase({ key: 'k1', status: 409, errorCode: 'SOLD_OUT' }),
+      purchase({ key: 'k1', orderId: 'o1' }),
+    ]);
+    assert.equal(result.outcomeChanged, 1);
+    assert.ok(
+      result.examples.some((v) => /k1 was answered 409 SOLD_OUT, then order o1/.test(v.message)),
+    );
+  });
+
+  it('reports a key confirmed as two different orders, or answered 422 after a 201', () => {
+    const state = audit(10, [
+      { id: 'o1', key: 'k1' },
+      { id: 'o3', key: 'k2' },
+    ]);
+    const result = checkInvariants(state, [
+      purchase({ key: 'k1', orderId: 'o1' }),
+      purchase({ key: 'k1', orderId: 'o2', status: 200, replayed: true }),
+      purchase({ key: 'k2', orderId: 'o3' }),
+      purchase({ key: 'k2', status: 422, errorCode: 'IDEMPOTENCY_KEY_REUSED' }),
+    ]);
+    assert.equal(result.outcomeChanged, 2);
+  });
+
+  it('does not count answers that are not definite as a change of outcome', () => {
+    const state = audit(10, [{ id: 'o1', key: 'k1' }]);
+    const result = checkInvariants(state, [
+      purchase({ key: 'k1', status: 503, errorCode: 'SERVICE_UNAVAILABLE' }),
+      purchase({ key: 'k1', status: 0, errorCode: 'NETWORK' }),
+      purchase({ key: 'k1', status: 201, errorCode: 'BAD_BODY' }),
+      purchase({ key: 'k1', orderId: 'o1' }),
+      purchase({ key: 'k1', orderId: 'o1', status: 200, replayed: true }),
+      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT' }),
+      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT', replayed: true }),
+    ]);
+    assert.equal(result.outcomeChanged, 0);
+    assert.equal(totalViolations(result), 0);
+  });
 });

@@ -1,8 +1,10 @@
 // The kind target's kubectl command sequences, checked with a stand-in kubectl and a fake
 // logic admin server on 127.0.0.1. No cluster, no Docker: nothing here touches Kubernetes.
 import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { loadSettings } from '../../scripts/lib/settings.ts';
 import { connectKindTarget, type KindConnection } from '../../src/chaos/kind/kind-target.ts';
@@ -38,6 +40,9 @@ async function startFakeAdmin(): Promise<FakeAdmin> {
   return { server, port: (server.address() as AddressInfo).port, faults };
 }
 
+/** Every call except the pod listings that waits poll (their number depends on timing). */
+const withoutPodLists = (calls: string[]) => calls.filter((c) => !c.startsWith('get pods '));
+
 describe('chaos kind target, driven through a stand-in kubectl (no cluster involved)', () => {
   let kubectl: StandInKubectl;
   let admin: FakeAdmin;
@@ -51,13 +56,7 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
     process.env.FAKE_STATE = kubectl.state;
     process.env.FAKE_TOKEN = TOKEN;
     process.env.FAKE_ADMIN_PORT = String(admin.port);
-    kind = await connectKindTarget({
-      log: () => {},
-      settings: loadSettings({
-        FLAME_URL: `http://127.0.0.1:${admin.port}`,
-        FLAME_ROLLOUT_TIMEOUT_S: '10',
-      }),
-    });
+    kind = await connectKindTarget({ log: () => {}, settings: standInSettings() });
   });
   after(async () => {
     process.env.PATH = savedPath;
@@ -65,6 +64,8 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
     await kubectl.cleanup();
   });
   beforeEach(() => kubectl.clearCalls());
+  const standInSettings = () =>
+    loadSettings({ FLAME_URL: `http://127.0.0.1:${admin.port}`, FLAME_ROLLOUT_TIMEOUT_S: '10' });
 
   it('reads the admin token from the Secret and the frontend per-attempt timeout', async () => {
     assert.equal(kind.context, 'kind-flame');
@@ -106,21 +107,67 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
     ]);
   });
 
-  it('logic-down scales logic to zero, waits until it is gone, then scales it back', async () => {
+  it('logic-down notes the replica count, scales logic to zero, then back, and forgets the note', async () => {
     await kind.target.stopAllLogic();
     await kind.target.startAllLogic();
-    const calls = await kubectl.calls();
-    const down = calls.indexOf('scale deployment/flame-logic --replicas=0');
-    const up = calls.indexOf('scale deployment/flame-logic --replicas=2');
-    assert.ok(down >= 0 && up > down, calls.join('\n'));
+    assert.deepEqual(withoutPodLists(await kubectl.calls()), [
+      'annotate deployment/flame-logic flametickets.chaos/logic-replicas=2 --overwrite',
+      'scale deployment/flame-logic --replicas=0',
+      'scale deployment/flame-logic --replicas=2',
+      'annotate deployment/flame-logic flametickets.chaos/logic-replicas-',
+    ]);
   });
 
-  it('db-down deletes the postgres pod hard and waits for it (same name) to be Ready', async () => {
+  // Issue 9: never force-delete a StatefulSet pod; its replacement must wait for it to stop.
+  it('db-down deletes the postgres pod with a short grace period, without --force', async () => {
     await kind.target.killDatabase();
     assert.ok((await kind.target.restoreDatabase()) >= 0);
     const calls = await kubectl.calls();
-    assert.ok(calls.includes('delete pod postgres-0 --grace-period=0 --force --wait=false'));
+    assert.ok(
+      calls.includes('delete pod postgres-0 --grace-period=5 --wait=false'),
+      calls.join('\n'),
+    );
+    assert.ok(!calls.some((c) => c.includes('--force')), calls.join('\n'));
     assert.ok(calls.includes('get pods -l app=postgres -o json'));
+  });
+
+  // Issue 9: an interrupted run must not leave logic at zero, faults on, or the probe behind.
+  it("restore puts back logic's scale, clears faults on every pod and removes the probe", async () => {
+    // Earlier tests replaced pods: take their names as they are now.
+    const pods = (await kind.target.logicIdentities()).map((id) => id.split(' ')[0]);
+    await kind.target.stopAllLogic();
+    await kubectl.clearCalls();
+    admin.faults.length = 0;
+    const lines = await kind.target.restore();
+    assert.deepEqual(withoutPodLists(await kubectl.calls()), [
+      'get deployment/flame-logic -o json',
+      'scale deployment/flame-logic --replicas=2',
+      'annotate deployment/flame-logic flametickets.chaos/logic-replicas-',
+      ...pods.map((pod) => `port-forward --address 127.0.0.1 pod/${pod} :8081`),
+      'delete pod flame-chaos-probe --ignore-not-found --wait=false',
+      'delete networkpolicy flame-chaos-probe-egress --ignore-not-found',
+    ]);
+    assert.deepEqual(
+      admin.faults.map((f) => f.body),
+      [
+        { rate: 0, latencyMs: 0, mode: 'before' },
+        { rate: 0, latencyMs: 0, mode: 'before' },
+      ],
+    );
+    assert.deepEqual(lines.slice(0, 2), [
+      'logic scaled back from 0 to 2 replicas',
+      `faults cleared on ${pods.join(', ')}`,
+    ]);
+  });
+
+  it('a run after an interrupted logic-down scales logic back to the noted count first', async () => {
+    await kind.target.stopAllLogic();
+    await kubectl.clearCalls();
+    const again = await connectKindTarget({ log: () => {}, settings: standInSettings() });
+    const calls = await kubectl.calls();
+    assert.ok(calls.includes('scale deployment/flame-logic --replicas=2'), calls.join('\n'));
+    await again.target.setFaults({ rate: 0, latencyMs: 0, mode: 'before' });
+    await kind.target.restore();
   });
 
   it('frontend-kill deletes one frontend pod and waits for its replacement', async () => {
@@ -151,7 +198,7 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
     const order = [
       'apply -f',
       'run flame-chaos-probe',
-      'wait pod/flame-chaos-probe',
+      'get pod flame-chaos-probe -o jsonpath={.status.phase}',
       'logs pod/flame-chaos-probe',
       'delete pod flame-chaos-probe --ignore-not-found --wait=false',
       'delete networkpolicy flame-chaos-probe-egress --ignore-not-found',
@@ -163,6 +210,19 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
       calls.join('\n'),
     );
     assert.ok(!order.includes(-1), calls.join('\n'));
+  });
+
+  // Issue 9: a Failed probe pod used to hang until the rollout timeout, its logs never read.
+  it("reads the probe pod's logs when it ends Failed, without waiting for Succeeded", async () => {
+    await writeFile(join(kubectl.state, 'probe-phase'), 'Failed');
+    try {
+      const results = await kind.target.probeNetworkPolicy();
+      const calls = await kubectl.calls();
+      assert.ok(calls.includes('logs pod/flame-chaos-probe'), calls.join('\n'));
+      assert.equal(results[0]?.detail, 'blocked:ETIMEDOUT');
+    } finally {
+      await rm(join(kubectl.state, 'probe-phase'));
+    }
   });
 
   it('reads the audit through a port-forward to a Ready logic pod', async () => {

@@ -1,17 +1,36 @@
-// `npm run chaos -- --target local --quick` end to end: real processes (embedded database, two
-// logic replicas, frontend), real faults, real HTTP. Every local scenario must pass its verdict.
-// The embedded engine is forced (DATABASE_URL removed) so db-down really kills a database.
+// `npm run chaos -- --target local --quick` end to end (issue 9): real processes (embedded
+// database, two logic replicas, frontend), real faults, real HTTP. Three scenarios back to back
+// on a data folder seeded with a deliberately tiny catalog (one event of three seats), so a
+// scenario can only show load by buying its own stock: each must confirm purchases during its
+// fault, and the seed catalog must come out untouched. The embedded engine is forced
+// (DATABASE_URL removed).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { confirmsOrder } from '../../src/chaos/evidence.ts';
 import type { ChaosReport } from '../../src/chaos/result.ts';
-import { SCENARIOS } from '../../src/chaos/scenarios.ts';
+import type { RequestRecord } from '../../src/chaos/types.ts';
+import { startEmbeddedDatabase } from '../../src/local/embedded-db.ts';
+import { createPool } from '../../src/logic/database.ts';
+import { migrate } from '../../src/logic/migrations.ts';
+import { createLogger } from '../../src/shared/logger.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
-const RUN_TIMEOUT_MS = 230_000;
+const RUN_TIMEOUT_MS = 150_000;
+const SCENARIOS = ['replica-kill', 'flaky-logic', 'lost-responses'];
+const TINY_SEED = [
+  {
+    id: 'tiny-gig',
+    name: 'Tiny gig',
+    venue: 'Back room',
+    startsAt: '2030-01-01T20:00:00Z',
+    priceCents: 500,
+    capacity: 3,
+  },
+];
 
 function runChaos(args: string[]): Promise<{ code: number | null; output: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_NO_WARNINGS: '1' };
@@ -38,56 +57,96 @@ function runChaos(args: string[]): Promise<{ code: number | null; output: string
   });
 }
 
-describe('npm run chaos -- --target local --quick', () => {
-  it('runs every local scenario on the embedded engine and each passes its verdict', {
-    timeout: RUN_TIMEOUT_MS + 30_000,
+/** Runs `work` on the embedded database in `dataDir`, started in this process and stopped after. */
+async function withDatabase<T>(
+  dataDir: string,
+  work: (pool: ReturnType<typeof createPool>) => Promise<T>,
+): Promise<T> {
+  const db = await startEmbeddedDatabase({ dataDir });
+  const logger = createLogger({ service: 'logic', replica: 'test', level: 'silent' });
+  const pool = createPool({ connectionString: db.url, max: 1, logger });
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+    await db.stop();
+  }
+}
+
+describe('npm run chaos -- --target local --quick on a tiny seed catalog', () => {
+  it('runs three scenarios back to back, each confirming purchases of its own stock during its fault', {
+    timeout: RUN_TIMEOUT_MS + 60_000,
   }, async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'flame-chaos-report-'));
+    const dataDir = join(dir, 'data');
     // A failed run keeps its report, request log and service logs for diagnosis.
     let passed = false;
     t.after(() => (passed ? rm(dir, { recursive: true, force: true }) : undefined));
-    const { code, output } = await runChaos([
-      '--target',
-      'local',
-      '--quick',
-      '--seed',
-      '4242',
-      '--report',
-      dir,
-    ]);
+    await withDatabase(dataDir, (pool) => migrate(pool, TINY_SEED));
+
+    const args = ['--target', 'local', '--quick', '--seed', '4242', '--report', dir];
+    args.push('--data', dataDir, ...SCENARIOS.flatMap((s) => ['--scenario', s]));
+    const { code, output } = await runChaos(args);
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as ChaosReport;
+    const requests = (await readFile(join(dir, 'requests.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RequestRecord);
     const failures = report.scenarios
       .flatMap((s) =>
         s.checks.filter((c) => !c.ok).map((c) => `${s.name}: ${c.name} — ${c.detail}`),
       )
       .join('\n');
+    const kept = `report, requests.jsonl and system.log kept in ${dir}`;
 
     assert.deepEqual(
       report.scenarios.map((s) => s.name),
-      SCENARIOS.filter((s) => s.targets.includes('local')).map((s) => s.name),
+      SCENARIOS,
     );
     for (const scenario of report.scenarios) {
-      assert.equal(
-        scenario.verdict,
-        'pass',
-        `${scenario.name} failed (report, requests.jsonl and system.log kept in ${dir}):\n${failures}\n${output}`,
+      assert.equal(scenario.verdict, 'pass', `${scenario.name} (${kept}):\n${failures}\n${output}`);
+      // From the raw request log, not the report's own counts: purchases (not catalog reads,
+      // not sold-out answers) confirmed while the fault was on, each key once.
+      const mine = requests.filter((r) => r.scenario === scenario.name);
+      const confirmedInFault = new Set(
+        mine.filter((r) => r.phase === 'fault' && confirmsOrder(r)).map((r) => r.key),
       );
-      assert.ok(scenario.operations.total > 20, `${scenario.name} ran too little load`);
-      assert.equal(scenario.invariants.duplicateKeys + scenario.invariants.lostConfirmed, 0);
+      assert.ok(
+        confirmedInFault.size >= report.minPurchases,
+        `${scenario.name}: ${confirmedInFault.size} purchases confirmed during the fault`,
+      );
+      assert.equal(scenario.evidence?.purchasesConfirmed.fault, confirmedInFault.size);
+      const prefix = scenario.stock?.prefix ?? '(no stock)';
+      const elsewhere = mine.filter((r) => r.kind === 'purchase' && !r.eventId?.startsWith(prefix));
+      assert.deepEqual(elsewhere, [], `${scenario.name} bought outside its own stock`);
+      assert.ok(scenario.evidence?.smallEvents.some((e) => e.soldOutDuringFault));
     }
     assert.equal(code, 0, output);
-    const dbDown = report.scenarios.find((s) => s.name === 'db-down');
-    assert.ok(dbDown?.checks.some((c) => c.name === 'data kept across the restart' && c.ok));
+
+    // The seed catalog was never touched, and every scenario's stock left the catalog.
+    const events = await withDatabase(dataDir, async (pool) => {
+      const { rows } = await pool.query<{ id: string; available: number; archived: boolean }>(
+        'SELECT id, available, archived_at IS NOT NULL AS archived FROM events ORDER BY id',
+      );
+      return rows;
+    });
+    assert.deepEqual(
+      events.find((e) => e.id === 'tiny-gig'),
+      { id: 'tiny-gig', available: 3, archived: false },
+    );
+    const stock = events.filter((e) => e.id !== 'tiny-gig');
+    assert.equal(stock.length, SCENARIOS.length * 5);
+    assert.ok(stock.every((e) => e.archived));
 
     const html = await readFile(join(dir, 'report.html'), 'utf8');
     assert.equal((html.match(/<svg class="timeline"/g) ?? []).length, report.scenarios.length);
+    assert.equal((html.match(/<h3>Evidence<\/h3>/g) ?? []).length, report.scenarios.length);
     assert.doesNotMatch(html, /(src|href)="https?:/, 'the report must open without network');
-    const requests = (await readFile(join(dir, 'requests.jsonl'), 'utf8')).trim().split('\n');
     assert.equal(
       requests.length,
       report.scenarios.reduce((n, s) => n + s.requests.total, 0),
     );
-    assert.ok(requests.every((line) => (JSON.parse(line) as { end: number }).end >= 0));
+    assert.ok(requests.every((r) => r.end >= 0));
     passed = true;
   });
 });

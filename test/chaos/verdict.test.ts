@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { summarizeEvidence } from '../../src/chaos/evidence.ts';
 import { checkInvariants } from '../../src/chaos/invariants.ts';
 import { exitCodeFor } from '../../src/chaos/run-chaos.ts';
 import { findScenario } from '../../src/chaos/scenarios.ts';
@@ -25,6 +26,47 @@ function op(fields: Partial<OperationRecord>): OperationRecord {
   };
 }
 
+const MIN = 3;
+/** The fault window of the crafted scenarios, in the log's clock. */
+const FAULT = { start: 1000, end: 2000 };
+const SMALL = {
+  id: 's-small-1',
+  name: 'small',
+  venue: 'v',
+  startsAt: '',
+  priceCents: 1,
+  capacity: 2,
+};
+
+/** `count` purchases confirmed in `phase`, each its own key; ends inside the phase's window. */
+function confirmed(phase: 'before' | 'fault' | 'after', count: number, eventId = 's-large-1') {
+  const at = { before: 500, fault: 1500, after: 2500 }[phase];
+  return Array.from({ length: count }, (_, i) =>
+    purchase({
+      key: `${phase}-${eventId}-${i}`,
+      phase,
+      orderId: `${phase}-${eventId}-${i}`,
+      eventId,
+      start: at,
+      end: at + 10,
+    }),
+  );
+}
+
+/** The small event sold out in the fault: its two seats confirmed, then a buyer turned away. */
+const smallSoldOut = [
+  ...confirmed('fault', 2, SMALL.id),
+  purchase({
+    key: 'late',
+    phase: 'fault',
+    status: 409,
+    errorCode: 'SOLD_OUT',
+    eventId: SMALL.id,
+    start: 1600,
+    end: 1610,
+  }),
+];
+
 function evidence(
   name: string,
   requests: RequestRecord[],
@@ -32,6 +74,14 @@ function evidence(
 ): Evidence {
   const scenario = findScenario(name);
   assert.ok(scenario);
+  const state = audit(10, []);
+  state.events.push({
+    id: SMALL.id,
+    capacity: 2,
+    available: requests.some((r) => r.eventId === SMALL.id && r.orderId) ? 0 : 2,
+    orderedQuantity: 0,
+    orderCount: 0,
+  });
   return {
     scenario,
     requests,
@@ -43,11 +93,22 @@ function evidence(
     frontendBefore: 'pid 1',
     frontendAfter: 'pid 1',
     scenarioChecks: [],
-    minFaultOperations: 1,
+    summary: summarizeEvidence({
+      requests,
+      stock: { prefix: 's-', large: [], small: [SMALL] },
+      audit: state,
+      fault: FAULT,
+      t0: 0,
+      faultCounts: {},
+    }),
+    proofChecks: [],
+    minPurchases: MIN,
   };
 }
 
 const steady = [op({ phase: 'before' }), op({ phase: 'fault' }), op({ phase: 'after' })];
+/** Purchases a scenario that buys during its fault needs to be conclusive. */
+const tested = [...confirmed('before', MIN), ...confirmed('fault', MIN), ...smallSoldOut];
 
 describe('verdicts', () => {
   it('fails logic-down when a failure is a 500 instead of the friendly 503', () => {
@@ -64,15 +125,72 @@ describe('verdicts', () => {
   });
 
   it('fails a scenario whose frontend restarted, or whose success rate is under threshold', () => {
-    const restarted = { ...evidence('flaky-logic', [], steady), frontendAfter: 'pid 2' };
+    const restarted = { ...evidence('flaky-logic', tested, steady), frontendAfter: 'pid 2' };
     assert.equal(judge(restarted).verdict, 'fail');
     const ops = [...steady, ...Array.from({ length: 50 }, () => op({ ok: false }))];
-    const low = judge(evidence('flaky-logic', [], ops));
+    const low = judge(evidence('flaky-logic', tested, ops));
     assert.ok(low.checks.some((c) => c.name.startsWith('user success') && !c.ok));
   });
 
-  it('passes a clean scenario', () => {
-    assert.equal(judge(evidence('replica-kill', [], steady)).verdict, 'pass');
+  it('passes a clean scenario that confirmed purchases and sold out a small event in its fault', () => {
+    const result = judge(evidence('flaky-logic', tested, steady));
+    assert.equal(result.verdict, 'pass', JSON.stringify(result.checks.filter((c) => !c.ok)));
+  });
+
+  // Issue 9: a scenario that placed no order during its fault tested nothing.
+  it('calls a scenario with zero purchases confirmed in its fault inconclusive, and the run fails', () => {
+    const none = [...confirmed('before', 10), ...confirmed('after', 10)];
+    const result = judge(evidence('flaky-logic', none, steady));
+    assert.equal(result.verdict, 'inconclusive');
+    const check = result.checks.find((c) =>
+      c.name.includes('purchases confirmed during the fault'),
+    );
+    assert.equal(check?.ok, false);
+    assert.equal(check?.evidence, true);
+    const report = { scenarios: [{ verdict: result.verdict }] } as Parameters<
+      typeof exitCodeFor
+    >[0];
+    assert.equal(exitCodeFor(report), 1);
+  });
+
+  it('counts neither sold-out answers nor catalog reads as purchases', () => {
+    const busy = [
+      ...confirmed('before', MIN),
+      ...smallSoldOut.filter((r) => r.status === 409),
+      ...Array.from({ length: 50 }, (_, i) =>
+        purchase({ key: `so-${i}`, phase: 'fault', status: 409, errorCode: 'SOLD_OUT' }),
+      ),
+      ...Array.from({ length: 50 }, (_, i) =>
+        purchase({ key: `c-${i}`, kind: 'catalog', phase: 'fault', status: 200, stale: false }),
+      ),
+    ];
+    assert.equal(judge(evidence('flaky-logic', busy, steady)).verdict, 'inconclusive');
+  });
+
+  it('calls a scenario inconclusive when no small event sold out during its fault', () => {
+    const result = judge(evidence('flaky-logic', [...confirmed('fault', MIN)], steady));
+    assert.equal(result.verdict, 'inconclusive');
+    assert.ok(result.checks.some((c) => c.name.startsWith('a small event sold out') && !c.ok));
+  });
+
+  it('fails rather than calls inconclusive when a correctness check failed too', () => {
+    const result = judge({ ...evidence('flaky-logic', [], steady), frontendAfter: 'pid 2' });
+    assert.equal(result.verdict, 'fail');
+  });
+
+  it('asks logic-down for purchases before and after, and a 503 during', () => {
+    const down = purchase({
+      key: 'd',
+      phase: 'fault',
+      status: 503,
+      errorCode: 'SERVICE_UNAVAILABLE',
+      retryAfter: '1',
+      errorMessage: 'The ticket service is busy right now. Please try again in a few seconds.',
+    });
+    const stale = purchase({ key: 'c', kind: 'catalog', phase: 'fault', status: 200, stale: true });
+    const around = [...confirmed('before', MIN), ...confirmed('after', MIN)];
+    assert.equal(judge(evidence('logic-down', [...around, down, stale], steady)).verdict, 'pass');
+    assert.equal(judge(evidence('logic-down', [...around, stale], steady)).verdict, 'inconclusive');
   });
 
   it('accepts the friendly message and rejects internals', () => {
@@ -98,12 +216,13 @@ describe('verdicts', () => {
   });
 
   it('exits 0 only when every scenario passed, 2 when some were skipped and none failed', () => {
-    const report = (verdicts: ('pass' | 'fail' | 'skipped')[]) =>
+    const report = (verdicts: ('pass' | 'fail' | 'inconclusive' | 'skipped')[]) =>
       ({ scenarios: verdicts.map((verdict) => ({ verdict })) }) as Parameters<
         typeof exitCodeFor
       >[0];
     assert.equal(exitCodeFor(report(['pass', 'pass'])), 0);
     assert.equal(exitCodeFor(report(['pass', 'skipped'])), 2);
     assert.equal(exitCodeFor(report(['skipped', 'fail'])), 1);
+    assert.equal(exitCodeFor(report(['pass', 'inconclusive', 'skipped'])), 1);
   });
 });

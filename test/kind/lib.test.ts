@@ -4,7 +4,7 @@ import { listPods, portForward, readSecretKey } from '../../scripts/lib/kubectl.
 import { ScriptError } from '../../scripts/lib/run.ts';
 import { loadSettings } from '../../scripts/lib/settings.ts';
 import { parseVersion, versionAtLeast } from '../../scripts/lib/tools.ts';
-import { waitFor } from '../../scripts/lib/wait.ts';
+import { waitFor, withProgress } from '../../scripts/lib/wait.ts';
 import { makeStandIns, type StandIns } from './support/stand-ins.ts';
 
 /** Puts the stand-ins first on PATH for in-process helpers; restored after the test. */
@@ -50,6 +50,45 @@ describe('waitFor (script helper)', () => {
           error.message,
         ),
     );
+  });
+});
+
+describe('withProgress (every wait of the scripts, issue 13)', () => {
+  it('says "still waiting" every interval while the work lasts, and stops once it settles', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'Date'] });
+    const lines: string[] = [];
+    let finish = (): void => undefined;
+    const work = new Promise<string>((resolve) => {
+      finish = () => resolve('rolled out');
+    });
+    const progress = { everyMs: 10_000, report: (line: string) => lines.push(line) };
+    const done = withProgress('deployment/flame-logic to roll out', 300_000, progress, () => work);
+    t.mock.timers.tick(9_999);
+    assert.deepEqual(lines, []);
+    t.mock.timers.tick(1);
+    t.mock.timers.tick(10_000);
+    assert.deepEqual(lines, [
+      'still waiting for deployment/flame-logic to roll out (10s of 300s)',
+      'still waiting for deployment/flame-logic to roll out (20s of 300s)',
+    ]);
+    finish();
+    assert.equal(await done, 'rolled out');
+    t.mock.timers.tick(60_000);
+    assert.equal(lines.length, 2, 'no line after the wait ended');
+  });
+
+  it('stops reporting when the work fails, and passes the failure on', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'Date'] });
+    const lines: string[] = [];
+    const progress = { everyMs: 1000, report: (line: string) => lines.push(line) };
+    await assert.rejects(
+      withProgress('kind to create "flame"', undefined, progress, async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    t.mock.timers.tick(5000);
+    assert.deepEqual(lines, []);
   });
 });
 

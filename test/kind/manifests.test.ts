@@ -5,13 +5,19 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import {
-  IMAGE_ID_ANNOTATION,
+  IMAGE_INPUTS_ANNOTATION,
   type KubeObject,
   loadManifests,
   podTemplateOf,
   withImages,
+  withNodePort,
 } from '../../scripts/lib/manifests.ts';
-import { SECRET_KEYS, SECRET_NAME, WORKLOADS } from '../../scripts/lib/settings.ts';
+import {
+  DEFAULT_NODE_PORT,
+  SECRET_KEYS,
+  SECRET_NAME,
+  WORKLOADS,
+} from '../../scripts/lib/settings.ts';
 import { checks, containerEnv, type Workload, workloads } from './support/policies.ts';
 import { validateObject } from './support/schema.ts';
 import { REPO_ROOT } from './support/stand-ins.ts';
@@ -34,6 +40,11 @@ const workloadIn = (docs: KubeObject[], name: string) => {
   const w = workloads(docs).find((d) => d.metadata.name === name);
   assert.ok(w);
   return w;
+};
+const objectIn = (docs: KubeObject[], kind: string, name: string) => {
+  const found = docs.find((o) => o.kind === kind && o.metadata.name === name);
+  assert.ok(found, `${kind}/${name}`);
+  return found;
 };
 const containerIn = (docs: KubeObject[], name: string) => {
   const c = workloadIn(docs, name).spec.template.spec.containers[0];
@@ -213,6 +224,90 @@ describe('manifest policies catch violations (each check can fail)', () => {
       'the logic grace period is 8s',
       (d) => (workloadIn(d, 'flame-logic').spec.template.spec.terminationGracePeriodSeconds = 8),
     ],
+    [
+      'sizeLimit',
+      'the logic tmp emptyDir has no sizeLimit',
+      (d) => {
+        const pod = workloadIn(d, 'flame-logic').spec.template.spec as {
+          volumes?: { emptyDir?: object }[];
+        };
+        const volume = pod.volumes?.[0];
+        if (volume) volume.emptyDir = {};
+      },
+    ],
+    [
+      'short name',
+      'DATABASE_URL names postgres.flame.svc.cluster.local',
+      (d) => {
+        const env = containerIn(d, 'flame-logic').env?.find((e) => e.name === 'DATABASE_URL');
+        if (env) env.value = env.value?.replace('@postgres:', '@postgres.flame.svc.cluster.local:');
+      },
+    ],
+    [
+      'short name',
+      'LOGIC_URL names a Service that does not exist',
+      (d) => {
+        const env = containerIn(d, 'flame-frontend').env?.find((e) => e.name === 'LOGIC_URL');
+        if (env) env.value = 'http://flame-logic:8081';
+      },
+    ],
+    [
+      'POSTGRES_IMAGE',
+      'postgres runs postgres:17.6-alpine',
+      (d) => (containerIn(d, 'postgres').image = 'postgres:17.6-alpine'),
+    ],
+    [
+      'metrics port = METRICS_PORT',
+      'logic declares no metrics port',
+      (d) => containerIn(d, 'flame-logic').ports?.splice(1, 1),
+    ],
+    [
+      'metrics port = METRICS_PORT',
+      'the frontend listens for metrics on another port than it declares',
+      (d) => {
+        const env = containerIn(d, 'flame-frontend').env?.find((e) => e.name === 'METRICS_PORT');
+        if (env) env.value = '9999';
+      },
+    ],
+    [
+      'metrics port = METRICS_PORT',
+      'the logic pods carry no prometheus.io/scrape annotation',
+      (d) => {
+        const meta = workloadIn(d, 'flame-logic').spec.template.metadata as {
+          annotations?: Record<string, string>;
+        };
+        delete meta.annotations?.['prometheus.io/scrape'];
+      },
+    ],
+    [
+      'no Service exposes a metrics port',
+      'flame-logic-service exposes the metrics port',
+      (d) => {
+        (objectIn(d, 'Service', 'flame-logic-service').spec as { ports: object[] }).ports.push({
+          name: 'metrics',
+          port: 9465,
+          targetPort: 'metrics',
+        });
+      },
+    ],
+    [
+      'only pods labelled as scrapers',
+      'the frontend admits any pod of any namespace to its metrics port',
+      (d) => {
+        const policy = objectIn(d, 'NetworkPolicy', 'flame-frontend');
+        const rule = (policy.spec as { ingress: { from?: { podSelector?: object }[] }[] })
+          .ingress[1];
+        delete rule?.from?.[0]?.podSelector;
+      },
+    ],
+    [
+      'only pods labelled as scrapers',
+      'the logic policy has no rule for scrapers',
+      (d) => {
+        const policy = objectIn(d, 'NetworkPolicy', 'flame-logic');
+        (policy.spec as { ingress: object[] }).ingress.splice(1, 1);
+      },
+    ],
   ];
   for (const [checkName, violation, change] of cases) {
     const entry = Object.entries(checks).find(([name]) => name.includes(checkName));
@@ -257,7 +352,7 @@ describe('manifests match DESIGN.md names and the scripts', () => {
     assert.equal(frontendEnv.LOGIC_URL, 'http://flame-logic-service:8081');
     const logicEnv = containerEnv(containerIn(objects, 'flame-logic'));
     const url = new URL(logicEnv.DATABASE_URL ?? '');
-    assert.equal(url.hostname, 'postgres.flame.svc.cluster.local');
+    assert.equal(url.hostname, 'postgres', 'the short name: one DNS lookup under ndots:5');
     assert.equal(url.port, '5432');
     assert.equal(
       url.password,
@@ -281,6 +376,14 @@ describe('manifests match DESIGN.md names and the scripts', () => {
       assert.ok((Object.values(SECRET_KEYS) as string[]).includes(ref.key), ref.key);
     }
     assert.doesNotMatch(JSON.stringify(objects), /"kind":"Secret"/, 'no Secret is committed');
+  });
+
+  it('gives the frontend the same admin token as logic, from the Secret, for the console relay', () => {
+    const tokenRef = (container: string) =>
+      (containerIn(objects, container).env ?? []).find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom
+        ?.secretKeyRef;
+    assert.deepEqual(tokenRef('flame-frontend'), { name: SECRET_NAME, key: 'admin-token' });
+    assert.deepEqual(tokenRef('flame-frontend'), tokenRef('flame-logic'));
   });
 
   it('sets no FAULT_* variable: faults are injected by the chaos runner only', () => {
@@ -329,8 +432,8 @@ describe('kind cluster config (manifests/kind-cluster.yaml)', async () => {
 
 describe('withImages (the deploy script sets the built image tags)', () => {
   const built = [
-    { service: 'frontend' as const, ref: 'flame-frontend:0123456789ab', id: 'sha256:aaa' },
-    { service: 'logic' as const, ref: 'flame-logic:0123456789ab-dirty', id: 'sha256:bbb' },
+    { service: 'frontend' as const, ref: 'flame-frontend:0123456789ab', inputs: 'sha256:aaa' },
+    { service: 'logic' as const, ref: 'flame-logic:0123456789ab-dirty', inputs: 'sha256:bbb' },
   ];
 
   it('replaces our placeholder images and stamps the image id on the pod template', () => {
@@ -341,19 +444,43 @@ describe('withImages (the deploy script sets the built image tags)', () => {
     assert.deepEqual(images.sort(), [
       'flame-frontend:0123456789ab',
       'flame-logic:0123456789ab-dirty',
-      'postgres:17.6-alpine',
+      'postgres:17.11-alpine',
     ]);
     const logic = rendered.find(
       (o) => o.metadata.name === 'flame-logic' && o.kind === 'Deployment',
     );
     assert.equal(
-      podTemplateOf(logic as KubeObject)?.metadata?.annotations?.[IMAGE_ID_ANNOTATION],
+      podTemplateOf(logic as KubeObject)?.metadata?.annotations?.[IMAGE_INPUTS_ANNOTATION],
       'sha256:bbb',
     );
     assert.equal(
       podTemplateOf(find('Deployment', 'flame-logic'))?.spec.containers[0]?.image,
       'flame-logic:dev',
       'the parsed manifests are left alone',
+    );
+  });
+
+  it('withNodePort sets the frontend NodePort for a cluster made elsewhere, and nothing else', () => {
+    const rendered = withNodePort(objects, 31234);
+    const service = rendered.find(
+      (o) => o.kind === 'Service' && o.metadata.name === 'flame-frontend',
+    );
+    assert.deepEqual(
+      ((service?.spec ?? { ports: [] }) as { ports: { nodePort?: number }[] }).ports.map(
+        (p) => p.nodePort,
+      ),
+      [31234],
+    );
+    const others = rendered.filter((o) => o !== service);
+    assert.deepEqual(
+      others,
+      objects.filter((o) => !(o.kind === 'Service' && o.metadata.name === 'flame-frontend')),
+    );
+    assert.equal(
+      (find('Service', 'flame-frontend').spec as { ports: { nodePort?: number }[] }).ports[0]
+        ?.nodePort,
+      DEFAULT_NODE_PORT,
+      'the parsed manifests are left alone, and say the default',
     );
   });
 

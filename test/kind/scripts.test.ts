@@ -1,51 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
-import { parseAllDocuments } from 'yaml';
-import { makeStandIns, REPO_ROOT, runScript, type StandIns } from './support/stand-ins.ts';
-
-/** Each test has its own stand-ins and state, so the tests of a suite can run side by side. */
-const CONCURRENT = { concurrency: 4 };
-
-async function standIns(t: TestContext, tools?: string[]): Promise<StandIns> {
-  const s = await makeStandIns(tools);
-  t.after(() => s.cleanup());
-  return s;
-}
-
-/** A kind config in the stand-ins' folder publishing `hostPort`, so tests never need 8080. */
-async function clusterConfig(s: StandIns, hostPort: number): Promise<string> {
-  const path = join(s.state, 'kind-cluster.yaml');
-  await writeFile(
-    path,
-    `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-name: flame
-nodes:
-  - role: control-plane
-    extraPortMappings:
-      - containerPort: 30080
-        hostPort: ${hostPort}
-        listenAddress: 127.0.0.1
-`,
-  );
-  return path;
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { describe, it } from 'node:test';
+import { CONCURRENT, clusterConfig, freePort, listen, standIns } from './support/harness.ts';
+import { runScript } from './support/stand-ins.ts';
 
 describe('cluster-up script (stand-in docker/kind/kubectl, no real cluster)', CONCURRENT, () => {
   it('creates the cluster from the config and KIND_NODE_IMAGE, exports its kubeconfig, waits for Ready nodes', async (t) => {
@@ -61,12 +20,41 @@ describe('cluster-up script (stand-in docker/kind/kubectl, no real cluster)', CO
       'docker info --format {{json .}}',
       'kind version',
       'kubectl version --client',
+      'kubectl config current-context',
       'kind get clusters',
       `kind create cluster --name flame --config ${config} --image ${image} --wait 0s`,
       'kind export kubeconfig --name flame',
+      'kubectl config current-context',
       'kubectl --context kind-flame wait --for=condition=Ready nodes --all --timeout=180s',
     ]);
     assert.match(run.stdout, /Creating kind cluster "flame"/);
+  });
+
+  it("leaves the user's current kubectl context as it was, though kind switched it (issue 13)", async (t) => {
+    const s = await standIns(t);
+    await s.scene('current-context', 'my-prod-cluster\n');
+    const run = await runScript('cluster-up', s, {
+      FLAME_CLUSTER_CONFIG: await clusterConfig(s, await freePort()),
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      (await readFile(join(s.state, 'current-context'), 'utf8')).trim(),
+      'my-prod-cluster',
+    );
+    assert.ok((await s.calls()).includes('kubectl config use-context my-prod-cluster'));
+    assert.match(
+      run.stdout,
+      /kubectl's current context is still my-prod-cluster \(kind switched it; put back\)/,
+    );
+  });
+
+  it('says that the kind cluster became the current context when there was none', async (t) => {
+    const s = await standIns(t);
+    const run = await runScript('cluster-up', s, {
+      FLAME_CLUSTER_CONFIG: await clusterConfig(s, await freePort()),
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /kubectl had no current context; it is now kind-flame/);
   });
 
   it('does not create the cluster again when run twice', async (t) => {
@@ -162,199 +150,6 @@ describe('cluster-down script (stand-in kind, no real cluster)', CONCURRENT, () 
   });
 });
 
-/** A stand-in shop on 127.0.0.1 that records the requests the deploy smoke test makes. */
-function fakeShop(mode: 'ok' | 'unavailable') {
-  const requests: { method: string; url: string; key: string | undefined }[] = [];
-  const orders = new Map<string, string>();
-  const server = createServer((req, res) => {
-    const key = req.headers['idempotency-key'] as string | undefined;
-    requests.push({ method: req.method ?? '', url: req.url ?? '', key });
-    res.setHeader('content-type', 'application/json');
-    if (mode === 'unavailable') {
-      res.statusCode = 503;
-      res.end('{"error":{"code":"SERVICE_UNAVAILABLE","message":"try later"}}');
-      return;
-    }
-    if (req.method === 'GET' && req.url === '/api/events') {
-      res.end(
-        JSON.stringify({
-          events: [
-            { id: 'sold-out', available: 0 },
-            { id: 'ev-1', available: 3 },
-          ],
-          stale: false,
-        }),
-      );
-      return;
-    }
-    if (req.method === 'POST' && req.url === '/api/orders' && key) {
-      const replay = orders.has(key);
-      if (!replay) orders.set(key, `order-${orders.size + 1}`);
-      res.statusCode = replay ? 200 : 201;
-      res.setHeader('x-served-by', 'flame-logic-abc');
-      res.end(JSON.stringify({ order: { id: orders.get(key) } }));
-      return;
-    }
-    res.statusCode = 404;
-    res.end('{}');
-  });
-  return { server, requests };
-}
-
-/** Starts a stand-in shop for one test and returns its URL. */
-async function startShop(t: TestContext, mode: 'ok' | 'unavailable') {
-  const shop = fakeShop(mode);
-  const url = `http://127.0.0.1:${await listen(shop.server)}`;
-  t.after(() => new Promise((resolve) => shop.server.close(resolve)));
-  return { url, requests: shop.requests };
-}
-
-describe(
-  'deploy script (stand-in docker/kind/kubectl and a stand-in shop, no real cluster)',
-  CONCURRENT,
-  () => {
-    async function clusterReady(t: TestContext): Promise<StandIns> {
-      const s = await standIns(t);
-      await s.scene('clusters', 'flame\n');
-      return s;
-    }
-
-    it('builds, loads, creates the Secret, applies, waits for each rollout and buys one ticket', async (t) => {
-      const s = await clusterReady(t);
-      const shop = await startShop(t, 'ok');
-      const run = await runScript('deploy', s, { FLAME_URL: shop.url });
-      assert.equal(run.code, 0, run.stderr);
-      const calls = (await s.calls()).filter(
-        (c) => !/ (info|version)( |$)/.test(c) && !c.startsWith('git'),
-      );
-      assert.deepEqual(calls, [
-        'kind get clusters',
-        `docker build -f ${join(REPO_ROOT, 'Dockerfile.frontend')} -t flame-frontend:0123456789ab ${REPO_ROOT}`,
-        'docker image inspect --format {{.Id}} flame-frontend:0123456789ab',
-        `docker build -f ${join(REPO_ROOT, 'Dockerfile.logic')} -t flame-logic:0123456789ab ${REPO_ROOT}`,
-        'docker image inspect --format {{.Id}} flame-logic:0123456789ab',
-        'kind load docker-image flame-frontend:0123456789ab --name flame',
-        'kind load docker-image flame-logic:0123456789ab --name flame',
-        `kubectl --context kind-flame apply -f ${join(REPO_ROOT, 'manifests', 'flame', '00-namespace.yaml')}`,
-        'kubectl --context kind-flame -n flame get secret flame-credentials -o name',
-        'kubectl --context kind-flame -n flame create -f -',
-        'kubectl --context kind-flame apply -f -',
-        'kubectl --context kind-flame -n flame rollout status statefulset/postgres --timeout=300s',
-        'kubectl --context kind-flame -n flame rollout status deployment/flame-logic --timeout=300s',
-        'kubectl --context kind-flame -n flame rollout status deployment/flame-frontend --timeout=300s',
-      ]);
-
-      const applied = parseAllDocuments(await readFile(join(s.state, 'applied.yaml'), 'utf8')).map(
-        (d) =>
-          d.toJS() as {
-            kind: string;
-            spec?: { template?: { spec: { containers: { image: string }[] } } };
-          },
-      );
-      const images = applied.flatMap(
-        (o) => o.spec?.template?.spec.containers.map((c) => c.image) ?? [],
-      );
-      assert.deepEqual(images.sort(), [
-        'flame-frontend:0123456789ab',
-        'flame-logic:0123456789ab',
-        'postgres:17.6-alpine',
-      ]);
-
-      const secret = JSON.parse(await readFile(join(s.state, 'secret.json'), 'utf8')) as {
-        stringData: Record<string, string>;
-      };
-      const password = secret.stringData['db-password'] ?? '';
-      const token = secret.stringData['admin-token'] ?? '';
-      assert.match(password, /^[0-9a-f]{48}$/);
-      assert.ok(token.length >= 16, 'the admin token satisfies ADMIN_TOKEN >= 16 chars');
-      for (const text of [run.stdout, run.stderr, ...(await s.calls())]) {
-        assert.ok(
-          !text.includes(password) && !text.includes(token),
-          'no credential is printed or on a command line',
-        );
-      }
-
-      const smoke = shop.requests;
-      assert.deepEqual(
-        smoke.map((r) => `${r.method} ${r.url}`),
-        ['GET /api/events', 'POST /api/orders', 'POST /api/orders'],
-      );
-      assert.ok(
-        smoke[1]?.key && smoke[1].key === smoke[2]?.key,
-        'the replay reuses the Idempotency-Key',
-      );
-      assert.match(run.stdout, /Smoke purchase ok: order order-\d+ served by flame-logic-abc/);
-      assert.match(run.stdout, new RegExp(`FlameTickets is running: open ${shop.url}`));
-      assert.match(run.stdout, /npm run logs/);
-    });
-
-    it('keeps an existing Secret on a second run', async (t) => {
-      const s = await clusterReady(t);
-      await s.scene('secret.json', '{"kept":true}');
-      const run = await runScript('deploy', s, { FLAME_URL: (await startShop(t, 'ok')).url });
-      assert.equal(run.code, 0, run.stderr);
-      assert.ok(!(await s.calls()).some((c) => c.includes(' create -f -')));
-      assert.equal(await readFile(join(s.state, 'secret.json'), 'utf8'), '{"kept":true}');
-      assert.match(run.stdout, /Secret flame-credentials exists — keeping it/);
-    });
-
-    it('tags a changed tree -dirty, and falls back to save + kind load image-archive when load fails', async (t) => {
-      const s = await clusterReady(t);
-      await s.scene('load-docker-image-fails');
-      await s.scene('git-status', ' M src/logic/orders.ts\n');
-      const run = await runScript('deploy', s, { FLAME_URL: (await startShop(t, 'ok')).url });
-      assert.equal(run.code, 0, run.stderr);
-      const calls = await s.calls();
-      const save = calls.find(
-        (c) => c.startsWith('docker save -o ') && c.endsWith(' flame-logic:0123456789ab-dirty'),
-      );
-      assert.ok(save, 'docker save of the logic image');
-      const archive = save.split(' ')[3];
-      assert.ok(calls.includes(`kind load image-archive ${archive} --name flame`));
-    });
-
-    it('names the workload when a rollout times out, and runs no smoke test', async (t) => {
-      const s = await clusterReady(t);
-      await s.scene('rollout-timeout', 'deployment/flame-logic\n');
-      const shop = await startShop(t, 'ok');
-      const run = await runScript('deploy', s, {
-        FLAME_URL: shop.url,
-        FLAME_ROLLOUT_TIMEOUT_S: '9',
-      });
-      assert.equal(run.code, 1);
-      assert.match(
-        run.stderr,
-        /Timed out after 9s waiting for deployment\/flame-logic to roll out/,
-      );
-      assert.ok(
-        !(await s.calls()).some((c) => c.includes('rollout status deployment/flame-frontend')),
-      );
-      assert.equal(shop.requests.length, 0);
-    });
-
-    it('names the URL and the last answer when the smoke purchase keeps failing', async (t) => {
-      const s = await clusterReady(t);
-      const { url: downUrl } = await startShop(t, 'unavailable');
-      const run = await runScript('deploy', s, { FLAME_URL: downUrl, FLAME_SMOKE_TIMEOUT_S: '1' });
-      assert.equal(run.code, 1);
-      assert.match(
-        run.stderr,
-        new RegExp(
-          `Timed out after 1s waiting for a smoke purchase through ${downUrl} \\(last attempt: GET /api/events answered 503\\)`,
-        ),
-      );
-    });
-
-    it('asks for cluster:up when the cluster does not exist', async (t) => {
-      const s = await standIns(t);
-      const run = await runScript('deploy', s, { FLAME_URL: (await startShop(t, 'ok')).url });
-      assert.equal(run.code, 1);
-      assert.match(run.stderr, /kind cluster "flame" does not exist: run npm run cluster:up first/);
-      assert.ok(!(await s.calls()).some((c) => c.startsWith('docker build')));
-    });
-  },
-);
-
 describe('images script (stand-in podman/kind, no real cluster)', CONCURRENT, () => {
   it('with KIND_EXPERIMENTAL_PROVIDER=podman builds with podman and loads through an archive', async (t) => {
     const s = await standIns(t, ['podman', 'kind', 'git']);
@@ -377,15 +172,31 @@ describe('images script (stand-in podman/kind, no real cluster)', CONCURRENT, ()
 });
 
 describe('logs and port-forward scripts (stand-in kubectl, no real cluster)', CONCURRENT, () => {
-  it('logs follows both services with pod prefixes', async (t) => {
+  it('logs keeps following through a rollout: the stream that ends is started again for the new pods (issue 13)', async (t) => {
     const s = await standIns(t);
-    const run = await runScript('logs', s);
-    assert.equal(run.code, 0, run.stderr);
-    assert.ok(
-      (await s.calls()).includes(
-        'kubectl --context kind-flame -n flame logs --selector app in (flame-frontend,flame-logic) --follow --prefix --tail=20 --max-log-requests=20',
-      ),
+    // Two streams: the old pods' (ends when they are replaced), then the new pods'; then the
+    // pods are gone for good and logs gives up after FLAME_ROLLOUT_TIMEOUT_S.
+    await s.scene(
+      'log-streams',
+      '[pod/flame-logic-old/logic] before the rollout\n[pod/flame-logic-new/logic] after the rollout\n',
     );
+    const run = await runScript('logs', s, { FLAME_ROLLOUT_TIMEOUT_S: '1' });
+    assert.match(
+      run.stdout,
+      /before the rollout[\s\S]*following the pods there are now[\s\S]*after the rollout/,
+    );
+    const streams = (await s.calls()).filter((c) => c.includes(' logs --selector '));
+    const base =
+      'kubectl --context kind-flame -n flame logs --selector app in (flame-frontend,flame-logic) --follow --prefix --max-log-requests=20';
+    assert.equal(streams[0], `${base} --tail=20`);
+    // From when the first stream started: the new pods' first lines are not lost.
+    assert.match(
+      streams[1] ?? '',
+      new RegExp(`^${base.replace(/[()]/g, '\\$&')} --since-time=\\d{4}-\\d\\d-\\d\\dT`),
+    );
+    assert.equal(streams.length, 2);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /Timed out after 1s waiting for flame pods to follow/);
   });
 
   it('port-forward forwards the chosen local port to the frontend Service', async (t) => {
@@ -404,12 +215,45 @@ describe('logs and port-forward scripts (stand-in kubectl, no real cluster)', CO
     await writeFile(join(s.state, 'not-deployed'), '');
     const logs = await runScript('logs', s);
     assert.equal(logs.code, 1);
-    assert.match(logs.stderr, /kubectl logs exited 1 \(is the app deployed\? run npm run deploy\)/);
+    assert.match(
+      logs.stderr,
+      /no flame-frontend or flame-logic pod in namespace flame \(is the app deployed\? run npm run deploy\)/,
+    );
     const forward = await runScript('port-forward', s, {}, ['--port', '8099']);
     assert.equal(forward.code, 1);
     assert.match(
       forward.stderr,
       /kubectl port-forward exited 1 \(port 8099 taken\? try --port 8090; is the app deployed\?\)/,
     );
+  });
+});
+
+describe('cluster:state script (stand-in kubectl, no real cluster)', CONCURRENT, () => {
+  it("writes pods, events, describe, NetworkPolicies and every pod's logs, and goes on past a failing call", async (t) => {
+    const s = await standIns(t);
+    await s.scene('pod-names', 'pod/flame-logic-a\npod/postgres-0\n');
+    const out = join(s.state, 'kind-state');
+    const run = await runScript('cluster-state', s, {}, ['--out', out]);
+    assert.equal(run.code, 0, run.stderr);
+    const files = (await readdir(out)).sort();
+    for (const file of [
+      'objects.txt',
+      'events.txt',
+      'events-all-namespaces.txt',
+      'describe-pods.txt',
+      'describe-networkpolicies.txt',
+      'logs-flame-logic-a.txt',
+      'logs-postgres-0-previous.txt',
+    ]) {
+      assert.ok(files.includes(file), `${file} in ${files.join(', ')}`);
+    }
+    const events = await readFile(join(out, 'events.txt'), 'utf8');
+    assert.match(
+      events,
+      /^\$ kubectl --context kind-flame -n flame get events --sort-by=\.metadata\.creationTimestamp\n# exit 0\n/,
+    );
+    const previous = await readFile(join(out, 'logs-flame-logic-a-previous.txt'), 'utf8');
+    assert.match(previous, /# exit 1\n.*previous terminated container/);
+    assert.match(run.stdout, new RegExp(`Wrote ${files.length} files of cluster state to ${out}`));
   });
 });

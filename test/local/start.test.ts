@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import psList from 'ps-list';
+import { scrape } from '../metrics/support/prometheus.ts';
 import { newKey, type OrderBody, request } from '../support/http.ts';
+import { isAlive } from '../support/processes.ts';
 
 const running: ChildProcess[] = [];
 
@@ -17,6 +21,7 @@ async function startShop(
     ...process.env,
     PORT: '0',
     LOGIC_BASE_PORT: '0',
+    METRICS_BASE_PORT: '0',
     DATA_DIR: dataDir,
     // Passed through to the frontend: every catalog read goes to logic, so both replicas show.
     CATALOG_MAX_AGE_MS: '0',
@@ -48,32 +53,57 @@ async function startShop(
 }
 
 /**
- * The runner's service processes, read from /proc (Linux): its children running one of our
+ * The runner's service processes (ps-list: Linux and macOS): its children running one of our
  * entry points, with that entry point. Other children are not services: tsx starts an esbuild
  * helper process the first time it has to compile a file (cold cache, as on a fresh clone).
  */
 async function servicePids(pid: number): Promise<Array<{ pid: number; entry: string }>> {
-  const { readFile, readdir } = await import('node:fs/promises');
   const services: Array<{ pid: number; entry: string }> = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (parent !== pid) continue;
-    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    const main = args.find((arg) => arg.startsWith('src/') && arg.endsWith('main.ts'));
-    if (main) services.push({ pid: Number(entry), entry: main });
+  for (const child of await psList()) {
+    if (child.ppid !== pid) continue;
+    const main = (child.cmd ?? '')
+      .split(' ')
+      .find((arg) => arg.startsWith('src/') && arg.endsWith('main.ts'));
+    if (main) services.push({ pid: child.pid, entry: main });
   }
   return services;
 }
 
-function isAlive(pid: number): boolean {
+/** This machine's first address other than loopback, where a LAN neighbour would connect. */
+function lanAddress(): string | undefined {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (!address.internal && address.family === 'IPv4') return address.address;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a TCP connection to host:port is accepted. */
+async function accepts(host: string, port: number): Promise<boolean> {
+  const socket = connect(port, host);
   try {
-    process.kill(pid, 0);
+    await once(socket, 'connect');
     return true;
   } catch {
     return false;
+  } finally {
+    socket.destroy();
   }
+}
+
+/** The banner names each service's /metrics; the frontend's and logic's counted the purchase. */
+async function assertMetricsCounted(output: string): Promise<void> {
+  const urls = /Metrics \(Prometheus text\): (.*)/.exec(output)?.[1]?.split(', ') ?? [];
+  assert.equal(urls.length, 3, `the banner names three metrics URLs:\n${output}`);
+  const [frontend = '', ...logic] = urls;
+  const answered = (await scrape(frontend)).value('flame_logic_calls_total', {
+    outcome: 'answered',
+  });
+  assert.ok(answered >= 5, `the frontend counted its calls to logic (${answered})`);
+  let placed = 0;
+  for (const url of logic) placed += (await scrape(url)).value('flame_orders_placed_total');
+  assert.equal(placed, 1, 'one order placed, counted by the replica that placed it');
 }
 
 describe('npm start (the local runner, real child processes, embedded database)', () => {
@@ -94,12 +124,21 @@ describe('npm start (the local runner, real child processes, embedded database)'
       servedBy.add(res.headers.get('x-served-by') ?? '');
     }
     assert.deepEqual([...servedBy].sort(), ['logic-1', 'logic-2']);
+    // Nothing on the network can reach the shop unless HOST says so (issue 14).
+    const lan = lanAddress();
+    const port = Number(new URL(first.url).port);
+    if (lan) assert.equal(await accepts(lan, port), false, `the shop answers on ${lan}:${port}`);
+    else
+      process.stderr.write(
+        'start.test: no network address besides loopback, exposure not checked\n',
+      );
     const order = await request<OrderBody>(`${first.url}/api/orders`, {
       method: 'POST',
       body: { eventId: 'jazz-night', quantity: 2 },
       headers: { 'idempotency-key': newKey() },
     });
     assert.equal(order.status, 201);
+    await assertMetricsCounted(first.output());
 
     const services = await servicePids(first.child.pid as number);
     assert.deepEqual(

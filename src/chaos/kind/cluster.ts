@@ -50,6 +50,21 @@ export class Cluster {
     return replicas;
   }
 
+  /**
+   * Deletes a StatefulSet pod with a short grace period and without --force: Kubernetes
+   * starts the replacement only once the old pod is really gone, so two database processes
+   * never share the volume (its docs warn against force-deleting StatefulSet pods).
+   */
+  async deletePodGracefully(name: string, graceSeconds: number): Promise<void> {
+    await this.run(`deleting pod ${name}`, [
+      'delete',
+      'pod',
+      name,
+      `--grace-period=${graceSeconds}`,
+      '--wait=false',
+    ]);
+  }
+
   /** Deletes a pod at once (grace 0), as a crash or a node loss would. */
   async killPod(name: string): Promise<void> {
     await this.run(`deleting pod ${name}`, [

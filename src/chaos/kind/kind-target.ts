@@ -6,17 +6,25 @@ import {
   type Settings,
 } from '../../../scripts/lib/settings.ts';
 import { waitFor } from '../../../scripts/lib/wait.ts';
-import { answersReady, getAudit, putFaults } from '../targets/admin-client.ts';
+import { answersReady } from '../targets/admin-client.ts';
 import type { ChaosTarget } from '../targets/target.ts';
 import type { FaultSettings } from '../types.ts';
 import { Cluster } from './cluster.ts';
+import { KindLogicAdmin, LOGIC } from './logic-admin.ts';
+import {
+  forgetLogicReplicas,
+  readLogicScale,
+  saveLogicReplicas,
+  scaleLogic,
+} from './logic-scale.ts';
 import { probeNetworkPolicy } from './network-probe.ts';
+import { restoreCluster } from './restore.ts';
 
-const LOGIC = 'app=flame-logic';
 const FRONTEND = 'app=flame-frontend';
 const POSTGRES = 'app=postgres';
-const LOGIC_PORT = 8081;
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 2000;
+/** Postgres gets a few seconds to stop; its replacement waits until it has. */
+const POSTGRES_GRACE_SECONDS = 5;
 
 export interface KindConnection {
   target: ChaosTarget;
@@ -39,7 +47,7 @@ export async function connectKindTarget(options: {
     settings.rolloutTimeoutS * 1000,
   );
   const token = await readSecretKey(cluster.kube, SECRET_NAME, SECRET_KEYS.adminToken);
-  const logicReplicas = await cluster.deploymentReplicas('flame-logic');
+  const logicReplicas = await logicReplicasAfterAnyInterruptedRun(cluster, options.log);
   const frontendReplicas = await cluster.deploymentReplicas('flame-frontend');
   const attemptTimeoutMs = await readAttemptTimeout(cluster);
   await waitFor(
@@ -52,6 +60,27 @@ export async function connectKindTarget(options: {
     attemptTimeoutMs,
     target: kindTarget({ cluster, settings, token, logicReplicas, frontendReplicas }),
   };
+}
+
+/**
+ * The logic replica count to keep. A run interrupted during logic-down leaves logic at zero
+ * with the count it had noted on the deployment: scale back to it before anything else.
+ */
+async function logicReplicasAfterAnyInterruptedRun(
+  cluster: Cluster,
+  log: (line: string) => void,
+): Promise<number> {
+  const scale = await readLogicScale(cluster);
+  if (scale.replicas >= 1) return scale.replicas;
+  if (scale.saved === undefined) {
+    throw new Error(
+      `deployment/flame-logic has no usable replica count (got ${scale.replicas}) and no count noted by an interrupted run; scale it with kubectl scale deployment/flame-logic --replicas=2`,
+    );
+  }
+  log(`an interrupted run left logic at 0 replicas: scaling back to ${scale.saved}`);
+  await scaleLogic(cluster, scale.saved);
+  await cluster.waitReady('every logic pod to be Ready', LOGIC, scale.saved, Date.now());
+  return scale.saved;
 }
 
 async function readAttemptTimeout(cluster: Cluster): Promise<number> {
@@ -80,7 +109,8 @@ interface KindState {
 }
 
 function kindTarget(state: KindState): ChaosTarget {
-  const { cluster, token } = state;
+  const { cluster } = state;
+  const admin = new KindLogicAdmin(cluster, state.token);
   // A killed pod's replacement is watched from the moment of the kill.
   let replacement: Promise<number> | undefined;
 
@@ -114,25 +144,20 @@ function kindTarget(state: KindState): ChaosTarget {
     cannotRun: () => undefined,
 
     async setFaults(settings: FaultSettings) {
-      const pods = await cluster.readyPods(LOGIC);
-      if (pods.length === 0) throw new Error('no Ready logic pod to set faults on');
-      for (const [i, pod] of pods.entries()) {
-        const seeded =
-          settings.seed === undefined ? settings : { ...settings, seed: settings.seed + i };
-        await cluster.throughPod(pod, LOGIC_PORT, (url) => putFaults(url, token, seeded));
-      }
+      await admin.setFaults(settings);
     },
+    faultCounts: () => admin.faultCounts(),
+    audit: (eventIds) => admin.audit(eventIds),
+    createEvents: (events) => admin.createEvents(events),
+    archiveEvents: (ids) => admin.archiveEvents(ids),
 
-    audit: () =>
-      waitFor(
-        'the audit through a Ready logic pod',
-        async () => {
-          const [pod] = await cluster.readyPods(LOGIC);
-          if (!pod) throw new Error('no Ready logic pod');
-          return cluster.throughPod(pod, LOGIC_PORT, (url) => getAudit(url, token));
-        },
-        { timeoutMs: 60_000, intervalMs: 1000 },
-      ),
+    // Ready pods only: a replaced pod still terminating after the rollout is not serving.
+    async logicIdentities() {
+      return (await cluster.pods(LOGIC))
+        .filter((p) => p.ready)
+        .map((p) => `${p.name} uid ${p.uid}`)
+        .sort();
+    },
 
     async unhealthy() {
       const problems: string[] = [];
@@ -194,26 +219,32 @@ function kindTarget(state: KindState): ChaosTarget {
     },
 
     async stopAllLogic() {
-      await cluster.run('scaling logic to zero', [
-        'scale',
-        'deployment/flame-logic',
-        '--replicas=0',
-      ]);
+      await saveLogicReplicas(cluster, state.logicReplicas);
+      await scaleLogic(cluster, 0);
       await cluster.waitGone('every logic pod to be gone', LOGIC);
     },
 
     async startAllLogic() {
       const since = Date.now();
-      await cluster.run('scaling logic back', [
-        'scale',
-        'deployment/flame-logic',
-        `--replicas=${state.logicReplicas}`,
-      ]);
-      return logicReady(since);
+      await scaleLogic(cluster, state.logicReplicas);
+      const seconds = await logicReady(since);
+      await forgetLogicReplicas(cluster);
+      return seconds;
     },
 
     async killDatabase() {
-      await kill(POSTGRES, 1, 'postgres');
+      const victim = (await cluster.pods(POSTGRES)).find((p) => p.ready);
+      if (!victim) throw new Error('no Ready postgres pod to delete');
+      const since = Date.now();
+      await cluster.deletePodGracefully(victim.name, POSTGRES_GRACE_SECONDS);
+      replacement = cluster.waitReady(
+        `a Ready replacement for postgres pod ${victim.name}`,
+        POSTGRES,
+        1,
+        since,
+        victim.uid,
+      );
+      replacement.catch(() => undefined);
     },
 
     async restoreDatabase() {
@@ -227,7 +258,8 @@ function kindTarget(state: KindState): ChaosTarget {
     restoreFrontend: replaced,
     probeNetworkPolicy: () => probeNetworkPolicy(cluster),
 
-    // The cluster stays as it was found: every fault is rolled back by its scenario.
-    close: async () => {},
+    restore: () => restoreCluster(cluster, admin, state.logicReplicas),
+    // The cluster stays up; close puts back whatever an interrupted scenario left changed.
+    close: () => restoreCluster(cluster, admin, state.logicReplicas),
   };
 }

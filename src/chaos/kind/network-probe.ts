@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../../scripts/lib/wait.ts';
 import type { ProbeResult } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
 
@@ -122,6 +123,32 @@ async function applyProbeEgressPolicy(cluster: Cluster): Promise<void> {
   }
 }
 
+/** Polls the probe pod's phase until it ended, Succeeded or Failed (kubectl wait takes one). */
+async function waitForProbeToEnd(cluster: Cluster): Promise<'Succeeded' | 'Failed'> {
+  return waitFor(
+    `the probe pod ${PROBE_POD} to end (Succeeded or Failed)`,
+    async () => {
+      const phase = (
+        await cluster.run('reading the probe pod phase', [
+          'get',
+          'pod',
+          PROBE_POD,
+          '-o',
+          'jsonpath={.status.phase}',
+        ])
+      ).trim();
+      return phase === 'Succeeded' || phase === 'Failed' ? phase : undefined;
+    },
+    { timeoutMs: cluster.timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** A probe that failed proves nothing it did not print: each missing answer says why. */
+function failedProbe(seen: Seen, logs: string): Seen {
+  const why = `probe pod Failed: ${logs.trim().split('\n').slice(-1)[0] || 'no output'}`;
+  return { logic: seen.logic ?? why, postgres: seen.postgres ?? why };
+}
+
 /**
  * A pod without the frontend's labels must reach neither logic nor postgres; the frontend
  * must reach logic but not postgres. Uses the frontend image (already on the node, has node).
@@ -154,15 +181,11 @@ export async function probeNetworkPolicy(cluster: Cluster): Promise<ProbeResult[
       '--labels=app=flame-chaos-probe',
       `--overrides=${probeOverrides(image)}`,
     ]);
-    await cluster.run('waiting for the probe pod to finish', [
-      'wait',
-      `pod/${PROBE_POD}`,
-      '--for=jsonpath={.status.phase}=Succeeded',
-      `--timeout=${Math.round(cluster.timeoutMs / 1000)}s`,
-    ]);
-    stranger = parseProbe(
-      await cluster.run('reading the probe result', ['logs', `pod/${PROBE_POD}`]),
-    );
+    const phase = await waitForProbeToEnd(cluster);
+    // A Failed probe still printed what it could: read the logs either way.
+    const logs = await cluster.run('reading the probe result', ['logs', `pod/${PROBE_POD}`]);
+    stranger = parseProbe(logs);
+    if (phase === 'Failed') stranger = failedProbe(stranger, logs);
   } finally {
     await cluster
       .run('deleting the probe pod', [

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../shared/sleep.ts';
 import type { Random } from '../random.ts';
 import type { RequestRecord } from '../types.ts';
 import type { KnownEvents } from './known-events.ts';
@@ -21,6 +21,8 @@ export interface BuyerSettings {
   browsers: number;
   /** Prefix of every Idempotency-Key, unique per run. */
   keyPrefix: string;
+  /** Buyers buy only events whose id starts with it: the scenario's own stock. */
+  eventPrefix?: string;
 }
 
 interface BuyerContext {

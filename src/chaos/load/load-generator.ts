@@ -20,7 +20,7 @@ export interface LoadGenerator {
  */
 export function startLoadGenerator(options: LoadGeneratorOptions): LoadGenerator {
   let stopped = false;
-  const known = new KnownEvents();
+  const known = new KnownEvents(options.eventPrefix);
   const buyers = Array.from({ length: options.buyers }, (_, i) =>
     runBuyer({
       id: i + 1,

@@ -11,12 +11,14 @@ const INVARIANT_LABELS: Record<ViolationKind, string> = {
   duplicateKeys: 'duplicate orders',
   lostConfirmed: 'lost confirmations',
   orderedRejected: 'orders for rejections',
+  outcomeChanged: 'changed answers',
 };
 
 const NOTE_LABELS: Record<string, string> = {
   killed: 'killed',
   replacementReadySeconds: 'back ready in',
   injectedLatencyMs: 'injected latency',
+  restored: 'put back after a failed step',
 };
 
 function noteValue(key: string, value: string | number): string {
@@ -26,7 +28,12 @@ function noteValue(key: string, value: string | number): string {
   return String(value);
 }
 
-const VERDICT_TEXT = { pass: 'pass', fail: 'fail', skipped: 'skipped' } as const;
+const VERDICT_TEXT = {
+  pass: 'pass',
+  fail: 'fail',
+  inconclusive: 'inconclusive — tested nothing',
+  skipped: 'skipped',
+} as const;
 
 const pct = (rate: number) => `${(Math.floor(rate * 10000) / 100).toFixed(2)}%`;
 const ms = (value: number | null) => (value === null ? '—' : formatMs(value));
@@ -54,6 +61,7 @@ function verdictTable(report: ChaosReport): string {
       <th scope="row"><a href="#${h(s.name)}">${h(s.name)}</a></th>
       <td>${chip(s.verdict)}</td>
       ${cell(`${pct(s.successRate)}<div class="sub">${h(thresholdText(s.thresholds))}</div>`)}
+      ${cell(String(s.evidence?.purchasesConfirmed.fault ?? 0))}
       ${cell(`${ms(s.latencyMs.before.p50)} → ${ms(s.latencyMs.fault.p50)}`)}
       ${cell(`${ms(s.latencyMs.before.p99)} → ${ms(s.latencyMs.fault.p99)}`)}
       ${cell(seconds(s.recoverySeconds))}
@@ -62,7 +70,7 @@ function verdictTable(report: ChaosReport): string {
     </tr>`;
   });
   return `<table class="verdicts">
-    <thead><tr><th scope="col">scenario</th><th scope="col">verdict</th><th scope="col">user success</th>
+    <thead><tr><th scope="col">scenario</th><th scope="col">verdict</th><th scope="col">user success</th><th scope="col">confirmed in fault</th>
     <th scope="col">p50 before → fault</th><th scope="col">p99 before → fault</th>
     <th scope="col">recovery</th><th scope="col">replacement ready</th><th scope="col">violations</th></tr></thead>
     <tbody>${rows.join('')}</tbody></table>`;
@@ -80,11 +88,46 @@ function invariantTiles(s: ScenarioResult): string {
 }
 
 function checksList(s: ScenarioResult): string {
-  const items = s.checks.map(
-    (c) =>
-      `<li class="${c.ok ? 'ok' : 'no'}"><span class="mark" aria-hidden="true">${c.ok ? '✓' : '✗'}</span><span class="sr">${c.ok ? 'passed' : 'failed'}: </span><strong>${h(c.name)}</strong> <span class="detail">${h(c.detail)}</span></li>`,
-  );
+  const items = s.checks.map((c) => {
+    const mark = c.ok ? '✓' : c.evidence ? '?' : '✗';
+    const said = c.ok ? 'passed' : c.evidence ? 'no evidence' : 'failed';
+    return `<li class="${c.ok ? 'ok' : 'no'}${c.evidence ? ' evidence' : ''}"><span class="mark" aria-hidden="true">${mark}</span><span class="sr">${said}: </span><strong>${h(c.name)}</strong> <span class="detail">${h(c.detail)}</span></li>`;
+  });
   return `<ul class="checks">${items.join('')}</ul>`;
+}
+
+const FAULT_LABELS: Record<string, string> = {
+  injectedBeforeOnOrders: '500s injected on orders (logic)',
+  injectedAfterCommitOnOrders: 'answers lost after commit (logic)',
+  injectedDelayOnOrders: 'delays injected on orders (logic)',
+  injectedOnOtherCalls: 'faults on other calls (logic)',
+};
+
+/** What the scenario shows it tested: purchases per phase, small events, fault counts. */
+function evidenceTable(s: ScenarioResult): string {
+  const e = s.evidence;
+  if (!e) return '';
+  const c = e.purchasesConfirmed;
+  const rows = [
+    [
+      'purchases confirmed',
+      `<strong>${c.fault}</strong> during the fault · ${c.before} before · ${c.after} after`,
+    ],
+    ['503 answers during the fault', String(e.unavailableDuringFault)],
+    ...e.smallEvents.map((x) => [
+      `small event ${h(x.id)} (${x.capacity} seats)`,
+      x.soldOutAt === null
+        ? `${x.available ?? '?'} seats left`
+        : `sold out at ${(x.soldOutAt / 1000).toFixed(1)}s${x.soldOutDuringFault ? ' — during the fault' : ''}, ${x.buyersAtTheEnd} buyers on it in its last 2 s, ${x.soldOutAnswersDuringFault} turned away in the fault`,
+    ]),
+    ...Object.entries(e.fault).map(([k, v]) => [h(FAULT_LABELS[k] ?? k), String(v)]),
+  ];
+  if (e.largeEventsSoldOut.length > 0) {
+    rows.push(['large events sold out', h(e.largeEventsSoldOut.join(', '))]);
+  }
+  return `<h3>Evidence</h3><table class="evidence"><tbody>${rows
+    .map(([k, v]) => `<tr><th scope="row">${k}</th><td>${v}</td></tr>`)
+    .join('')}</tbody></table>`;
 }
 
 function statusChips(s: ScenarioResult): string {
@@ -122,6 +165,7 @@ function scenarioSection(s: ScenarioResult): string {
     <figure>${timelineSvg(s)}
       <figcaption><span class="key ok"></span>ok requests/s <span class="key failed"></span>failed <span class="key latency"></span>p99 latency <span class="key fault"></span>fault window</figcaption>
     </figure>
+    ${evidenceTable(s)}
     <div class="columns">
       <div><h3>Checks</h3>${checksList(s)}</div>
       <div><h3>Invariants</h3>${invariantTiles(s)}
@@ -132,9 +176,16 @@ function scenarioSection(s: ScenarioResult): string {
   </section>`;
 }
 
+function headline(report: ChaosReport): string {
+  if (report.verdict === 'pass') return 'No order lost, duplicated or oversold';
+  if (report.scenarios.some((s) => s.verdict === 'fail')) return 'Something broke';
+  return 'Not proven: a scenario could not show it tested anything';
+}
+
 /** One self-contained page: inline CSS and SVG, no script, no network. */
 export function renderHtmlReport(report: ChaosReport): string {
   const passed = report.scenarios.filter((s) => s.verdict === 'pass').length;
+  const inconclusive = report.scenarios.filter((s) => s.verdict === 'inconclusive').length;
   const ran = report.scenarios.filter((s) => s.verdict !== 'skipped').length;
   const minutes = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 60_000;
   const title = `FlameTickets chaos report — ${report.verdict === 'pass' ? 'passed' : 'failed'}`;
@@ -145,13 +196,13 @@ export function renderHtmlReport(report: ChaosReport): string {
 <body><main>
 <header class="${report.verdict}">
   <div><p class="eyebrow">FlameTickets · chaos report</p>
-  <h1>${report.verdict === 'pass' ? 'No order lost, duplicated or oversold' : 'Something broke'}</h1>
-  <p>${passed} of ${ran} scenarios passed${ran < report.scenarios.length ? `, ${report.scenarios.length - ran} skipped` : ''} on the <strong>${h(report.target)}</strong> target ·
+  <h1>${headline(report)}</h1>
+  <p>${passed} of ${ran} scenarios passed${inconclusive > 0 ? `, <strong>${inconclusive} inconclusive</strong> (tested nothing)` : ''}${ran < report.scenarios.length ? `, ${report.scenarios.length - ran} skipped` : ''} on the <strong>${h(report.target)}</strong> target ·
   seed <strong>${report.seed}</strong> · ${h(report.profile)} profile · ${minutes.toFixed(1)} min · ${h(new Date(report.startedAt).toUTCString())}</p></div>
   <div class="overall">${report.verdict === 'pass' ? 'PASS' : 'FAIL'}</div>
 </header>
 ${verdictTable(report)}
-<p class="howto">User success counts what a buyer felt: a purchase (with the client's own retries under one Idempotency-Key) or a catalog read that got a definite answer — a confirmation, or "sold out". Recovery is the time from the end of the fault until every request succeeded again. Invariants are checked against the database after each scenario.</p>
+<p class="howto">User success counts what a buyer felt: a purchase (with the client's own retries under one Idempotency-Key) or a catalog read that got a definite answer — a confirmation, or "sold out". Recovery is the time from the end of the fault until every request succeeded again. Invariants are checked against the database after each scenario, on the scenario's own events. A scenario is <em>inconclusive</em> when it cannot show it tested anything — too few purchases confirmed during the fault, no small event sold out in it, or no footprint of the fault — and an inconclusive scenario fails the run.</p>
 ${report.scenarios.map(scenarioSection).join('\n')}
 </main></body></html>
 `;

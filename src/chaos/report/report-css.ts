@@ -19,10 +19,14 @@ table.verdicts { width:100%; border-collapse:collapse; background:#fff; border-r
 .sub { color:var(--muted); font-size:12px; }
 .chip { display:inline-block; font-size:12px; font-weight:700; text-transform:uppercase; letter-spacing:.05em; padding:2px 9px; border-radius:999px; vertical-align:middle; }
 .chip.pass { background:#dcf5e6; color:#116b37; } .chip.fail { background:#fde2df; color:#a3281c; } .chip.skipped { background:#eceff4; color:#5b6577; }
+.chip.inconclusive { background:#fff1c2; color:#7a4b00; border:1px dashed #b7791f; }
+table.evidence { border-collapse:collapse; margin:.4rem 0 1rem; font-size:.9rem; } table.evidence td, table.evidence th { padding:.2rem .6rem; text-align:left; border-bottom:1px solid #e4e7ec; }
 .zero { color:var(--ok); font-weight:700; } .bad { color:var(--bad); font-weight:700; }
 .howto { color:var(--muted); font-size:13px; margin:14px 4px 26px; }
 section.scenario { background:#fff; border-radius:14px; padding:20px 24px; margin:0 0 22px; box-shadow:0 1px 3px rgba(20,30,50,.08); border-left:6px solid var(--ok); }
 section.scenario.fail { border-left-color:var(--bad); } section.scenario.skipped { border-left-color:#b8c0cc; }
+section.scenario.inconclusive { border-left-color:#b7791f; border-left-style:dashed; }
+.checks li.no.evidence .mark { color:#b7791f; }
 section h2 { margin:0 0 2px; font-size:20px; } section h3 { font-size:13px; text-transform:uppercase; letter-spacing:.05em; color:var(--muted); margin:16px 0 8px; }
 .summary { color:var(--muted); margin:0 0 14px; }
 .figures { display:grid; grid-template-columns:repeat(4,1fr); gap:12px; margin-bottom:12px; }

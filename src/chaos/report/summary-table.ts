@@ -1,6 +1,12 @@
+import { totalViolations } from '../invariants.ts';
 import type { ChaosReport } from '../result.ts';
 
-const MARK = { pass: '✔ pass', fail: '✖ FAIL', skipped: '○ skipped' } as const;
+const MARK = {
+  pass: '✔ pass',
+  fail: '✖ FAIL',
+  inconclusive: '? INCONCLUSIVE',
+  skipped: '○ skipped',
+} as const;
 
 /** The table printed at the end of a run: one line per scenario. */
 export function summaryTable(report: ChaosReport): string {
@@ -9,25 +15,19 @@ export function summaryTable(report: ChaosReport): string {
     MARK[s.verdict],
     s.verdict === 'skipped' ? '—' : `${(s.successRate * 100).toFixed(2)}%`,
     s.verdict === 'skipped' ? '—' : String(s.operations.total),
+    s.evidence ? String(s.evidence.purchasesConfirmed.fault) : '—',
     s.recoverySeconds === null ? '—' : `${s.recoverySeconds}s`,
     s.latencyMs.before.p99 === null
       ? '—'
       : `${s.latencyMs.before.p99}/${s.latencyMs.fault.p99 ?? '—'}`,
-    s.verdict === 'skipped'
-      ? '—'
-      : String(
-          s.invariants.oversold +
-            s.invariants.quantityMismatch +
-            s.invariants.duplicateKeys +
-            s.invariants.lostConfirmed +
-            s.invariants.orderedRejected,
-        ),
+    s.verdict === 'skipped' ? '—' : String(totalViolations(s.invariants)),
   ]);
   const header = [
     'scenario',
     'verdict',
     'success',
     'ops',
+    'confirmed in fault',
     'recovery',
     'p99 ms before/fault',
     'violations',

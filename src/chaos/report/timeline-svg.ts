@@ -49,7 +49,7 @@ export function timelineSvg(result: ScenarioResult): string {
   const tickEvery = niceCeiling(totalMs / 1000 / 10);
   for (let s = 0; s * 1000 <= totalMs; s += tickEvery) {
     parts.push(
-      `<text class="axis" x="${x(s * 1000).toFixed(1)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${s}s</text>`,
+      `<text class="axis" x="${x(s * 1000).toFixed(1)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${Number(s.toFixed(1))}s</text>`,
     );
   }
   for (const b of buckets) {

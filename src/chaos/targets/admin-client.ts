@@ -1,46 +1,49 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Audit, FaultSettings } from '../types.ts';
+import { AdminClient } from '../../shared/admin-client.ts';
+import type { Audit, FaultCounts, FaultSettings } from '../types.ts';
+import type { NewEvent } from './target.ts';
 
-const TIMEOUT_MS = 5000;
+const client = (logicUrl: string, token: string) => new AdminClient(logicUrl, token);
 
-async function call(
-  url: string,
-  token: string,
-  init: { method: 'GET' | 'PUT'; body?: unknown },
-): Promise<unknown> {
-  const response = await fetch(url, {
-    method: init.method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      accept: 'application/json',
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    signal: AbortSignal.timeout(TIMEOUT_MS),
-  });
-  const text = await response.text();
-  if (!response.ok) {
-    throw new Error(`${init.method} ${url} answered ${response.status}: ${text.slice(0, 200)}`);
-  }
-  return JSON.parse(text) as unknown;
-}
-
-/** PUT /admin/faults on one logic replica. */
+/** PUT /admin/faults through one replica: the database carries it to every replica. */
 export async function putFaults(
   logicUrl: string,
   token: string,
   settings: FaultSettings,
 ): Promise<void> {
-  await call(`${logicUrl}/admin/faults`, token, { method: 'PUT', body: settings });
+  await client(logicUrl, token).putFaults(settings);
 }
 
-/** GET /admin/audit: the raw ledger and every order. */
-export async function getAudit(logicUrl: string, token: string): Promise<Audit> {
-  const body = (await call(`${logicUrl}/admin/audit`, token, { method: 'GET' })) as Audit;
-  if (!Array.isArray(body.events) || !Array.isArray(body.orders)) {
-    throw new Error(`GET ${logicUrl}/admin/audit did not return {events, orders}`);
-  }
-  return body;
+/** GET /admin/faults on one replica: what it injected since its settings last changed. */
+export async function getFaultCounts(logicUrl: string, token: string): Promise<FaultCounts> {
+  return (await client(logicUrl, token).getFaults()).injected.counts;
+}
+
+/** GET /admin/audit: the raw ledger and the orders, of the given events or of all. */
+export function getAudit(
+  logicUrl: string,
+  token: string,
+  eventIds?: readonly string[],
+): Promise<Audit> {
+  return client(logicUrl, token).getAudit(eventIds);
+}
+
+/** POST /admin/events. */
+export function postEvents(
+  logicUrl: string,
+  token: string,
+  events: readonly NewEvent[],
+): Promise<void> {
+  return client(logicUrl, token).createEvents(events);
+}
+
+/** POST /admin/events/archive. */
+export function postArchive(
+  logicUrl: string,
+  token: string,
+  ids: readonly string[],
+): Promise<void> {
+  return client(logicUrl, token).archiveEvents(ids);
 }
 
 /** True when GET url answers 200 within a second. */

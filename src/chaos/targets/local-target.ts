@@ -3,8 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
-import type { Audit, FaultSettings } from '../types.ts';
-import { answersReady, getAudit, putFaults, withRetry } from './admin-client.ts';
+import {
+  type Audit,
+  addFaultCounts,
+  type FaultSettings,
+  NO_FAULTS,
+  zeroFaultCounts,
+} from '../types.ts';
+import {
+  answersReady,
+  getAudit,
+  getFaultCounts,
+  postArchive,
+  postEvents,
+  putFaults,
+  withRetry,
+} from './admin-client.ts';
 import { type ChaosTarget, UnsupportedOnTarget } from './target.ts';
 
 export interface LocalTargetOptions {
@@ -14,6 +28,11 @@ export interface LocalTargetOptions {
   /** Where the children's log lines go (a file in the report folder). */
   onLine: LineSink;
   frontendEnv?: Record<string, string>;
+  /**
+   * The embedded database's data folder, kept after the run (a second run on it starts where
+   * the first ended). Undefined: a temp folder, removed at the end.
+   */
+  dataDir?: string | undefined;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -23,9 +42,10 @@ const READY_TIMEOUT_MS = 60_000;
  * database in a temp data folder so its data survives a kill. Stopped by `close`.
  */
 export async function createLocalTarget(options: LocalTargetOptions): Promise<ChaosTarget> {
+  const keepData = options.dataDir !== undefined;
   const dataDir = options.databaseUrl
     ? undefined
-    : await mkdtemp(join(tmpdir(), 'flame-chaos-db-'));
+    : (options.dataDir ?? (await mkdtemp(join(tmpdir(), 'flame-chaos-db-'))));
   let system: LocalSystem;
   try {
     system = await startLocalSystem({
@@ -39,13 +59,17 @@ export async function createLocalTarget(options: LocalTargetOptions): Promise<Ch
       ...(options.frontendEnv ? { frontendEnv: options.frontendEnv } : {}),
     });
   } catch (error) {
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (dataDir && !keepData) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  return localTarget(system, dataDir);
+  return localTarget(system, keepData ? undefined : dataDir);
 }
 
-function localTarget(system: LocalSystem, dataDir: string | undefined): ChaosTarget {
+/** Creating twice is harmless: ids are unique per run, so "taken" means our own first try. */
+const takenByUs = (error: unknown) => /answered 400.*already taken/s.test(String(error));
+
+/** `tempDir`: removed by close (undefined when the data is to be kept, or not on disk). */
+function localTarget(system: LocalSystem, tempDir: string | undefined): ChaosTarget {
   const token = system.adminToken;
   let killedReplica = 0;
   const anyLogicUrl = () => {
@@ -95,8 +119,31 @@ function localTarget(system: LocalSystem, dataDir: string | undefined): ChaosTar
       );
     },
 
-    audit: (): Promise<Audit> =>
-      withRetry('reading GET /admin/audit', 30_000, () => getAudit(anyLogicUrl(), token)),
+    async faultCounts() {
+      let sum = zeroFaultCounts();
+      for (const url of system.logicUrls)
+        sum = addFaultCounts(sum, await getFaultCounts(url, token));
+      return sum;
+    },
+
+    audit: (eventIds?: readonly string[]): Promise<Audit> =>
+      withRetry('reading GET /admin/audit', 30_000, () => getAudit(anyLogicUrl(), token, eventIds)),
+
+    createEvents: (events) =>
+      withRetry('creating events with POST /admin/events', 30_000, () =>
+        postEvents(anyLogicUrl(), token, events).catch((error: unknown) => {
+          if (!takenByUs(error)) throw error;
+        }),
+      ),
+
+    archiveEvents: (ids) =>
+      withRetry('archiving events with POST /admin/events/archive', 30_000, () =>
+        postArchive(anyLogicUrl(), token, ids),
+      ),
+
+    async logicIdentities() {
+      return system.logic.map((child) => `${child.spec.label} pid ${child.pid ?? 'none'}`);
+    },
 
     async unhealthy() {
       const parts = [
@@ -119,7 +166,7 @@ function localTarget(system: LocalSystem, dataDir: string | undefined): ChaosTar
       const child = system.logic[killedReplica] ?? system.logic[0];
       if (!child) throw new Error('there is no logic replica to kill');
       await child.kill();
-      return `${child.spec.label} (SIGKILL)`;
+      return child.spec.label;
     },
 
     restoreLogicReplica: () =>
@@ -161,9 +208,32 @@ function localTarget(system: LocalSystem, dataDir: string | undefined): ChaosTar
     restoreFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
     probeNetworkPolicy: () => Promise.reject(new UnsupportedOnTarget('local', 'network-policy')),
 
+    async restore() {
+      const done: string[] = [];
+      if (system.database && !system.database.running) {
+        await system.restart(system.database);
+        done.push('database started again');
+      }
+      for (const child of system.logic) {
+        if (child.running) continue;
+        await system.restart(child);
+        done.push(`${child.spec.label} started again`);
+      }
+      await allLogicReady();
+      await Promise.all(system.logicUrls.map((url) => putFaults(url, token, NO_FAULTS)));
+      done.push(`faults cleared on ${system.logic.map((c) => c.spec.label).join(', ')}`);
+      return done;
+    },
+
     async close() {
+      // Everything it started stops, faults (held in memory) with it: nothing to put back.
       await system.stop();
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (tempDir) await rm(tempDir, { recursive: true, force: true });
+      const parts = [
+        system.database ? 'the database' : '',
+        `${system.logic.length} logic replicas`,
+      ];
+      return [`stopped ${parts.filter(Boolean).join(', ')} and the frontend it started`];
     },
   };
 }

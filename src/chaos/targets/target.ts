@@ -1,6 +1,11 @@
-import type { Audit, FaultSettings } from '../types.ts';
+import type { Audit, FaultCounts, FaultSettings } from '../types.ts';
 
 export type TargetName = 'local' | 'kind';
+
+/** An event as POST /admin/events takes it: every seat available. */
+import type { NewEvent } from '../../shared/admin-api.ts';
+
+export type { NewEvent };
 
 /** One expected-vs-seen connection of the network-policy probe. */
 export interface ProbeResult {
@@ -23,14 +28,22 @@ export interface ChaosTarget {
   cannotRun(scenario: string): string | undefined;
   /** Sets the same fault settings on every logic replica (each with its own seed). */
   setFaults(settings: FaultSettings): Promise<void>;
-  /** Raw database state through the logic admin API. */
-  audit(): Promise<Audit>;
+  /** Faults logic injected since they were last set, summed over every logic replica. */
+  faultCounts(): Promise<FaultCounts>;
+  /** Raw database state through the logic admin API; with ids, of those events only. */
+  audit(eventIds?: readonly string[]): Promise<Audit>;
+  /** Adds events to the catalog (a scenario's stock) through the logic admin API. */
+  createEvents(events: readonly NewEvent[]): Promise<void>;
+  /** Takes events out of the catalog; their orders stay for the audit. */
+  archiveEvents(ids: readonly string[]): Promise<void>;
+  /** One identity per logic replica that changes when it is replaced (pid, pod uid). */
+  logicIdentities(): Promise<string[]>;
   /** Undefined when every part answers ready, otherwise what is not. */
   unhealthy(): Promise<string | undefined>;
   /** Changes whenever a frontend process or pod restarts (pid, pod names, restart counts). */
   frontendIdentity(): Promise<string>;
 
-  /** Kills one logic replica hard (SIGKILL / pod delete with grace 0). */
+  /** Kills one logic replica hard (SIGKILL / pod delete with grace 0); its x-served-by name. */
   killLogicReplica(): Promise<string>;
   /** Seconds until the killed replica's replacement was ready. */
   restoreLogicReplica(): Promise<number>;
@@ -45,8 +58,14 @@ export interface ChaosTarget {
   restoreFrontend(): Promise<number>;
   probeNetworkPolicy(): Promise<ProbeResult[]>;
 
-  /** Leaves the shop as it found it (local: stops everything it started). */
-  close(): Promise<void>;
+  /**
+   * Puts back what a run may have changed, whatever step it stopped at (an interrupt, a
+   * failed step): faults cleared on every replica, logic scaled back, the probe removed.
+   * Returns one line per thing it restored; safe to call when nothing needs it.
+   */
+  restore(): Promise<string[]>;
+  /** restore(), then let go (local: stops everything it started). Returns restore's lines. */
+  close(): Promise<string[]>;
 }
 
 /** Thrown when a verb makes no sense on a target (the scenario list prevents it). */

@@ -1,8 +1,10 @@
 // A stand-in `kubectl` for testing the chaos runner's kind target without any cluster: a tiny
 // shell script that appends its argv to calls.log and answers from files in a state folder
 // (pods per label, the Secret, deployments). `delete pod` replaces a Deployment pod with a
-// new Ready one, `scale --replicas=0` empties the logic pods, and `port-forward` points at a
-// fake admin server the test runs on 127.0.0.1.
+// new Ready one, `scale --replicas=0` empties the logic pods (and the deployment's replica
+// count, read back by `get deployment/flame-logic -o json` with its annotation), `annotate`
+// keeps the noted count, and `port-forward` points at a fake admin server the test runs on
+// 127.0.0.1. The probe pod's phase is Succeeded unless the file probe-phase says otherwise.
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +23,16 @@ pods() { printf '{"items":['; cat "$FAKE_STATE/pods-$1.items" 2>/dev/null; print
 case " $* " in
   *" get secret flame-credentials -o json "*)
     printf '{"data":{"admin-token":"%s"}}\\n' "$(printf '%s' "$FAKE_TOKEN" | base64)" ;;
-  *" get deployment/flame-logic -o jsonpath={.spec.replicas} "*) echo 2 ;;
+  *" get deployment/flame-logic -o jsonpath={.spec.replicas} "*) cat "$FAKE_STATE/replicas-logic" ;;
+  *" get deployment/flame-logic -o json "*)
+    saved=$(cat "$FAKE_STATE/saved-logic" 2>/dev/null)
+    printf '{"spec":{"replicas":%s},"metadata":{"annotations":{%s}}}\n' "$(cat "$FAKE_STATE/replicas-logic")" \
+      "$([ -n "$saved" ] && printf '"flametickets.chaos/logic-replicas":"%s"' "$saved")" ;;
+  *" annotate deployment/flame-logic flametickets.chaos/logic-replicas- "*) rm -f "$FAKE_STATE/saved-logic" ;;
+  *" annotate deployment/flame-logic flametickets.chaos/logic-replicas="*)
+    printf '%s' "$7" | sed 's/.*=//' > "$FAKE_STATE/saved-logic" ;;
+  *" get pod flame-chaos-probe -o jsonpath={.status.phase} "*)
+    cat "$FAKE_STATE/probe-phase" 2>/dev/null || echo Succeeded ;;
   *" get deployment/flame-frontend -o jsonpath={.spec.replicas} "*) echo 2 ;;
   *" get deployment/flame-frontend -o jsonpath={.spec.template.spec.containers[0].image} "*) echo 'flame-frontend:0123456789ab' ;;
   *" get deployment/flame-frontend -o json "*)
@@ -36,8 +47,11 @@ case " $* " in
       case "$7" in postgres-*) : ;; *) sed -i "s/\\"$7\\"/\\"$7-new\\"/" "$FAKE_STATE/pods-$app.items" ;; esac
     done ;;
   *" scale deployment/flame-logic --replicas=0 "*)
+    echo 0 > "$FAKE_STATE/replicas-logic"
     cp "$FAKE_STATE/pods-logic.items" "$FAKE_STATE/pods-logic.saved"; : > "$FAKE_STATE/pods-logic.items" ;;
-  *" scale deployment/flame-logic --replicas="*) cp "$FAKE_STATE/pods-logic.saved" "$FAKE_STATE/pods-logic.items" ;;
+  *" scale deployment/flame-logic --replicas="*)
+    printf '%s' "$7" | sed 's/.*=//' > "$FAKE_STATE/replicas-logic"
+    cp "$FAKE_STATE/pods-logic.saved" "$FAKE_STATE/pods-logic.items" ;;
   *" logs pod/flame-chaos-probe "*) echo '{"logic":"blocked:ETIMEDOUT","postgres":"blocked:ETIMEDOUT"}' ;;
   *" exec deployment/flame-frontend "*) echo '{"logic":"reachable","postgres":"blocked:ETIMEDOUT"}' ;;
   *" port-forward "*)
@@ -76,6 +90,7 @@ export async function makeStandInKubectl(): Promise<StandInKubectl> {
     items([pod('flame-frontend-a', 'flame-frontend'), pod('flame-frontend-b', 'flame-frontend')]),
   );
   await writeFile(join(state, 'pods-postgres.items'), items([pod('postgres-0', 'postgres')]));
+  await writeFile(join(state, 'replicas-logic'), '2');
   const log = join(state, 'calls.log');
   return {
     bin,

@@ -4,6 +4,8 @@
 import type { KubeObject } from '../../../scripts/lib/manifests.ts';
 import { frontendEnvSchema, loadFrontendConfig } from '../../../src/frontend/config.ts';
 import { loadLogicConfig, logicEnvSchema } from '../../../src/logic/config.ts';
+import { hardeningChecks } from './hardening-policies.ts';
+import { metricsChecks } from './metrics-policies.ts';
 import { mayConnect, type Peer, selectorMatches } from './network.ts';
 
 type Probe = { httpGet?: { path: string; port: number | string }; exec?: unknown };
@@ -413,4 +415,6 @@ export const checks: Record<string, (docs: readonly KubeObject[]) => string[]> =
       }
       return problems;
     }),
+  ...hardeningChecks,
+  ...metricsChecks,
 };

@@ -15,16 +15,32 @@ const record = (tool: string) => `printf '%s\\n' "${tool} $*" >> "$FAKE_STATE/ca
 const STAND_INS: Record<string, string> = {
   docker: `#!/bin/sh
 ${record('docker')}
-case "$1" in
-  info)
+case "$1 $2" in
+  "info "*)
     if [ -e "$FAKE_STATE/docker-down" ]; then
       echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2
       exit 1
     fi
     echo '{}' ;;
-  build) echo "building $*" ;;
-  image) echo 'sha256:f00dfeed' ;;
-  save) : > "$3" ;;
+  "build "*) echo "building $*" ;;
+  "image inspect")
+    case " $* " in
+      *" postgres@sha256:"*)
+        if [ ! -e "$FAKE_STATE/postgres-present" ]; then echo 'Error: No such image' >&2; exit 1; fi ;;
+      *)
+        if [ -e "$FAKE_STATE/image-not-loaded" ]; then echo 'Error: No such image' >&2; exit 1; fi ;;
+    esac
+    # Like BuildKit's provenance attestation: a new image id on every build, same sources or not.
+    n=$(cat "$FAKE_STATE/image-ids" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > "$FAKE_STATE/image-ids"
+    echo "sha256:f00d$n" ;;
+  "image save")
+    while [ "$1" != "-o" ]; do shift; done
+    : > "$2" ;;
+  "pull "*)
+    if [ -e "$FAKE_STATE/pull-fails" ]; then
+      echo 'Error response from daemon: toomanyrequests: You have reached your unauthenticated pull rate limit.' >&2
+      exit 1
+    fi ;;
 esac
 exit 0
 `,
@@ -44,7 +60,11 @@ case "$1 $2" in
     if [ -e "$FAKE_STATE/kind-version" ]; then cat "$FAKE_STATE/kind-version"; else echo 'kind v0.33.0 go1.25.1 linux/amd64'; fi ;;
   "get clusters")
     if [ -s "$FAKE_STATE/clusters" ]; then cat "$FAKE_STATE/clusters"; else echo 'No kind clusters found.' >&2; fi ;;
-  "create cluster") echo "$4" >> "$FAKE_STATE/clusters" ;;
+  # Like kind: both make the new cluster kubectl's current context.
+  "create cluster")
+    echo "$4" >> "$FAKE_STATE/clusters"
+    echo "kind-$4" > "$FAKE_STATE/current-context" ;;
+  "export kubeconfig") echo "kind-$4" > "$FAKE_STATE/current-context" ;;
   "delete cluster") : > "$FAKE_STATE/clusters" ;;
   "load docker-image")
     if [ -e "$FAKE_STATE/load-docker-image-fails" ]; then
@@ -58,6 +78,9 @@ exit 0
 ${record('kubectl')}
 case " $* " in
   *" version --client "*) echo 'Client Version: v1.37.0' ;;
+  *" config current-context "*)
+    if [ -s "$FAKE_STATE/current-context" ]; then cat "$FAKE_STATE/current-context"; else echo 'error: current-context is not set' >&2; exit 1; fi ;;
+  *" config use-context "*) for a; do last=$a; done; echo "$last" > "$FAKE_STATE/current-context" ;;
   *" wait "*)
     if [ -e "$FAKE_STATE/nodes-timeout" ]; then
       echo 'error: timed out waiting for the condition on nodes/flame-control-plane' >&2
@@ -71,17 +94,46 @@ case " $* " in
       exit 1
     fi ;;
   *" get secret "*" -o json "*) cat "$FAKE_STATE/secret-get.json" ;;
+  *" get pvc data-postgres-0 -o name "*)
+    if [ -e "$FAKE_STATE/pvc" ]; then
+      echo 'persistentvolumeclaim/data-postgres-0'
+    else
+      echo 'Error from server (NotFound): persistentvolumeclaims "data-postgres-0" not found' >&2
+      exit 1
+    fi ;;
+  *" get pvc data-postgres-0 -o jsonpath="*) cat "$FAKE_STATE/pvc-annotation" 2>/dev/null ;;
+  *" annotate --overwrite pvc "*) for a; do last=$a; done; echo "\${last#*=}" > "$FAKE_STATE/pvc-annotation" ;;
+  # The pods of \`npm run logs\`: there while log-streams has a stream left to play.
+  *" get pods -l "*" -o name "*) if [ -s "$FAKE_STATE/log-streams" ]; then echo 'pod/flame-logic-a'; fi ;;
+  *" get pods -o name "*) cat "$FAKE_STATE/pod-names" 2>/dev/null ;;
   *" get pods "*) cat "$FAKE_STATE/pods.json" ;;
   *" create -f - "*) cat > "$FAKE_STATE/secret.json" ;;
-  *" apply -f - "*) cat > "$FAKE_STATE/applied.yaml" ;;
+  *" apply -f - "*)
+    n=$(cat "$FAKE_STATE/applies" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > "$FAKE_STATE/applies"
+    cat > "$FAKE_STATE/applied-$n.yaml"
+    cp "$FAKE_STATE/applied-$n.yaml" "$FAKE_STATE/applied.yaml" ;;
   *" rollout status "*)
+    if [ -e "$FAKE_STATE/rollout-seconds" ]; then sleep "$(cat "$FAKE_STATE/rollout-seconds")"; fi
     for workload in $(cat "$FAKE_STATE/rollout-timeout" 2>/dev/null); do
       case " $* " in *" $workload "*)
         echo "error: timed out waiting for the condition" >&2
         exit 1 ;;
       esac
     done ;;
-  *" logs "*|*" port-forward "*"service/"*)
+  *" logs "*"--previous"*)
+    echo 'Error from server (BadRequest): previous terminated container "logic" in pod not found' >&2
+    exit 1 ;;
+  *" logs "*"--selector"*)
+    if [ -s "$FAKE_STATE/log-streams" ]; then
+      # Plays the first stream left (one line), then ends, like kubectl when its pods are gone.
+      head -n 1 "$FAKE_STATE/log-streams"
+      tail -n +2 "$FAKE_STATE/log-streams" > "$FAKE_STATE/log-streams.rest"
+      mv "$FAKE_STATE/log-streams.rest" "$FAKE_STATE/log-streams"
+      exit 0
+    fi
+    echo 'error: no resources found in flame namespace.' >&2
+    exit 1 ;;
+  *" port-forward "*"service/"*)
     if [ -e "$FAKE_STATE/not-deployed" ]; then
       echo 'error: no resources found in flame namespace.' >&2
       exit 1
@@ -92,6 +144,7 @@ case " $* " in
   *" port-forward "*"pod/"*)
     echo 'Forwarding from 127.0.0.1:43210 -> 8081'
     exec sleep 30 ;;
+  *" get "*|*" describe "*|*" logs "*) echo "stand-in output of: kubectl $*" ;;
 esac
 exit 0
 `,
@@ -106,7 +159,7 @@ exit 0
 };
 
 /** Real programs the scripts and stand-ins need; everything else is absent from PATH. */
-const REAL_TOOLS = ['bash', 'sh', 'cat', 'sleep'];
+const REAL_TOOLS = ['bash', 'sh', 'cat', 'sleep', 'head', 'tail', 'mv', 'cp'];
 
 export interface StandIns {
   /** Folder on PATH holding the stand-ins. */
@@ -182,7 +235,7 @@ export interface ScriptRun {
   stderr: string;
 }
 
-/** Runs scripts/<name>.ts with only the stand-ins (and bash, sh, cat, sleep, node) on PATH. */
+/** Runs scripts/<name>.ts with only the stand-ins (and a few real tools and node) on PATH. */
 export function runScript(
   name: string,
   standIns: StandIns,

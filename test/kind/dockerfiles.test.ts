@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
-import { parseVersion, versionAtLeast } from '../../scripts/lib/tools.ts';
+import { type Copy, DockerfileParser, From } from 'dockerfile-ast';
+import { build } from 'esbuild';
+import { buildContextFiles } from '../../scripts/lib/build-context.ts';
+import { CONSOLE_BUILD } from '../../src/console/build.ts';
 import { FRONTEND_DEFAULT_PORT } from '../../src/frontend/config.ts';
 import { LOGIC_DEFAULT_PORT } from '../../src/logic/config.ts';
 import { REPO_ROOT } from './support/stand-ins.ts';
@@ -15,33 +17,48 @@ interface Stage {
   instructions: { op: string; args: string }[];
 }
 
-/** Splits a Dockerfile into stages of instructions (comments and line continuations handled). */
+/** The stages of a Dockerfile and their instructions, as dockerfile-ast parses them. */
 function parseDockerfile(text: string): Stage[] {
-  const lines = text
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
   const stages: Stage[] = [];
-  for (const line of lines) {
-    const [op = '', ...rest] = line.split(/\s+/);
-    const args = rest.join(' ');
-    if (op.toUpperCase() === 'FROM') {
-      const [from = '', as, name] = args.split(/\s+/);
-      stages.push({ from, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
+  for (const instruction of DockerfileParser.parse(text).getInstructions()) {
+    const op = instruction.getKeyword();
+    // Flags (--from=build) then the arguments as written, continuations joined.
+    const flags = 'getFlags' in instruction ? (instruction as Copy).getFlags().map(String) : [];
+    const args = [...flags, (instruction.getArgumentsContent() ?? '').replace(/\s+/g, ' ')]
+      .join(' ')
+      .trim();
+    if (instruction instanceof From) {
+      stages.push({
+        from: args.split(' ')[0] ?? '',
+        name: instruction.getBuildStage() ?? undefined,
+        instructions: [],
+      });
     } else {
-      stages.at(-1)?.instructions.push({ op: op.toUpperCase(), args });
+      stages.at(-1)?.instructions.push({ op, args });
     }
   }
   return stages;
 }
 
 const SERVICES = [
-  { service: 'frontend', other: 'logic', port: FRONTEND_DEFAULT_PORT, extra: ['web'] },
-  { service: 'logic', other: 'frontend', port: LOGIC_DEFAULT_PORT, extra: [] as string[] },
+  {
+    service: 'frontend',
+    other: 'logic',
+    port: FRONTEND_DEFAULT_PORT,
+    extra: ['web'],
+    // The console's bundle, built in the build stage from the chaos load generator's sources.
+    built: ['/app/web/console.js'],
+  },
+  {
+    service: 'logic',
+    other: 'frontend',
+    port: LOGIC_DEFAULT_PORT,
+    extra: [] as string[],
+    built: [] as string[],
+  },
 ] as const;
 
-for (const { service, other, port, extra } of SERVICES) {
+for (const { service, other, port, extra, built } of SERVICES) {
   describe(`Dockerfile.${service}`, async () => {
     const stages = parseDockerfile(
       await readFile(join(REPO_ROOT, `Dockerfile.${service}`), 'utf8'),
@@ -49,10 +66,27 @@ for (const { service, other, port, extra } of SERVICES) {
     const runtime = stages.at(-1) as Stage;
     const ops = (op: string) => runtime.instructions.filter((i) => i.op === op).map((i) => i.args);
 
-    it('is multi-stage, every stage on a Node 24 image pinned to a version', () => {
+    it('is multi-stage, every stage on one Node 24 image pinned by patch tag and digest', () => {
       assert.ok(stages.length >= 2);
-      for (const stage of stages)
-        assert.match(stage.from, /^node:24\.\d+\.\d+(-[a-z]+)?$/, stage.from);
+      for (const stage of stages) {
+        assert.match(stage.from, /^node:24\.\d+\.\d+-slim@sha256:[0-9a-f]{64}$/, stage.from);
+      }
+      assert.equal(new Set(stages.map((s) => s.from)).size, 1, 'the same build of the image');
+    });
+
+    it('drops the package managers from the runtime image: the service runs node alone', () => {
+      const removed = ops('RUN')
+        .filter((r) => r.startsWith('rm -rf'))
+        .flatMap((r) => r.split(/\s+/));
+      for (const path of [
+        '/usr/local/lib/node_modules',
+        '/usr/local/bin/npm',
+        '/usr/local/bin/npx',
+        '/usr/local/bin/corepack',
+        '/usr/local/bin/yarn',
+      ]) {
+        assert.ok(removed.includes(path), `${path} removed in the runtime stage`);
+      }
     });
 
     it('compiles TypeScript in a build stage, not at run time', () => {
@@ -86,7 +120,7 @@ for (const { service, other, port, extra } of SERVICES) {
       const fromBuild = copies
         .filter((c) => c.startsWith('--from=build'))
         .map((c) => c.split(/\s+/)[1]);
-      assert.deepEqual(fromBuild.sort(), [`/app/dist/${service}`, '/app/dist/shared']);
+      assert.deepEqual(fromBuild.sort(), [`/app/dist/${service}`, '/app/dist/shared', ...built]);
       assert.ok(
         copies.some((c) => /^--from=\S+ \/app\/node_modules/.test(c)),
         'node_modules from a stage',
@@ -118,6 +152,31 @@ for (const { service, other, port, extra } of SERVICES) {
   });
 }
 
+/** What the console's bundle imports, let into the context for Dockerfile.frontend's build. */
+const CONSOLE_SOURCES = [
+  'src/chaos/invariants.ts',
+  'src/chaos/load',
+  'src/chaos/random.ts',
+  'src/chaos/statistics.ts',
+  'src/chaos/types.ts',
+  'src/console',
+];
+
+describe('the console bundle built in Dockerfile.frontend', () => {
+  it('imports only the sources the build context lets in, and src/shared', async () => {
+    const { metafile } = await build({ ...CONSOLE_BUILD, write: false, metafile: true });
+    const ours = Object.keys(metafile.inputs).filter((f) => f.startsWith('src/'));
+    assert.ok(ours.includes('src/console/main.ts'));
+    for (const file of ours) {
+      assert.ok(
+        file.startsWith('src/shared/') ||
+          CONSOLE_SOURCES.some((source) => file === source || file.startsWith(`${source}/`)),
+        `${file} is imported by the console but not in .dockerignore's list`,
+      );
+    }
+  });
+});
+
 describe('.dockerignore', async () => {
   const patterns = (await readFile(join(REPO_ROOT, '.dockerignore'), 'utf8'))
     .split('\n')
@@ -132,11 +191,51 @@ describe('.dockerignore', async () => {
     assert.deepEqual(allowed.sort(), [
       'package-lock.json',
       'package.json',
-      'src',
+      ...CONSOLE_SOURCES,
+      'src/frontend',
+      'src/logic',
+      'src/shared',
       'tsconfig.build.json',
       'tsconfig.json',
       'web',
     ]);
+  });
+
+  it("sends only the services, their shared code and the web UI (with Docker's matching rules)", async () => {
+    const files = await buildContextFiles(REPO_ROOT);
+    const tops = [
+      ...new Set(
+        files.map((f) =>
+          f.startsWith('src/') ? f.split('/').slice(0, 2).join('/') : f.split('/')[0],
+        ),
+      ),
+    ];
+    assert.deepEqual(tops.sort(), [
+      'package-lock.json',
+      'package.json',
+      'src/chaos',
+      'src/console',
+      'src/frontend',
+      'src/logic',
+      'src/shared',
+      'tsconfig.build.json',
+      'tsconfig.json',
+      'web',
+    ]);
+    assert.ok(files.includes('src/logic/main.ts') && files.includes('web/index.html'));
+    const chaos = files.filter((f) => f.startsWith('src/chaos/'));
+    assert.ok(chaos.length > 0);
+    for (const file of chaos) {
+      assert.ok(
+        CONSOLE_SOURCES.some((source) => file === source || file.startsWith(`${source}/`)),
+        `${file}: only the console bundle's sources of src/chaos`,
+      );
+    }
+    assert.ok(!files.some((f) => f.startsWith('web/console.js')), 'no locally built bundle');
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.test.ts')),
+      [],
+    );
   });
 
   it('keeps node_modules, .data, reports, tests and .git out even inside let-in folders', () => {
@@ -169,93 +268,5 @@ describe('.dockerignore', async () => {
         assert.ok(inContext, `${service}: ${source} is in the context`);
       }
     }
-  });
-});
-
-type Step = {
-  run?: string;
-  uses?: string;
-  with?: Record<string, unknown>;
-  if?: string;
-  name?: string;
-};
-type Job = {
-  needs?: string | string[];
-  services?: Record<string, { image: string }>;
-  env?: Record<string, string>;
-  steps: Step[];
-};
-
-describe('GitHub Actions workflow (.github/workflows/ci.yml)', async () => {
-  const workflow = parse(
-    await readFile(join(REPO_ROOT, '.github', 'workflows', 'ci.yml'), 'utf8'),
-  ) as {
-    jobs: Record<string, Job>;
-  };
-  const packageJson = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const runs = (job: Job) => job.steps.flatMap((s) => (s.run ? [s.run] : []));
-  const { test, kind } = workflow.jobs;
-
-  it('calls only npm scripts that exist', () => {
-    for (const [name, job] of Object.entries(workflow.jobs)) {
-      for (const run of runs(job)) {
-        for (const match of run.matchAll(/npm run ([\w:-]+)/g)) {
-          const script = match[1] ?? '';
-          assert.ok(
-            script in packageJson.scripts,
-            `job ${name}: npm run ${script} is not in package.json`,
-          );
-        }
-      }
-    }
-  });
-
-  it('test job: Node 24, PostgreSQL service, npm ci then npm run check with DATABASE_URL and CI', () => {
-    assert.ok(test);
-    const setupNode = test.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
-    assert.equal(String(setupNode?.with?.['node-version']), '24');
-    assert.match(test.services?.postgres?.image ?? '', /^postgres:\d+/);
-    assert.deepEqual(runs(test), ['npm ci', 'npm run check']);
-    assert.match(
-      test.env?.DATABASE_URL ?? '',
-      /^postgres:\/\/postgres:postgres@localhost:5432\/postgres$/,
-    );
-    assert.equal(test.env?.CI, 'true');
-    assert.ok(test.env?.CHROMIUM_PATH, 'the browser test is told where Chrome is');
-  });
-
-  it('kind job: after test, pinned kind >= 0.24 and a kubectl matching the node image', () => {
-    assert.ok(kind);
-    assert.equal(kind.needs, 'test');
-    const kindVersion = parseVersion(kind.env?.KIND_VERSION ?? '');
-    assert.ok(kindVersion && versionAtLeast(kindVersion, [0, 24, 0]), 'kind >= 0.24');
-    const nodeImage = kind.env?.KIND_NODE_IMAGE ?? '';
-    assert.match(
-      nodeImage,
-      /^kindest\/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/,
-      'node image pinned by digest',
-    );
-    const node = parseVersion(nodeImage.split(':')[1] ?? '');
-    const kubectl = parseVersion(kind.env?.KUBECTL_VERSION ?? '');
-    assert.deepEqual(kubectl?.slice(0, 2), node?.slice(0, 2), 'kubectl minor = node image minor');
-  });
-
-  it('kind job: the user commands in order, the chaos report uploaded, kind logs on failure', () => {
-    assert.ok(kind);
-    const npm = runs(kind).filter((r) => r.startsWith('npm'));
-    assert.deepEqual(npm, [
-      'npm ci',
-      'npm run cluster:up',
-      'npm run deploy',
-      'npm run chaos -- --target kind --report reports/chaos',
-    ]);
-    const upload = kind.steps.find(
-      (s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path === 'reports/chaos',
-    );
-    assert.equal(upload?.if, 'always()');
-    const exportLogs = kind.steps.find((s) => s.run?.startsWith('kind export logs --name flame'));
-    assert.equal(exportLogs?.if, 'failure()');
   });
 });

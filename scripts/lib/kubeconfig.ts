@@ -1,0 +1,33 @@
+import { run, say, tryRun } from './run.ts';
+
+/** kubectl's current context, or undefined when the kubeconfig has none (or no kubeconfig). */
+export async function currentContext(): Promise<string | undefined> {
+  const result = await tryRun('kubectl', ['config', 'current-context'], { silent: true });
+  const name = result.stdout.trim();
+  return result.ok && name ? name : undefined;
+}
+
+/**
+ * `kind create cluster` and `kind export kubeconfig` make the kind cluster kubectl's current
+ * context. Puts back the one the user had, so a later bare `kubectl` does not act on another
+ * cluster than the user expects; the scripts themselves always pass --context.
+ */
+export async function restoreContext(
+  previous: string | undefined,
+  kindContext: string,
+): Promise<void> {
+  const now = await currentContext();
+  if (previous === undefined) {
+    say(`kubectl had no current context; it is now ${kindContext}`);
+    return;
+  }
+  if (now === previous) {
+    say(`kubectl's current context is still ${previous}`);
+    return;
+  }
+  await run('restoring the kubectl context', 'kubectl', ['config', 'use-context', previous]);
+  say(
+    `kubectl's current context is still ${previous} (kind switched it; put back). ` +
+      `For the cluster: kubectl --context ${kindContext} …`,
+  );
+}

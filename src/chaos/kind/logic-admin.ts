@@ -1,0 +1,84 @@
+import { waitFor } from '../../../scripts/lib/wait.ts';
+import {
+  getAudit,
+  getFaultCounts,
+  postArchive,
+  postEvents,
+  putFaults,
+} from '../targets/admin-client.ts';
+import type { NewEvent } from '../targets/target.ts';
+import {
+  type Audit,
+  addFaultCounts,
+  type FaultCounts,
+  type FaultSettings,
+  zeroFaultCounts,
+} from '../types.ts';
+import type { Cluster } from './cluster.ts';
+
+export const LOGIC = 'app=flame-logic';
+const LOGIC_PORT = 8081;
+
+/** The logic admin API of a kind cluster, reached through a port-forward to each pod. */
+export class KindLogicAdmin {
+  readonly #cluster: Cluster;
+  readonly #token: string;
+
+  constructor(cluster: Cluster, token: string) {
+    this.#cluster = cluster;
+    this.#token = token;
+  }
+
+  /** Runs fn against one Ready logic pod, retrying on another while pods come and go. */
+  #anyPod<T>(what: string, fn: (url: string) => Promise<T>): Promise<T> {
+    return waitFor(
+      `${what} through a Ready logic pod`,
+      async () => {
+        const [pod] = await this.#cluster.readyPods(LOGIC);
+        if (!pod) throw new Error('no Ready logic pod');
+        return this.#cluster.throughPod(pod, LOGIC_PORT, fn);
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+  }
+
+  /** Sets faults on every Ready logic pod (seeds apart); returns the pods it reached. */
+  async setFaults(settings: FaultSettings): Promise<string[]> {
+    const pods = await this.#cluster.readyPods(LOGIC);
+    if (pods.length === 0) throw new Error('no Ready logic pod to set faults on');
+    for (const [i, pod] of pods.entries()) {
+      const seeded =
+        settings.seed === undefined ? settings : { ...settings, seed: settings.seed + i };
+      await this.#cluster.throughPod(pod, LOGIC_PORT, (url) => putFaults(url, this.#token, seeded));
+    }
+    return pods;
+  }
+
+  async faultCounts(): Promise<FaultCounts> {
+    let sum = zeroFaultCounts();
+    for (const pod of await this.#cluster.readyPods(LOGIC)) {
+      const counts = await this.#cluster.throughPod(pod, LOGIC_PORT, (url) =>
+        getFaultCounts(url, this.#token),
+      );
+      sum = addFaultCounts(sum, counts);
+    }
+    return sum;
+  }
+
+  audit(eventIds?: readonly string[]): Promise<Audit> {
+    return this.#anyPod('the audit', (url) => getAudit(url, this.#token, eventIds));
+  }
+
+  createEvents(events: readonly NewEvent[]): Promise<void> {
+    return this.#anyPod('creating events', (url) =>
+      postEvents(url, this.#token, events).catch((error: unknown) => {
+        // Ids are unique per run: "taken" means an earlier try of this very call got through.
+        if (!/already taken/.test(String(error))) throw error;
+      }),
+    );
+  }
+
+  archiveEvents(ids: readonly string[]): Promise<void> {
+    return this.#anyPod('archiving events', (url) => postArchive(url, this.#token, ids));
+  }
+}
