@@ -1,8 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, fsyncSync, openSync } from 'node:fs';
-import { readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { cp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { NodeFS } from '@electric-sql/pglite/nodefs';
 
 /** Flushes a file or folder to disk (a rename is only durable once its folder is). */
 function fsyncPath(path: string): void {
@@ -12,6 +11,16 @@ function fsyncPath(path: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Flushes a fresh copy of the cluster (about a thousand files). One syncfs() of its file system
+ * (coreutils `sync -f`, Linux) is several times faster than a thousand fsyncs; elsewhere, or if
+ * it fails, every file is flushed one by one.
+ */
+async function flushCopy(path: string): Promise<void> {
+  const synced = spawnSync('sync', ['-f', path], { stdio: 'ignore' });
+  if (synced.error || synced.status !== 0) await fsyncTree(path);
 }
 
 async function fsyncTree(path: string): Promise<void> {
@@ -24,11 +33,14 @@ async function fsyncTree(path: string): Promise<void> {
 }
 
 /**
- * Makes sure `dataDir` holds a cluster, unpacking the template the first time. The cluster is
- * unpacked next to it, flushed, then renamed into place: a crash half-way leaves no folder
+ * Makes sure `dataDir` holds a cluster, copying the template folder the first time. The copy
+ * is made next to it, flushed, then renamed into place: a crash half-way leaves no folder
  * that looks like a database but is not one.
  */
-export async function ensureDataDir(dataDir: string, template: () => Promise<Blob>): Promise<void> {
+export async function ensureDataDir(
+  dataDir: string,
+  templateFolder: () => Promise<string>,
+): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
   if (existsSync(dataDir)) {
     if (!(await stat(dataDir)).isDirectory() || (await readdir(dataDir)).length > 0) {
@@ -40,9 +52,8 @@ export async function ensureDataDir(dataDir: string, template: () => Promise<Blo
   }
   const unpacking = `${dataDir}.unpacking-${process.pid}`;
   await rm(unpacking, { recursive: true, force: true });
-  const db = await PGlite.create({ fs: new NodeFS(unpacking), loadDataDir: await template() });
-  await db.close();
-  await fsyncTree(unpacking);
+  await cp(await templateFolder(), unpacking, { recursive: true });
+  await flushCopy(unpacking);
   await rename(unpacking, dataDir);
   fsyncPath(dirname(dataDir));
 }

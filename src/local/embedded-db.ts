@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { DurableNodeFS } from './durable-nodefs.ts';
 import { ensureDataDir } from './embedded-data-dir.ts';
-import { loadTemplate } from './pglite-template.ts';
+import { loadTemplate, loadTemplateFolder } from './pglite-template.ts';
 import { PgliteWireServer, type WireServerOptions } from './pglite-wire-server.ts';
 import { DEFAULT_LIMITS, type SessionLimits } from './wire-limits.ts';
 
@@ -55,14 +55,14 @@ function durableStartParams(): string[] {
 }
 
 async function openPglite(options: EmbeddedDatabaseOptions) {
-  const template = () => loadTemplate(options.templateCacheDir);
   if (!options.dataDir) {
     // In memory nothing survives the process anyway: fsync stays off.
-    const db = await PGlite.create({ dataDir: 'memory://', loadDataDir: await template() });
+    const loadDataDir = await loadTemplate(options.templateCacheDir);
+    const db = await PGlite.create({ dataDir: 'memory://', loadDataDir });
     return { db, fs: undefined };
   }
   await mkdir(dirname(options.dataDir), { recursive: true });
-  await ensureDataDir(options.dataDir, template);
+  await ensureDataDir(options.dataDir, () => loadTemplateFolder(options.templateCacheDir));
   if (options.durable === false) {
     const db = await PGlite.create({ fs: new NodeFS(options.dataDir) });
     return { db, fs: undefined };

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
 
 /**
  * Bump when what goes into the template changes (initdb flags, anything run before the
@@ -56,4 +57,27 @@ export async function loadTemplate(cacheDir = DEFAULT_TEMPLATE_CACHE): Promise<B
     throw error;
   }
   return new Blob([bytes]);
+}
+
+/**
+ * The same cluster unpacked in a folder, for data folders on disk: copying files is several
+ * times faster than a PGlite start that unpacks the tar. Made once, next to the tar.
+ */
+export async function loadTemplateFolder(cacheDir = DEFAULT_TEMPLATE_CACHE): Promise<string> {
+  const folder = templatePath(cacheDir).replace(/\.tar$/, '');
+  if (existsSync(join(folder, 'PG_VERSION'))) return folder;
+  const temp = `${folder}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const db = await PGlite.create({
+      fs: new NodeFS(temp),
+      loadDataDir: await loadTemplate(cacheDir),
+    });
+    await db.close();
+    await rename(temp, folder);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    // Another process made it first: theirs is as good.
+    if (!existsSync(join(folder, 'PG_VERSION'))) throw error;
+  }
+  return folder;
 }

@@ -23,6 +23,7 @@ export async function startShop(dataDir: string, env: Record<string, string> = {
     ...process.env,
     PORT: '0',
     LOGIC_BASE_PORT: '0',
+    METRICS_BASE_PORT: '0',
     DATA_DIR: dataDir,
     ADMIN_TOKEN,
     ...env,
