@@ -66,6 +66,8 @@ export async function loadTemplate(cacheDir = DEFAULT_TEMPLATE_CACHE): Promise<B
 export async function loadTemplateFolder(cacheDir = DEFAULT_TEMPLATE_CACHE): Promise<string> {
   const folder = templatePath(cacheDir).replace(/\.tar$/, '');
   if (existsSync(join(folder, 'PG_VERSION'))) return folder;
+  // On a fresh clone the cache folder does not exist yet, and NodeFS makes only its last level.
+  await mkdir(cacheDir, { recursive: true });
   const temp = `${folder}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
     const db = await PGlite.create({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -155,6 +155,12 @@ describe('the embedded database on disk and at start', () => {
     } finally {
       await reopened.stop();
     }
+  });
+
+  it('makes its template cache on a fresh clone, where the cache folder does not exist yet', async () => {
+    const cache = join(dir, 'fresh-clone', 'node_modules', '.cache', 'flametickets');
+    const folder = await loadTemplateFolder(cache);
+    assert.ok((await readdir(folder)).includes('PG_VERSION'));
   });
 
   it('refuses a data folder that is not empty and holds no database', async () => {

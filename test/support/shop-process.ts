@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdir, readFile } from 'node:fs/promises';
+import psList from 'ps-list';
 import { newKey, type OrderBody, request } from './http.ts';
+import { isAlive } from './processes.ts';
 import { waitFor } from './wait.ts';
 
 export interface Shop {
@@ -63,20 +64,14 @@ export async function startShop(dataDir: string, env: Record<string, string> = {
   };
 }
 
-/** The runner's service processes (Linux /proc): its children running one of our entry points. */
+/** The runner's service processes (ps-list: Linux and macOS): children running an entry point. */
 export async function servicePids(pid: number): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (parent !== pid) continue;
-    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (args.some((arg) => arg.startsWith('src/') && arg.endsWith('main.ts'))) {
-      pids.push(Number(entry));
-    }
-  }
-  return pids;
+  return (await psList())
+    .filter((p) => p.ppid === pid)
+    .filter((p) =>
+      (p.cmd ?? '').split(' ').some((arg) => arg.startsWith('src/') && arg.endsWith('main.ts')),
+    )
+    .map((p) => p.pid);
 }
 
 /** SIGKILL to the runner and every service at once: a power cut, as far as processes go. */
@@ -93,15 +88,6 @@ export async function stopShop(shop: Shop): Promise<void> {
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   await exited;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** One purchase through the frontend, which must be confirmed within `withinMs`. */
