@@ -82,22 +82,29 @@ function fillQuantities(select, event, pending) {
   select.disabled = Boolean(pending) || event.available === 0;
 }
 
+/** Attempts (by key) whose "start a different order" warning is open: a redraw keeps it open. */
+const askingToStartOver = new Set();
+
 /** The unresolved attempt on a card: what may have happened, and the two ways on. */
 function showPending(item, event, pending) {
   const box = item.querySelector('.pending');
   box.hidden = false;
   box.querySelector('.pending-text').textContent = unresolvedText(pending);
   const warning = box.querySelector('.pending-warning');
+  warning.hidden = !askingToStartOver.has(pending.key);
   box.querySelector('.start-over').addEventListener('click', () => {
+    askingToStartOver.add(pending.key);
     warning.hidden = false;
     warning.querySelector('.start-over-confirm').focus();
   });
   warning.querySelector('.start-over-cancel').addEventListener('click', () => {
+    askingToStartOver.delete(pending.key);
     warning.hidden = true;
   });
   warning.querySelector('.start-over-confirm').addEventListener('click', () => {
+    askingToStartOver.delete(pending.key);
     resolveAttempt(pending);
-    item.replaceWith(renderEvent(event));
+    redrawCard(event.id);
   });
 }
 
