@@ -1,8 +1,8 @@
 // npm run cluster:down — delete the kind cluster, if it exists.
-import { clusterExists } from './lib/kind.ts';
-import { run, runScript, say } from './lib/run.ts';
-import { loadSettings } from './lib/settings.ts';
-import { requireTools } from './lib/tools.ts';
+import { clusterExists } from '../src/kube/kind.ts';
+import { run, runScript, say } from '../src/kube/run.ts';
+import { loadSettings } from '../src/kube/settings.ts';
+import { requireTools } from '../src/kube/tools.ts';
 
 await runScript('cluster:down', async () => {
   const settings = loadSettings();

@@ -1,11 +1,11 @@
 // npm run cluster:up — create the kind cluster (if absent) and wait for its nodes.
-import { clusterExists, portIsFree, readHostPorts } from './lib/kind.ts';
-import { currentContext, restoreContext } from './lib/kubeconfig.ts';
-import { kubectl } from './lib/kubectl.ts';
-import { run, runScript, ScriptError, say } from './lib/run.ts';
-import { loadSettings, type Settings } from './lib/settings.ts';
-import { requireTools } from './lib/tools.ts';
-import { type Progress, withProgress } from './lib/wait.ts';
+import { clusterExists, portIsFree, readHostPorts } from '../src/kube/kind.ts';
+import { currentContext, restoreContext } from '../src/kube/kubeconfig.ts';
+import { kubectl } from '../src/kube/kubectl.ts';
+import { run, runScript, ScriptError, say } from '../src/kube/run.ts';
+import { loadSettings, type Settings } from '../src/kube/settings.ts';
+import { requireTools } from '../src/kube/tools.ts';
+import { type Progress, withProgress } from '../src/kube/wait.ts';
 
 await runScript('cluster:up', async () => {
   const settings = loadSettings();

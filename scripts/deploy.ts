@@ -1,16 +1,16 @@
 // npm run deploy — build and load the images, then apply the manifests and wait for them.
 import { join } from 'node:path';
-import { ensureCredentials, recordPasswordOnVolume } from './lib/credentials.ts';
-import { buildAndLoadImages } from './lib/images.ts';
-import { clusterExists } from './lib/kind.ts';
-import { flameTarget, kubectl } from './lib/kubectl.ts';
-import { loadManifests, toYamlStream, withImages, withNodePort } from './lib/manifests.ts';
-import { loadPostgresImage } from './lib/postgres-image.ts';
-import { runScript, ScriptError, say } from './lib/run.ts';
-import { loadSettings, NAMESPACE, type Settings, WORKLOADS } from './lib/settings.ts';
-import { smokePurchase } from './lib/smoke.ts';
-import { requireTools } from './lib/tools.ts';
-import { waitFor, withProgress } from './lib/wait.ts';
+import { ensureCredentials, recordPasswordOnVolume } from '../src/kube/credentials.ts';
+import { buildAndLoadImages } from '../src/kube/images.ts';
+import { clusterExists } from '../src/kube/kind.ts';
+import { flameTarget, kubectl } from '../src/kube/kubectl.ts';
+import { loadManifests, toYamlStream, withImages, withNodePort } from '../src/kube/manifests.ts';
+import { loadPostgresImage } from '../src/kube/postgres-image.ts';
+import { runScript, ScriptError, say } from '../src/kube/run.ts';
+import { loadSettings, NAMESPACE, type Settings, WORKLOADS } from '../src/kube/settings.ts';
+import { smokePurchase } from '../src/kube/smoke.ts';
+import { requireTools } from '../src/kube/tools.ts';
+import { waitFor, withProgress } from '../src/kube/wait.ts';
 
 await runScript('deploy', async () => {
   const settings = loadSettings();

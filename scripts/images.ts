@@ -1,9 +1,9 @@
 // npm run images — build both images with the source's tag and load them into kind.
-import { buildAndLoadImages } from './lib/images.ts';
-import { clusterExists } from './lib/kind.ts';
-import { runScript, ScriptError, say } from './lib/run.ts';
-import { loadSettings } from './lib/settings.ts';
-import { requireTools } from './lib/tools.ts';
+import { buildAndLoadImages } from '../src/kube/images.ts';
+import { clusterExists } from '../src/kube/kind.ts';
+import { runScript, ScriptError, say } from '../src/kube/run.ts';
+import { loadSettings } from '../src/kube/settings.ts';
+import { requireTools } from '../src/kube/tools.ts';
 
 await runScript('images', async () => {
   const settings = loadSettings();

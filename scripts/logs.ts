@@ -1,10 +1,10 @@
 // npm run logs — follow the JSON logs of both services, each line prefixed with its pod, through
 // rollouts (new pods are picked up), until Ctrl-C.
-import { flameTarget } from './lib/kubectl.ts';
-import { followLogs } from './lib/logs.ts';
-import { runScript, say } from './lib/run.ts';
-import { loadSettings } from './lib/settings.ts';
-import { requireTools } from './lib/tools.ts';
+import { flameTarget } from '../src/kube/kubectl.ts';
+import { followLogs } from '../src/kube/logs.ts';
+import { runScript, say } from '../src/kube/run.ts';
+import { loadSettings } from '../src/kube/settings.ts';
+import { requireTools } from '../src/kube/tools.ts';
 
 await runScript('logs', async () => {
   const settings = loadSettings();

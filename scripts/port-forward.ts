@@ -1,10 +1,10 @@
 // npm run port-forward [-- --port N] — reach the frontend Service from localhost, for clusters
 // without the kind port mapping (made elsewhere). Runs until Ctrl-C.
 import { parseArgs } from 'node:util';
-import { flameTarget, followKubectl } from './lib/kubectl.ts';
-import { runScript, ScriptError, say } from './lib/run.ts';
-import { loadSettings } from './lib/settings.ts';
-import { requireTools } from './lib/tools.ts';
+import { flameTarget, followKubectl } from '../src/kube/kubectl.ts';
+import { runScript, ScriptError, say } from '../src/kube/run.ts';
+import { loadSettings } from '../src/kube/settings.ts';
+import { requireTools } from '../src/kube/tools.ts';
 
 await runScript('port-forward', async () => {
   const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' } } });

@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { passwordFingerprint } from '../../scripts/lib/credentials.ts';
-import { POSTGRES_IMAGE } from '../../scripts/lib/settings.ts';
+import { passwordFingerprint } from '../../src/kube/credentials.ts';
+import { POSTGRES_IMAGE } from '../../src/kube/settings.ts';
 import { CONCURRENT, standIns, startShop } from './support/harness.ts';
 import { runScript, type StandIns } from './support/stand-ins.ts';
 

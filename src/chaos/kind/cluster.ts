@@ -4,8 +4,8 @@ import {
   listPods,
   type PodSummary,
   portForward,
-} from '../../../scripts/lib/kubectl.ts';
-import { waitFor } from '../../../scripts/lib/wait.ts';
+} from '../../kube/kubectl.ts';
+import { waitFor } from '../../kube/wait.ts';
 
 /** The kubectl calls the kind target makes, each logged and bounded in time. */
 export class Cluster {

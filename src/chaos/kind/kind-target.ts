@@ -1,11 +1,11 @@
-import { flameTarget, readSecretKey } from '../../../scripts/lib/kubectl.ts';
+import { flameTarget, readSecretKey } from '../../kube/kubectl.ts';
 import {
   loadSettings,
   SECRET_KEYS,
   SECRET_NAME,
   type Settings,
-} from '../../../scripts/lib/settings.ts';
-import { waitFor } from '../../../scripts/lib/wait.ts';
+} from '../../kube/settings.ts';
+import { waitFor } from '../../kube/wait.ts';
 import { answersReady } from '../targets/admin-client.ts';
 import type { ChaosTarget } from '../targets/target.ts';
 import type { FaultSettings } from '../types.ts';

@@ -1,4 +1,4 @@
-import { waitFor } from '../../../scripts/lib/wait.ts';
+import { waitFor } from '../../kube/wait.ts';
 import {
   getAudit,
   getFaultCounts,
