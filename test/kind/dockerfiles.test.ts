@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type Copy, DockerfileParser, From } from 'dockerfile-ast';
-import { buildContextFiles } from '../../src/kube/build-context.ts';
 import { FRONTEND_DEFAULT_PORT } from '../../src/frontend/config.ts';
+import { buildContextFiles } from '../../src/kube/build-context.ts';
 import { LOGIC_DEFAULT_PORT } from '../../src/logic/config.ts';
 import { REPO_ROOT } from './support/stand-ins.ts';
 

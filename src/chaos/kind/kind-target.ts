@@ -1,10 +1,5 @@
 import { flameTarget, readSecretKey } from '../../kube/kubectl.ts';
-import {
-  loadSettings,
-  SECRET_KEYS,
-  SECRET_NAME,
-  type Settings,
-} from '../../kube/settings.ts';
+import { loadSettings, SECRET_KEYS, SECRET_NAME, type Settings } from '../../kube/settings.ts';
 import { waitFor } from '../../kube/wait.ts';
 import { answersReady } from '../targets/admin-client.ts';
 import type { ChaosTarget } from '../targets/target.ts';

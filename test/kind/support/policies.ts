@@ -1,8 +1,8 @@
 // Policy checks over the parsed manifests. Each returns a list of problems (empty = passes),
 // so the tests can show both that our manifests pass and that each check catches a violation.
 
-import type { KubeObject } from '../../../src/kube/manifests.ts';
 import { frontendEnvSchema, loadFrontendConfig } from '../../../src/frontend/config.ts';
+import type { KubeObject } from '../../../src/kube/manifests.ts';
 import { loadLogicConfig, logicEnvSchema } from '../../../src/logic/config.ts';
 import { hardeningChecks } from './hardening-policies.ts';
 import { mayConnect, type Peer, selectorMatches } from './network.ts';
