@@ -1,81 +1,68 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ScriptError } from './run.ts';
+import { type FailedAttempt, formatSeconds, waitFor as poll, TimedOut } from '../shared/wait.ts';
+import { ScriptError } from './shell.ts';
+
+export { formatSeconds } from '../shared/wait.ts';
 
 export interface WaitOptions {
   /** Give up after this long. */
   timeoutMs: number;
   /** Pause between attempts (default 1000 ms). */
   intervalMs?: number;
-  /** Prints "still waiting for …" this often while the wait lasts (the scripts: every 10 s). */
-  progress?: Progress;
+  /** Where each failed attempt is told (the scripts: stdout; the chaos runner: system.log). */
+  log?: (line: string) => void;
 }
 
-/** Where and how often a long wait reports that it is still waiting. */
-export interface Progress {
+/** "  · a smoke purchase: attempt 3 — GET /api/events answered 503; next in 2s" */
+export function attemptLine({ what, attempt, reason, delayMs }: FailedAttempt): string {
+  return `  · ${what}: attempt ${attempt} — ${reason}; next in ${formatSeconds(delayMs)}`;
+}
+
+/**
+ * Calls `attempt` until it returns a value other than undefined, telling `log` about each
+ * attempt that did not succeed; rejects with TimedOut "Timed out after Ns waiting for <what>
+ * (last attempt: …)" as a ScriptError after `timeoutMs`. The shared loop of src/shared/wait.ts.
+ */
+export async function waitFor<T>(
+  what: string,
+  attempt: () => Promise<T | undefined>,
+  { timeoutMs, intervalMs = 1000, log }: WaitOptions,
+): Promise<T> {
+  try {
+    return await poll(what, attempt, {
+      timeoutMs,
+      delayMs: intervalMs,
+      ...(log ? { onRetry: (failed: FailedAttempt) => log(attemptLine(failed)) } : {}),
+    });
+  } catch (error) {
+    // The scripts print a ScriptError's message alone: the time-out says it all.
+    throw error instanceof TimedOut ? new ScriptError(error.message) : error;
+  }
+}
+
+/** Where and how often a long single command reports that it is still running. */
+export interface StillWaiting {
   everyMs: number;
   report(line: string): void;
 }
 
 /**
- * Calls `attempt` until it returns a value other than undefined, and returns that value.
- * Throws a ScriptError "Timed out after Ns waiting for <what>" with the last reason given
- * (a thrown error's message counts as a reason, and the attempt is retried).
- *
- * Used by the deploy smoke test and by the chaos runner's kind target.
- */
-export async function waitFor<T>(
-  what: string,
-  attempt: () => Promise<T | undefined>,
-  { timeoutMs, intervalMs = 1000, progress }: WaitOptions,
-): Promise<T> {
-  if (progress) {
-    return withProgress(what, timeoutMs, progress, () =>
-      waitFor(what, attempt, { timeoutMs, intervalMs }),
-    );
-  }
-  const deadline = Date.now() + timeoutMs;
-  let lastReason = '';
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== undefined) return value;
-      lastReason = '';
-    } catch (error) {
-      lastReason = error instanceof Error ? error.message : String(error);
-    }
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      throw new ScriptError(
-        `Timed out after ${formatSeconds(timeoutMs)} waiting for ${what}` +
-          (lastReason ? ` (last attempt: ${lastReason})` : ''),
-      );
-    }
-    await sleep(Math.min(intervalMs, left));
-  }
-}
-
-export function formatSeconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10}s`;
-}
-
-/**
- * Runs `work` (a wait, bounded by `timeoutMs` when given, e.g. `kubectl rollout status
- * --timeout`) and reports "still waiting for <what> (20s of 300s)" every `progress.everyMs` until it settles,
- * so a long wait never looks like a hang.
+ * Runs `work` (one long command, bounded by `timeoutMs` when given, e.g. `kubectl rollout
+ * status --timeout`) and reports "still waiting for <what> (20s of 300s)" every
+ * `still.everyMs` until it settles, so a long wait never looks like a hang.
  */
 export async function withProgress<T>(
   what: string,
   timeoutMs: number | undefined,
-  progress: Progress,
+  still: StillWaiting,
   work: () => Promise<T>,
 ): Promise<T> {
   const started = Date.now();
   const timer = setInterval(() => {
-    progress.report(
+    still.report(
       `still waiting for ${what} (${Math.round((Date.now() - started) / 1000)}s` +
         `${timeoutMs === undefined ? '' : ` of ${Math.round(timeoutMs / 1000)}s`})`,
     );
-  }, progress.everyMs);
+  }, still.everyMs);
   try {
     return await work();
   } finally {

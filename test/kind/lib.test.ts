@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { listPods, portForward, readSecretKey } from '../../src/kube/kubectl.ts';
-import { ScriptError } from '../../src/kube/run.ts';
 import { loadSettings } from '../../src/kube/settings.ts';
+import { ScriptError } from '../../src/kube/shell.ts';
 import { parseVersion, versionAtLeast } from '../../src/kube/tools.ts';
 import { waitFor, withProgress } from '../../src/kube/wait.ts';
 import { makeStandIns, type StandIns } from './support/stand-ins.ts';

@@ -4,8 +4,8 @@ import {
   listPods,
   type PodSummary,
   portForward,
-} from '../../kube/kubectl.ts';
-import { waitFor } from '../../kube/wait.ts';
+  waitFor,
+} from '../../kube/index.ts';
 
 /** The kubectl calls the kind target makes, each logged and bounded in time. */
 export class Cluster {
@@ -22,7 +22,7 @@ export class Cluster {
   /** kubectl --context C -n flame args…, logged to the run's system.log. */
   run(what: string, args: readonly string[]): Promise<string> {
     this.#log(`$ kubectl ${args.join(' ')}`);
-    return kubectl(what, this.kube, args, { silent: true });
+    return kubectl(what, this.kube, args, { quiet: true });
   }
 
   pods(selector: string): Promise<PodSummary[]> {

@@ -1,6 +1,12 @@
-import { flameTarget, readSecretKey } from '../../kube/kubectl.ts';
-import { loadSettings, SECRET_KEYS, SECRET_NAME, type Settings } from '../../kube/settings.ts';
-import { waitFor } from '../../kube/wait.ts';
+import {
+  flameTarget,
+  loadSettings,
+  readSecretKey,
+  SECRET_KEYS,
+  SECRET_NAME,
+  type Settings,
+  waitFor,
+} from '../../kube/index.ts';
 import { answersReady } from '../targets/admin-client.ts';
 import type { ChaosTarget } from '../targets/target.ts';
 import type { FaultSettings } from '../types.ts';

@@ -1,4 +1,4 @@
-import { waitFor } from '../../kube/wait.ts';
+import { waitFor } from '../../kube/index.ts';
 import {
   getAudit,
   getFaultCounts,

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../../kube/wait.ts';
+import { waitFor } from '../../kube/index.ts';
 import type { ProbeResult } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
 
