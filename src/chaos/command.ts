@@ -105,6 +105,7 @@ async function reachTarget(
       databaseUrl: env.databaseUrl,
       logicReplicas: 2,
       dataDir: options.dataDir ? resolve(options.dataDir) : undefined,
+      frontendEnv: { LOGIC_ATTEMPT_TIMEOUT_MS: String(env.attemptTimeoutMs) },
       onLine: (label, line) => log(`${label} ${line}`),
     });
     say(`Shop is up at ${target.shopUrl} (service logs in system.log)`);

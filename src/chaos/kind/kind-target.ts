@@ -7,6 +7,7 @@ import {
   type Settings,
   waitFor,
 } from '../../kube/index.ts';
+import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../env.ts';
 import { answersReady } from '../targets/admin-client.ts';
 import type { ChaosTarget } from '../targets/target.ts';
 import type { FaultSettings } from '../types.ts';
@@ -23,7 +24,6 @@ import { restoreCluster } from './restore.ts';
 
 const FRONTEND = 'app=flame-frontend';
 const POSTGRES = 'app=postgres';
-const DEFAULT_ATTEMPT_TIMEOUT_MS = 2000;
 /** Postgres gets a few seconds to stop; its replacement waits until it has. */
 const POSTGRES_GRACE_SECONDS = 5;
 
