@@ -59,7 +59,9 @@ export async function waitFor<T>(
     }
     const pause = Math.min(typeof delayMs === 'number' ? delayMs : delayMs(n), left);
     onRetry?.({ what, attempt: n, reason, delayMs: pause });
-    await sleep(pause, undefined, signal ? { signal } : undefined);
+    await sleep(pause, undefined, signal ? { signal } : undefined).catch((error: unknown) => {
+      throw signal?.aborted ? signal.reason : error;
+    });
   }
 }
 

@@ -54,7 +54,7 @@ export async function connectKindTarget(options: {
   await waitFor(
     `the shop at ${settings.url} to answer /readyz`,
     async () => ((await answersReady(`${settings.url}/readyz`)) ? true : undefined),
-    { timeoutMs: 30_000, intervalMs: 500 },
+    { timeoutMs: 30_000, intervalMs: 500, log: options.log },
   );
   return {
     context: settings.kubeContext,

@@ -139,7 +139,7 @@ async function waitForProbeToEnd(cluster: Cluster): Promise<'Succeeded' | 'Faile
       ).trim();
       return phase === 'Succeeded' || phase === 'Failed' ? phase : undefined;
     },
-    { timeoutMs: cluster.timeoutMs, intervalMs: 500 },
+    { timeoutMs: cluster.timeoutMs, intervalMs: 500, log: cluster.log },
   );
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
+import type { FailedAttempt } from '../../shared/wait.ts';
 import {
   type Audit,
   addFaultCounts,
@@ -62,31 +63,34 @@ export async function createLocalTarget(options: LocalTargetOptions): Promise<Ch
     if (dataDir && !keepData) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  return localTarget(system, keepData ? undefined : dataDir);
+  return localTarget(system, keepData ? undefined : dataDir, options.onLine);
 }
 
 /** Creating twice is harmless: ids are unique per run, so "taken" means our own first try. */
 const takenByUs = (error: unknown) => /answered 400.*already taken/s.test(String(error));
 
 /** `tempDir`: removed by close (undefined when the data is to be kept, or not on disk). */
-function localTarget(system: LocalSystem, tempDir: string | undefined): ChaosTarget {
+function localTarget(
+  system: LocalSystem,
+  tempDir: string | undefined,
+  onLine: LineSink,
+): ChaosTarget {
   const token = system.adminToken;
+  // Every failed attempt of an admin call or a readiness wait goes to system.log.
+  const logAttempt = ({ what, attempt, reason, delayMs }: FailedAttempt) =>
+    onLine('runner', `${what}: attempt ${attempt} failed (${reason}); next in ${delayMs} ms`);
+  const retry = <T>(what: string, timeoutMs: number, fn: () => Promise<T>) =>
+    withRetry(what, timeoutMs, fn, logAttempt);
   let killedReplica = 0;
   const anyLogicUrl = () => {
     const index = system.logic.findIndex((child) => child.running);
     return system.logicUrls[Math.max(index, 0)] as string;
   };
   const allLogicReady = async (): Promise<void> => {
-    await withRetry(
-      'waiting for every logic replica to answer /readyz',
-      READY_TIMEOUT_MS,
-      async () => {
-        const ready = await Promise.all(
-          system.logicUrls.map((url) => answersReady(`${url}/readyz`)),
-        );
-        if (ready.includes(false)) throw new Error(`ready: ${ready.join(', ')}`);
-      },
-    );
+    await retry('every logic replica to answer /readyz', READY_TIMEOUT_MS, async () => {
+      const ready = await Promise.all(system.logicUrls.map((url) => answersReady(`${url}/readyz`)));
+      if (ready.includes(false)) throw new Error(`ready: ${ready.join(', ')}`);
+    });
   };
   const timed = async (work: () => Promise<void>): Promise<number> => {
     const started = Date.now();
@@ -127,17 +131,17 @@ function localTarget(system: LocalSystem, tempDir: string | undefined): ChaosTar
     },
 
     audit: (eventIds?: readonly string[]): Promise<Audit> =>
-      withRetry('reading GET /admin/audit', 30_000, () => getAudit(anyLogicUrl(), token, eventIds)),
+      retry('reading GET /admin/audit', 30_000, () => getAudit(anyLogicUrl(), token, eventIds)),
 
     createEvents: (events) =>
-      withRetry('creating events with POST /admin/events', 30_000, () =>
+      retry('creating events with POST /admin/events', 30_000, () =>
         postEvents(anyLogicUrl(), token, events).catch((error: unknown) => {
           if (!takenByUs(error)) throw error;
         }),
       ),
 
     archiveEvents: (ids) =>
-      withRetry('archiving events with POST /admin/events/archive', 30_000, () =>
+      retry('archiving events with POST /admin/events/archive', 30_000, () =>
         postArchive(anyLogicUrl(), token, ids),
       ),
 
