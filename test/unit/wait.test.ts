@@ -45,6 +45,7 @@ describe('waitFor (the one poll/retry loop)', () => {
   it('stops waiting when its signal aborts (a shutdown)', async () => {
     const controller = new AbortController();
     const waiting = waitFor('forever', async () => undefined, {
+      timeoutMs: 5000,
       delayMs: 60_000,
       signal: controller.signal,
       onRetry: () => controller.abort(new Error('shutting down')),
