@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalSystem, startLocalSystem } from '../local/system.ts';
-import { type BenchChild, startBareExpress, startFrontend, startGateway } from './children.ts';
+import { type BenchChild, spawnFrontend, startBareExpress, startGateway } from './children.ts';
 import { createScratchDatabase, HOT_EVENT_COUNT, hotEventIds, shapeData } from './data.ts';
-import { measureGroup, type Progress, type Variant } from './groups.ts';
+import { measureGroup, type OnProgress, type Variant } from './groups.ts';
 import type { LoadSample, LoadTarget } from './load.ts';
 import { describeMachine } from './machine.ts';
 import { measureMemory } from './memory-figures.ts';
@@ -28,7 +28,7 @@ export interface BenchOptions {
   only?: readonly BenchGroup[] | undefined;
   /** A real PostgreSQL (admin URL); a scratch database is made on it. Embedded otherwise. */
   databaseUrl?: string | undefined;
-  progress: Progress;
+  progress: OnProgress;
 }
 
 /** Keeps the last lines of every service, to show when something goes wrong. */
@@ -92,7 +92,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const catalogFile = join(tmp, 'catalog.json');
     await writeFile(catalogFile, await (await fetch(`${system.frontendUrl}/api/events`)).text());
     const [front1, gateway, bare] = await startTogether(extras, [
-      startFrontend('frontend-1r', [logic1], {}, recent.sink),
+      spawnFrontend('frontend-1r', [logic1], {}, recent.sink),
       startGateway(logic1, recent.sink),
       startBareExpress(catalogFile, recent.sink),
     ]);
@@ -136,7 +136,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
 interface Rig {
   profile: BenchProfile;
-  progress: Progress;
+  progress: OnProgress;
   system: LocalSystem;
   front1: BenchChild;
   gateway: BenchChild;

@@ -13,7 +13,7 @@ import type { RunState } from './run-scenario.ts';
 import { createLocalTarget } from './targets/local-target.ts';
 import type { ChaosTarget } from './targets/target.ts';
 
-type Say = (line: string) => void;
+type Print = (line: string) => void;
 
 /** `npm run chaos`: parse, bring up (local) or reach (kind) the shop, run, report. */
 export async function chaosCommand(argv: readonly string[]): Promise<number> {
@@ -38,13 +38,15 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
   }
   const reportDir = resolve(options.reportDir);
   await mkdir(reportDir, { recursive: true });
-  const say: Say = (line) => process.stdout.write(`${line}\n`);
-  say(`Chaos run on the ${options.target} target · seed ${options.seed} · report in ${reportDir}`);
+  const print: Print = (line) => process.stdout.write(`${line}\n`);
+  print(
+    `Chaos run on the ${options.target} target · seed ${options.seed} · report in ${reportDir}`,
+  );
 
   const systemLog = createWriteStream(join(reportDir, 'system.log'));
   let reached: { target: ChaosTarget; attemptTimeoutMs: number };
   try {
-    reached = await reachTarget(options, env, say, (line) => systemLog.write(`${line}\n`));
+    reached = await reachTarget(options, env, print, (line) => systemLog.write(`${line}\n`));
   } catch (error) {
     systemLog.end();
     process.stderr.write(
@@ -73,8 +75,8 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
       state,
     );
     const written = await writeReport(reportDir, report, log.requests, audits);
-    say(`\n${summaryTable(report)}\n`);
-    say(`Report: ${written.html}\n        ${written.json}`);
+    print(`\n${summaryTable(report)}\n`);
+    print(`Report: ${written.html}\n        ${written.json}`);
     failed = false;
     return exitCodeFor(report);
   } finally {
@@ -92,11 +94,11 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
 async function reachTarget(
   options: ChaosOptions,
   env: ChaosEnv,
-  say: Say,
+  print: Print,
   log: (line: string) => void,
 ): Promise<{ target: ChaosTarget; attemptTimeoutMs: number }> {
   if (options.target === 'local') {
-    say(
+    print(
       env.databaseUrl
         ? 'Starting the shop locally on your PostgreSQL (DATABASE_URL): db-down will be skipped.'
         : `Starting the shop locally: embedded database${options.dataDir ? ` in ${options.dataDir}` : ''}, two logic replicas, frontend…`,
@@ -108,12 +110,12 @@ async function reachTarget(
       frontendEnv: { LOGIC_ATTEMPT_TIMEOUT_MS: String(env.attemptTimeoutMs) },
       onLine: (label, line) => log(`${label} ${line}`),
     });
-    say(`Shop is up at ${target.shopUrl} (service logs in system.log)`);
+    print(`Shop is up at ${target.shopUrl} (service logs in system.log)`);
     return { target, attemptTimeoutMs: env.attemptTimeoutMs };
   }
   const { connectKindTarget } = await import('./kind/kind-target.ts');
   const kind = await connectKindTarget({ log });
-  say(`Reaching the shop at ${kind.target.shopUrl} through kubectl context ${kind.context}`);
+  print(`Reaching the shop at ${kind.target.shopUrl} through kubectl context ${kind.context}`);
   return { target: kind.target, attemptTimeoutMs: kind.attemptTimeoutMs };
 }
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seatsPerSecond, summarizeEvidence } from './evidence.ts';
-import { checkInvariants, type InvariantResult } from './invariants.ts';
+import { checkInvariants, EMPTY_INVARIANTS } from './invariants.ts';
 import { type LoadGenerator, startLoadGenerator } from './load/load-generator.ts';
 import type { RequestLog } from './load/request-log.ts';
 import type { ChaosOptions } from './options.ts';
@@ -47,19 +47,6 @@ export interface RunContext {
   /** Receives the database state each scenario was judged on (saved next to the report). */
   onAudit?: (scenario: string, audit: Audit) => void;
 }
-
-/** The result of a scenario that never got as far as checking invariants. */
-export const EMPTY_INVARIANTS: InvariantResult = {
-  oversold: 0,
-  quantityMismatch: 0,
-  duplicateKeys: 0,
-  lostConfirmed: 0,
-  orderedRejected: 0,
-  outcomeChanged: 0,
-  committedUnconfirmed: 0,
-  notCommitted: 0,
-  examples: [],
-};
 
 /** What the steps of one scenario hand to each other. */
 interface Progression {
@@ -146,8 +133,8 @@ function startLoad(run: RunContext, eventPrefix: string): LoadGenerator {
 /** Before → fault → after, with the buyers running. */
 async function underLoad(p: Progression, run: RunContext): Promise<void> {
   const { log, options, target } = run;
-  const say = (phase: string) => run.progress.phase(p.scenario.name, phase);
-  say('steady state before');
+  const enterPhase = (phase: string) => run.progress.phase(p.scenario.name, phase);
+  enterPhase('steady state before');
   await sleep(options.beforeMs);
   p.measured = seatsPerSecond(log.requestsOf(p.scenario.name), options.beforeMs);
   run.state.seatsPerSecond = Math.max(run.state.seatsPerSecond, p.measured);
@@ -161,7 +148,7 @@ async function underLoad(p: Progression, run: RunContext): Promise<void> {
   p.times.faultEnd = log.now();
 
   log.phase = 'after';
-  say('waiting for steady state');
+  enterPhase('waiting for steady state');
   await waitForSteadyState(log, options, p.times.faultEnd);
 }
 

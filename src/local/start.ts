@@ -7,7 +7,7 @@ import { type LocalSystem, startLocalSystem } from './system.ts';
 // `npm start`: the whole shop on this machine, no Docker, no cluster, no database to install.
 const config = loadOrExit(() => loadLocalConfig(process.env));
 const onLine = prettyLineSink();
-const say = (message: string) => process.stdout.write(`\n  ${message}\n`);
+const notice = (message: string) => process.stdout.write(`\n  ${message}\n`);
 
 // Stopping is wired before anything starts: a Ctrl-C or SIGTERM while starting stops what is
 // already running instead of killing only this process and orphaning the services.
@@ -18,13 +18,13 @@ async function stop(reason: string): Promise<void> {
   if (stopping) return; // a terminal and npm may each pass the same signal on
   stopping = true;
   if (!system) {
-    say(`${reason}: stopping what has started so far…`);
+    notice(`${reason}: stopping what has started so far…`);
     starting.abort(new Error(reason));
     return; // the start below fails, stops its children and exits
   }
-  say(`${reason}: stopping the frontend, the logic replicas, then the database…`);
+  notice(`${reason}: stopping the frontend, the logic replicas, then the database…`);
   await system.stop();
-  say('Stopped.');
+  notice('Stopped.');
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
@@ -32,7 +32,7 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGHUP', () => void stop('SIGHUP'));
 stopWhenParentGone(stop);
 
-say(
+notice(
   config.DATABASE_URL
     ? 'Starting FlameTickets on your PostgreSQL (DATABASE_URL)…'
     : `Starting FlameTickets with the embedded database (data in ${config.DATA_DIR}/)…`,
@@ -52,16 +52,16 @@ try {
   });
 } catch (error) {
   if (starting.signal.aborted) {
-    say('Stopped.');
+    notice('Stopped.');
     process.exit(0);
   }
   process.stderr.write(`\nCould not start FlameTickets: ${(error as Error).message}\n`);
   process.exit(1);
 }
 
-say(`FlameTickets is ready: http://localhost:${new URL(system.frontendUrl).port}`);
-say(`Logic replicas: ${system.logicUrls.join(', ')}  (admin token: ${system.adminToken})`);
-say('Press Ctrl-C to stop.\n');
+notice(`FlameTickets is ready: http://localhost:${new URL(system.frontendUrl).port}`);
+notice(`Logic replicas: ${system.logicUrls.join(', ')}  (admin token: ${system.adminToken})`);
+notice('Press Ctrl-C to stop.\n');
 
 for (const child of [
   system.frontend,
@@ -69,7 +69,7 @@ for (const child of [
   ...(system.database ? [system.database] : []),
 ]) {
   void child.exited.then((code) => {
-    if (!stopping) say(`${child.spec.label} exited unexpectedly (code ${code}).`);
+    if (!stopping) notice(`${child.spec.label} exited unexpectedly (code ${code}).`);
   });
 }
 
