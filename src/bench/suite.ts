@@ -88,26 +88,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       onLine: recent.sink,
     });
     await shapeData(system.databaseUrl, { events: HOT_EVENT_COUNT, orders: 0 });
-    const logic1 = system.logicUrls[0] as string;
-    const catalogFile = join(tmp, 'catalog.json');
-    await writeFile(catalogFile, await (await fetch(`${system.frontendUrl}/api/events`)).text());
-    const [front1, gateway, bare] = await startTogether(extras, [
-      spawnFrontend('frontend-1r', [logic1], {}, recent.sink),
-      startGateway(logic1, recent.sink),
-      startBareExpress(catalogFile, recent.sink),
-    ]);
+    const references = await startReferences(system, join(tmp, 'catalog.json'), extras, recent);
     const machine = await describeMachine(system.databaseUrl, engine);
-    const services = new Map([
-      ['frontend (1 replica)', front1.child.pid],
-      ['frontend (2 replicas)', system.frontend.pid],
-      ['logic-1', system.logic[0]?.pid],
-      ['logic-2', system.logic[1]?.pid],
-      ['bare gateway', gateway.child.pid],
-      ['bare express', bare.child.pid],
-      ...(system.database ? [['embedded database', system.database.pid] as const] : []),
-    ]);
+    const services = serviceProcesses(system, references);
     const startedAt = new Date().toISOString();
-    const rig = { profile, progress, system, front1, gateway, bare };
+    const rig = { profile, progress, system, ...references };
     const groups = options.only ?? BENCH_GROUPS;
     const { value, memory } = await measureMemory(services, () => measureAll(rig, groups));
     const ratios = value.ratios as BenchReport['ratios'];
@@ -132,6 +117,42 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await scratch?.drop();
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+interface References {
+  front1: BenchChild;
+  gateway: BenchChild;
+  bare: BenchChild;
+}
+
+/** A one-replica frontend and the bare servers it is compared with (their catalog: the shop's). */
+async function startReferences(
+  system: LocalSystem,
+  catalogFile: string,
+  extras: BenchChild[],
+  recent: RecentLines,
+): Promise<References> {
+  const logic1 = system.logicUrls[0] as string;
+  await writeFile(catalogFile, await (await fetch(`${system.frontendUrl}/api/events`)).text());
+  const [front1, gateway, bare] = await startTogether(extras, [
+    spawnFrontend('frontend-1r', [logic1], {}, recent.sink),
+    startGateway(logic1, recent.sink),
+    startBareExpress(catalogFile, recent.sink),
+  ]);
+  return { front1, gateway, bare };
+}
+
+/** Every process whose memory the report shows, by name. */
+function serviceProcesses(system: LocalSystem, { front1, gateway, bare }: References) {
+  return new Map([
+    ['frontend (1 replica)', front1.child.pid],
+    ['frontend (2 replicas)', system.frontend.pid],
+    ['logic-1', system.logic[0]?.pid],
+    ['logic-2', system.logic[1]?.pid],
+    ['bare gateway', gateway.child.pid],
+    ['bare express', bare.child.pid],
+    ...(system.database ? [['embedded database', system.database.pid] as const] : []),
+  ]);
 }
 
 interface Rig {

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,28 +21,15 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  let options: ChaosOptions;
-  let env: ChaosEnv;
-  try {
-    options = parseChaosArgs(argv);
-    // LOGIC_ATTEMPT_TIMEOUT_MS and DATABASE_URL, with the services' rules (src/chaos/env.ts).
-    env = loadChaosEnv(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`✖ chaos: ${error.message}\n`);
-      return 1;
-    }
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`✖ chaos: ${error.message}\n\n${USAGE}\n`);
-    return 1;
-  }
+  const parsed = parseInputs(argv);
+  if (typeof parsed === 'number') return parsed;
+  const { options, env } = parsed;
   const reportDir = resolve(options.reportDir);
   await mkdir(reportDir, { recursive: true });
   const print: Print = (line) => process.stdout.write(`${line}\n`);
   print(
     `Chaos run on the ${options.target} target · seed ${options.seed} · report in ${reportDir}`,
   );
-
   const systemLog = createWriteStream(join(reportDir, 'system.log'));
   let reached: { target: ChaosTarget; attemptTimeoutMs: number };
   try {
@@ -54,7 +41,37 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
     );
     return 1;
   }
-  const { target } = reached;
+  return runAndReport({ options, reportDir, print, systemLog, ...reached });
+}
+
+/** The flags and the environment, or the exit code after saying what is wrong with them. */
+function parseInputs(argv: readonly string[]): { options: ChaosOptions; env: ChaosEnv } | number {
+  try {
+    // LOGIC_ATTEMPT_TIMEOUT_MS and DATABASE_URL, with the services' rules (src/chaos/env.ts).
+    return { options: parseChaosArgs(argv), env: loadChaosEnv(process.env) };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`✖ chaos: ${error.message}\n`);
+      return 1;
+    }
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`✖ chaos: ${error.message}\n\n${USAGE}\n`);
+    return 1;
+  }
+}
+
+interface Reached {
+  options: ChaosOptions;
+  reportDir: string;
+  print: Print;
+  systemLog: WriteStream;
+  target: ChaosTarget;
+  attemptTimeoutMs: number;
+}
+
+/** Runs every scenario, writes the report, and puts back what the run changed, even on Ctrl-C. */
+async function runAndReport(run: Reached): Promise<number> {
+  const { target, systemLog, print } = run;
   const state: RunState = { stock: undefined, seatsPerSecond: 0 };
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -67,14 +84,10 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   let failed = true;
   try {
-    const { report, log, audits } = await runChaos(
-      options,
-      target,
-      createProgress(),
-      reached.attemptTimeoutMs,
-      state,
-    );
-    const written = await writeReport(reportDir, report, log.requests, audits);
+    const progress = createProgress();
+    const result = await runChaos(run.options, target, progress, run.attemptTimeoutMs, state);
+    const { report, log, audits } = result;
+    const written = await writeReport(run.reportDir, report, log.requests, audits);
     print(`\n${summaryTable(report)}\n`);
     print(`Report: ${written.html}\n        ${written.json}`);
     failed = false;

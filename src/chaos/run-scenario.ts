@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seatsPerSecond, summarizeEvidence } from './evidence.ts';
-import { checkInvariants, EMPTY_INVARIANTS } from './invariants.ts';
+import { checkInvariants, EMPTY_INVARIANTS, type InvariantResult } from './invariants.ts';
 import { type LoadGenerator, startLoadGenerator } from './load/load-generator.ts';
 import type { RequestLog } from './load/request-log.ts';
 import type { ChaosOptions } from './options.ts';
@@ -22,7 +22,7 @@ import { recoverySeconds } from './statistics.ts';
 import { settle, waitForSteadyState } from './steady-state.ts';
 import { type Stock, stockPrefix } from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
-import type { Audit } from './types.ts';
+import type { Audit, RequestRecord } from './types.ts';
 import { judge } from './verdict.ts';
 
 /** What the run shares between its scenarios, and with an interrupt handler. */
@@ -161,15 +161,7 @@ async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioR
   const frontendAfter = await target.frontendIdentity();
   const requests = log.requestsOf(scenario.name);
   const operations = log.operationsOf(scenario.name);
-  let invariants = EMPTY_INVARIANTS;
-  let audit: Audit | undefined;
-  try {
-    audit = await target.audit(context.stockIds());
-    run.onAudit?.(scenario.name, audit);
-    invariants = checkInvariants(audit, requests);
-  } catch (error) {
-    stepErrors.push(`reading the audit: ${(error as Error).message}`);
-  }
+  const { audit, invariants } = await auditScenario(p, run, requests);
   const summary = summarizeEvidence({
     requests,
     stock: p.stock,
@@ -185,11 +177,7 @@ async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioR
     invariants,
     attemptTimeoutMs: run.attemptTimeoutMs,
   });
-  const archived = await archiveStock(p.stock, target);
-  if (archived.length === 0) run.state.stock = undefined;
-  stepErrors.push(...archived);
-  if (stepErrors.length > 0) context.notes.restored = await restoreAfterFailure(target);
-
+  await cleanUp(p, run);
   const recovery = recoverySeconds(operations, times.faultEnd);
   const scenarioChecks: Check[] = [...context.checks];
   if (stepErrors.length > 0) {
@@ -225,11 +213,39 @@ async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioR
     recovery,
     notes: context.notes,
     evidence: summary,
-    stock: {
-      prefix: p.stock.prefix,
-      measuredSeatsPerSecond: Math.round(p.measured * 10) / 10,
-      large: p.stock.large.map((e) => ({ id: e.id, capacity: e.capacity })),
-      small: p.stock.small.map((e) => ({ id: e.id, capacity: e.capacity })),
-    },
+    stock: stockSummary(p),
   });
+}
+
+/** The audit of the scenario's own events and the invariants checked on it. */
+async function auditScenario(
+  p: Progression,
+  run: RunContext,
+  requests: readonly RequestRecord[],
+): Promise<{ audit: Audit | undefined; invariants: InvariantResult }> {
+  try {
+    const audit = await run.target.audit(p.context.stockIds());
+    run.onAudit?.(p.scenario.name, audit);
+    return { audit, invariants: checkInvariants(audit, requests) };
+  } catch (error) {
+    p.stepErrors.push(`reading the audit: ${(error as Error).message}`);
+    return { audit: undefined, invariants: EMPTY_INVARIANTS };
+  }
+}
+
+/** Archives the scenario's stock; after a failed step, puts the target back as it was. */
+async function cleanUp(p: Progression, run: RunContext): Promise<void> {
+  const archived = await archiveStock(p.stock, run.target);
+  if (archived.length === 0) run.state.stock = undefined;
+  p.stepErrors.push(...archived);
+  if (p.stepErrors.length > 0) p.context.notes.restored = await restoreAfterFailure(run.target);
+}
+
+function stockSummary(p: Progression) {
+  return {
+    prefix: p.stock.prefix,
+    measuredSeatsPerSecond: Math.round(p.measured * 10) / 10,
+    large: p.stock.large.map((e) => ({ id: e.id, capacity: e.capacity })),
+    small: p.stock.small.map((e) => ({ id: e.id, capacity: e.capacity })),
+  };
 }
