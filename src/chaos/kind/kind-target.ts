@@ -1,6 +1,7 @@
 import {
   flameTarget,
   loadSettings,
+  type PodSummary,
   readSecretKey,
   SECRET_KEYS,
   SECRET_NAME,
@@ -112,33 +113,6 @@ interface KindState {
 function kindTarget(state: KindState): ChaosTarget {
   const { cluster } = state;
   const admin = new KindLogicAdmin(cluster, state.token);
-  // A killed pod's replacement is watched from the moment of the kill.
-  let replacement: Promise<number> | undefined;
-
-  const kill = async (selector: string, count: number, label: string): Promise<string> => {
-    const victim = (await cluster.pods(selector)).find((p) => p.ready);
-    if (!victim) throw new Error(`no Ready ${label} pod to kill`);
-    const since = Date.now();
-    await cluster.killPod(victim.name);
-    replacement = cluster.waitReady(
-      `a Ready replacement for ${label} pod ${victim.name}`,
-      selector,
-      count,
-      since,
-      victim.uid,
-    );
-    replacement.catch(() => undefined);
-    return victim.name;
-  };
-  const replaced = async (): Promise<number> => {
-    if (!replacement) throw new Error('nothing was killed');
-    const seconds = await replacement;
-    replacement = undefined;
-    return seconds;
-  };
-  const logicReady = (since: number) =>
-    cluster.waitReady('every logic pod to be Ready', LOGIC, state.logicReplicas, since);
-
   return {
     name: 'kind',
     shopUrl: state.settings.url,
@@ -151,7 +125,24 @@ function kindTarget(state: KindState): ChaosTarget {
     audit: (eventIds) => admin.audit(eventIds),
     createEvents: (events) => admin.createEvents(events),
     archiveEvents: (ids) => admin.archiveEvents(ids),
+    ...healthChecks(state),
+    ...podKills(state),
+    ...logicScaling(state),
+    probeNetworkPolicy: () => probeNetworkPolicy(cluster),
 
+    restore: () => restoreCluster(cluster, admin, state.logicReplicas),
+    // The cluster stays up; close puts back whatever an interrupted scenario left changed.
+    close: () => restoreCluster(cluster, admin, state.logicReplicas),
+  };
+}
+
+const logicReady = ({ cluster, logicReplicas }: KindState, since: number) =>
+  cluster.waitReady('every logic pod to be Ready', LOGIC, logicReplicas, since);
+
+/** Which pods serve, and whether the shop is ready. */
+function healthChecks(state: KindState) {
+  const { cluster } = state;
+  return {
     // Ready pods only: a replaced pod still terminating after the rollout is not serving.
     async logicIdentities() {
       return (await cluster.pods(LOGIC))
@@ -175,36 +166,102 @@ function kindTarget(state: KindState): ChaosTarget {
       return problems.length > 0 ? `not ready: ${problems.join(', ')}` : undefined;
     },
 
-    async frontendIdentity() {
-      const json = await cluster.run('reading the frontend pods', [
-        'get',
-        'pods',
-        '-l',
-        FRONTEND,
-        '-o',
-        'json',
-      ]);
-      const list = JSON.parse(json) as {
-        items: {
-          metadata: { name: string };
-          status?: { containerStatuses?: { restartCount?: number }[] };
-        }[];
-      };
-      return list.items
-        .map((pod) => {
-          const restarts = (pod.status?.containerStatuses ?? []).reduce(
-            (n, c) => n + (c.restartCount ?? 0),
-            0,
-          );
-          return `${pod.metadata.name} (${restarts} restarts)`;
-        })
-        .sort()
-        .join(', ');
-    },
+    frontendIdentity: () => describeFrontendPods(cluster),
+  } satisfies Partial<ChaosTarget>;
+}
 
+/** "flame-frontend-a (0 restarts), flame-frontend-b (1 restarts)" */
+async function describeFrontendPods(cluster: Cluster): Promise<string> {
+  const json = await cluster.run('reading the frontend pods', [
+    'get',
+    'pods',
+    '-l',
+    FRONTEND,
+    '-o',
+    'json',
+  ]);
+  const list = JSON.parse(json) as {
+    items: {
+      metadata: { name: string };
+      status?: { containerStatuses?: { restartCount?: number }[] };
+    }[];
+  };
+  return list.items
+    .map((pod) => {
+      const restarts = (pod.status?.containerStatuses ?? []).reduce(
+        (n, c) => n + (c.restartCount ?? 0),
+        0,
+      );
+      return `${pod.metadata.name} (${restarts} restarts)`;
+    })
+    .sort()
+    .join(', ');
+}
+
+/**
+ * The faults that kill a pod: each kill starts watching for its replacement (from the moment
+ * of the kill), and the matching restore waits for it.
+ */
+function podKills(state: KindState) {
+  const { cluster } = state;
+  let replacement: Promise<number> | undefined;
+  const watchReplacement = (
+    label: string,
+    selector: string,
+    count: number,
+    victim: PodSummary,
+    since: number,
+  ) => {
+    replacement = cluster.waitReady(
+      `a Ready replacement for ${label} pod ${victim.name}`,
+      selector,
+      count,
+      since,
+      victim.uid,
+    );
+    replacement.catch(() => undefined);
+  };
+  const kill = async (selector: string, count: number, label: string): Promise<string> => {
+    const victim = (await cluster.pods(selector)).find((p) => p.ready);
+    if (!victim) throw new Error(`no Ready ${label} pod to kill`);
+    const since = Date.now();
+    await cluster.killPod(victim.name);
+    watchReplacement(label, selector, count, victim, since);
+    return victim.name;
+  };
+  const replaced = async (): Promise<number> => {
+    if (!replacement) throw new Error('nothing was killed');
+    const seconds = await replacement;
+    replacement = undefined;
+    return seconds;
+  };
+  return {
     killLogicReplica: () => kill(LOGIC, state.logicReplicas, 'logic'),
     restoreLogicReplica: replaced,
+    killFrontend: () => kill(FRONTEND, state.frontendReplicas, 'frontend'),
+    restoreFrontend: replaced,
 
+    async killDatabase() {
+      const victim = (await cluster.pods(POSTGRES)).find((p) => p.ready);
+      if (!victim) throw new Error('no Ready postgres pod to delete');
+      const since = Date.now();
+      await cluster.deletePodGracefully(victim.name, POSTGRES_GRACE_SECONDS);
+      watchReplacement('postgres', POSTGRES, 1, victim, since);
+    },
+
+    async restoreDatabase() {
+      const seconds = await replaced();
+      // Logic turns unready while its database is gone; the shop is back when logic is.
+      await logicReady(state, Date.now());
+      return seconds;
+    },
+  } satisfies Partial<ChaosTarget>;
+}
+
+/** The faults that change logic's Deployment: a rolling restart, scale to zero and back. */
+function logicScaling(state: KindState) {
+  const { cluster } = state;
+  return {
     async rollingRestartLogic() {
       await cluster.run('restarting the logic rollout', [
         'rollout',
@@ -228,39 +285,9 @@ function kindTarget(state: KindState): ChaosTarget {
     async startAllLogic() {
       const since = Date.now();
       await scaleLogic(cluster, state.logicReplicas);
-      const seconds = await logicReady(since);
+      const seconds = await logicReady(state, since);
       await forgetLogicReplicas(cluster);
       return seconds;
     },
-
-    async killDatabase() {
-      const victim = (await cluster.pods(POSTGRES)).find((p) => p.ready);
-      if (!victim) throw new Error('no Ready postgres pod to delete');
-      const since = Date.now();
-      await cluster.deletePodGracefully(victim.name, POSTGRES_GRACE_SECONDS);
-      replacement = cluster.waitReady(
-        `a Ready replacement for postgres pod ${victim.name}`,
-        POSTGRES,
-        1,
-        since,
-        victim.uid,
-      );
-      replacement.catch(() => undefined);
-    },
-
-    async restoreDatabase() {
-      const seconds = await replaced();
-      // Logic turns unready while its database is gone; the shop is back when logic is.
-      await logicReady(Date.now());
-      return seconds;
-    },
-
-    killFrontend: () => kill(FRONTEND, state.frontendReplicas, 'frontend'),
-    restoreFrontend: replaced,
-    probeNetworkPolicy: () => probeNetworkPolicy(cluster),
-
-    restore: () => restoreCluster(cluster, admin, state.logicReplicas),
-    // The cluster stays up; close puts back whatever an interrupted scenario left changed.
-    close: () => restoreCluster(cluster, admin, state.logicReplicas),
-  };
+  } satisfies Partial<ChaosTarget>;
 }

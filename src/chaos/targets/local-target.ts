@@ -69,49 +69,67 @@ export async function createLocalTarget(options: LocalTargetOptions): Promise<Ch
 /** Creating twice is harmless: ids are unique per run, so "taken" means our own first try. */
 const takenByUs = (error: unknown) => /answered 400.*already taken/s.test(String(error));
 
+/** What the parts of the local target share: the processes, the admin token, the waits. */
+interface Local {
+  system: LocalSystem;
+  token: string;
+  retry: <T>(what: string, timeoutMs: number, fn: () => Promise<T>) => Promise<T>;
+  anyLogicUrl: () => string;
+  allLogicReady: () => Promise<void>;
+}
+
 /** `tempDir`: removed by close (undefined when the data is to be kept, or not on disk). */
 function localTarget(
   system: LocalSystem,
   tempDir: string | undefined,
   onLine: LineSink,
 ): ChaosTarget {
-  const token = system.adminToken;
   // Every failed attempt of an admin call or a readiness wait goes to system.log.
   const logAttempt = ({ what, attempt, reason, delayMs }: FailedAttempt) =>
     onLine('runner', `${what}: attempt ${attempt} failed (${reason}); next in ${delayMs} ms`);
   const retry = <T>(what: string, timeoutMs: number, fn: () => Promise<T>) =>
     withRetry(what, timeoutMs, fn, logAttempt);
-  let killedReplica = 0;
-  const anyLogicUrl = () => {
-    const index = system.logic.findIndex((child) => child.running);
-    return system.logicUrls[Math.max(index, 0)] as string;
+  const local: Local = {
+    system,
+    token: system.adminToken,
+    retry,
+    anyLogicUrl: () => {
+      const index = system.logic.findIndex((child) => child.running);
+      return system.logicUrls[Math.max(index, 0)] as string;
+    },
+    allLogicReady: async () => {
+      await retry('every logic replica to answer /readyz', READY_TIMEOUT_MS, async () => {
+        const ready = await Promise.all(
+          system.logicUrls.map((url) => answersReady(`${url}/readyz`)),
+        );
+        if (ready.includes(false)) throw new Error(`ready: ${ready.join(', ')}`);
+      });
+    },
   };
-  const allLogicReady = async (): Promise<void> => {
-    await retry('every logic replica to answer /readyz', READY_TIMEOUT_MS, async () => {
-      const ready = await Promise.all(system.logicUrls.map((url) => answersReady(`${url}/readyz`)));
-      if (ready.includes(false)) throw new Error(`ready: ${ready.join(', ')}`);
-    });
-  };
-  const timed = async (work: () => Promise<void>): Promise<number> => {
-    const started = Date.now();
-    await work();
-    return Math.round((Date.now() - started) / 10) / 100;
-  };
-
   return {
     name: 'local',
     shopUrl: system.frontendUrl,
+    cannotRun: (scenario) => cannotRunLocally(scenario, system),
+    ...adminCalls(local),
+    ...healthChecks(local),
+    ...faultActions(local),
+    ...putBackActions(local, tempDir),
+  };
+}
 
-    cannotRun(scenario) {
-      if (scenario === 'db-down' && !system.database) {
-        return 'DATABASE_URL names a PostgreSQL this runner did not start, so it cannot kill it';
-      }
-      if (scenario === 'frontend-kill' || scenario === 'network-policy') {
-        return 'kind only: the local shop has one frontend process and no network policies';
-      }
-      return undefined;
-    },
+function cannotRunLocally(scenario: string, system: LocalSystem): string | undefined {
+  if (scenario === 'db-down' && !system.database) {
+    return 'DATABASE_URL names a PostgreSQL this runner did not start, so it cannot kill it';
+  }
+  if (scenario === 'frontend-kill' || scenario === 'network-policy') {
+    return 'kind only: the local shop has one frontend process and no network policies';
+  }
+  return undefined;
+}
 
+/** Faults, audit and stock, through the logic replicas' admin API. */
+function adminCalls({ system, token, retry, anyLogicUrl }: Local) {
+  return {
     async setFaults(settings: FaultSettings) {
       await Promise.all(
         system.logicUrls.map((url, i) =>
@@ -144,7 +162,12 @@ function localTarget(
       retry('archiving events with POST /admin/events/archive', 30_000, () =>
         postArchive(anyLogicUrl(), token, ids),
       ),
+  } satisfies Partial<ChaosTarget>;
+}
 
+/** Which processes serve, and whether they are ready. */
+function healthChecks({ system }: Local) {
+  return {
     async logicIdentities() {
       return system.logic.map((child) => `${child.spec.label} pid ${child.pid ?? 'none'}`);
     },
@@ -165,7 +188,19 @@ function localTarget(
     async frontendIdentity() {
       return `frontend pid ${system.frontend.pid} ${system.frontend.running ? 'running' : 'exited'}`;
     },
+  } satisfies Partial<ChaosTarget>;
+}
 
+const timed = async (work: () => Promise<void>): Promise<number> => {
+  const started = Date.now();
+  await work();
+  return Math.round((Date.now() - started) / 10) / 100;
+};
+
+/** The faults that are processes: kill, stop and start them again. */
+function faultActions({ system, allLogicReady }: Local) {
+  let killedReplica = 0;
+  return {
     async killLogicReplica() {
       const child = system.logic[killedReplica] ?? system.logic[0];
       if (!child) throw new Error('there is no logic replica to kill');
@@ -211,7 +246,12 @@ function localTarget(
     killFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
     restoreFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
     probeNetworkPolicy: () => Promise.reject(new UnsupportedOnTarget('local', 'network-policy')),
+  } satisfies Partial<ChaosTarget>;
+}
 
+/** After a failed step, and at the end of the run. */
+function putBackActions({ system, token, allLogicReady }: Local, tempDir: string | undefined) {
+  return {
     async restore() {
       const done: string[] = [];
       if (system.database && !system.database.running) {
@@ -239,5 +279,5 @@ function localTarget(
       ];
       return [`stopped ${parts.filter(Boolean).join(', ')} and the frontend it started`];
     },
-  };
+  } satisfies Partial<ChaosTarget>;
 }
