@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createScratchDatabase } from '../local/scratch-database.ts';
 import { type LocalSystem, startLocalSystem } from '../local/system.ts';
 import { type BenchChild, spawnFrontend, startBareExpress, startGateway } from './children.ts';
-import { createScratchDatabase, HOT_EVENT_COUNT, hotEventIds, shapeData } from './data.ts';
+import { HOT_EVENT_COUNT, hotEventIds, shapeData } from './data.ts';
 import { measureGroup, type OnProgress, type Variant } from './groups.ts';
 import type { LoadSample, LoadTarget } from './load.ts';
 import { describeMachine } from './machine.ts';
@@ -74,7 +75,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const recent = new RecentLines();
   const tmp = await mkdtemp(join(tmpdir(), 'flame-bench-'));
   const scratch = options.databaseUrl
-    ? await createScratchDatabase(options.databaseUrl)
+    ? await createScratchDatabase(options.databaseUrl, 'flame_bench')
     : undefined;
   const extras: BenchChild[] = [];
   let system: LocalSystem | undefined;
