@@ -4,13 +4,7 @@ import { join } from 'node:path';
 import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
 import type { FailedAttempt } from '../../shared/wait.ts';
-import {
-  type Audit,
-  addFaultCounts,
-  type FaultSettings,
-  NO_FAULTS,
-  zeroFaultCounts,
-} from '../types.ts';
+import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../types.ts';
 import {
   answersReady,
   getAudit,
@@ -20,7 +14,8 @@ import {
   putFaults,
   withRetry,
 } from './admin-client.ts';
-import { type ChaosTarget, UnsupportedOnTarget } from './target.ts';
+import { faultActions, healthChecks, type Local, putBackActions } from './local-actions.ts';
+import type { ChaosTarget } from './target.ts';
 
 export interface LocalTargetOptions {
   /** A real PostgreSQL; undefined starts the embedded engine (which db-down can kill). */
@@ -68,15 +63,6 @@ export async function createLocalTarget(options: LocalTargetOptions): Promise<Ch
 
 /** Creating twice is harmless: ids are unique per run, so "taken" means our own first try. */
 const takenByUs = (error: unknown) => /answered 400.*already taken/s.test(String(error));
-
-/** What the parts of the local target share: the processes, the admin token, the waits. */
-interface Local {
-  system: LocalSystem;
-  token: string;
-  retry: <T>(what: string, timeoutMs: number, fn: () => Promise<T>) => Promise<T>;
-  anyLogicUrl: () => string;
-  allLogicReady: () => Promise<void>;
-}
 
 /** `tempDir`: removed by close (undefined when the data is to be kept, or not on disk). */
 function localTarget(
@@ -162,122 +148,5 @@ function adminCalls({ system, token, retry, anyLogicUrl }: Local) {
       retry('archiving events with POST /admin/events/archive', 30_000, () =>
         postArchive(anyLogicUrl(), token, ids),
       ),
-  } satisfies Partial<ChaosTarget>;
-}
-
-/** Which processes serve, and whether they are ready. */
-function healthChecks({ system }: Local) {
-  return {
-    async logicIdentities() {
-      return system.logic.map((child) => `${child.spec.label} pid ${child.pid ?? 'none'}`);
-    },
-
-    async unhealthy() {
-      const parts = [
-        ...system.logicUrls.map((url, i) => [`logic-${i + 1}`, url] as const),
-        ['frontend', system.frontendUrl] as const,
-      ];
-      const down: string[] = [];
-      for (const [label, url] of parts) {
-        if (!(await answersReady(`${url}/readyz`))) down.push(label);
-      }
-      if (system.database && !system.database.running) down.push('db');
-      return down.length > 0 ? `not ready: ${down.join(', ')}` : undefined;
-    },
-
-    async frontendIdentity() {
-      return `frontend pid ${system.frontend.pid} ${system.frontend.running ? 'running' : 'exited'}`;
-    },
-  } satisfies Partial<ChaosTarget>;
-}
-
-const timed = async (work: () => Promise<void>): Promise<number> => {
-  const started = Date.now();
-  await work();
-  return Math.round((Date.now() - started) / 10) / 100;
-};
-
-/** The faults that are processes: kill, stop and start them again. */
-function faultActions({ system, allLogicReady }: Local) {
-  let killedReplica = 0;
-  return {
-    async killLogicReplica() {
-      const child = system.logic[killedReplica] ?? system.logic[0];
-      if (!child) throw new Error('there is no logic replica to kill');
-      await child.kill();
-      return child.spec.label;
-    },
-
-    restoreLogicReplica: () =>
-      timed(async () => {
-        const child = system.logic[killedReplica];
-        if (child) await system.restart(child);
-        killedReplica = (killedReplica + 1) % system.logic.length;
-      }),
-
-    async rollingRestartLogic() {
-      // system.restart sends SIGTERM (graceful drain), waits for the exit, starts it again on
-      // the same port and waits until it is ready, before the next replica is touched.
-      for (const child of system.logic) await system.restart(child);
-    },
-
-    async stopAllLogic() {
-      await Promise.all(system.logic.map((child) => child.kill()));
-    },
-
-    startAllLogic: () =>
-      timed(async () => {
-        await Promise.all(system.logic.map((child) => system.restart(child)));
-      }),
-
-    async killDatabase() {
-      if (!system.database)
-        throw new UnsupportedOnTarget('local', 'killing a database it did not start');
-      await system.database.kill();
-    },
-
-    restoreDatabase: () =>
-      timed(async () => {
-        if (!system.database) return;
-        await system.restart(system.database);
-        await allLogicReady();
-      }),
-
-    killFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
-    restoreFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
-    probeNetworkPolicy: () => Promise.reject(new UnsupportedOnTarget('local', 'network-policy')),
-  } satisfies Partial<ChaosTarget>;
-}
-
-/** After a failed step, and at the end of the run. */
-function putBackActions({ system, token, allLogicReady }: Local, tempDir: string | undefined) {
-  return {
-    async restore() {
-      const done: string[] = [];
-      if (system.database && !system.database.running) {
-        await system.restart(system.database);
-        done.push('database started again');
-      }
-      for (const child of system.logic) {
-        if (child.running) continue;
-        await system.restart(child);
-        done.push(`${child.spec.label} started again`);
-      }
-      await allLogicReady();
-      await Promise.all(system.logicUrls.map((url) => putFaults(url, token, NO_FAULTS)));
-      done.push(`faults cleared on ${system.logic.map((c) => c.spec.label).join(', ')}`);
-      return done;
-    },
-
-    async close() {
-      // Everything it started stops, faults (held in memory) with it: nothing to put back.
-      await system.stop();
-      if (tempDir) await rm(tempDir, { recursive: true, force: true });
-      const parts = [
-        system.database ? 'the database' : '',
-        `${system.logic.length} logic replicas`,
-      ];
-      return [`stopped ${parts.filter(Boolean).join(', ')} and the frontend it started`];
-    },
   } satisfies Partial<ChaosTarget>;
 }
