@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase } from '../local/scratch-database.ts';
 import { type LocalSystem, startLocalSystem } from '../local/system.ts';
+import { AdminClient } from '../shared/admin-client.ts';
 import { type BenchChild, spawnFrontend, startBareExpress, startGateway } from './children.ts';
 import { HOT_EVENT_COUNT, hotEventIds, shapeData } from './data.ts';
 import { measureGroup, type OnProgress, type Variant } from './groups.ts';
@@ -44,14 +45,14 @@ class RecentLines {
 const order = (url: string): LoadTarget => ({ kind: 'order', url, eventIds: hotEventIds });
 const get = (url: string): LoadTarget => ({ kind: 'get', url });
 
+/**
+ * Through each replica in turn: the database carries a setting to every replica within
+ * FAULT_POLL_MS, but a PUT applies on the replica that took it at once, so the measurement
+ * that follows sees every replica faulty from its first request.
+ */
 async function setFaults(system: LocalSystem, rate: number): Promise<void> {
   for (const url of system.logicUrls) {
-    const response = await fetch(`${url}/admin/faults`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${system.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ rate, latencyMs: 0, mode: 'before' }),
-    });
-    if (!response.ok) throw new Error(`PUT ${url}/admin/faults answered ${response.status}`);
+    await new AdminClient(url, system.adminToken).putFaults({ rate, latencyMs: 0, mode: 'before' });
   }
 }
 

@@ -1,4 +1,6 @@
-import { mulberry32 } from '../shared/mulberry32.ts';
+import { hashSeed, mulberry32 } from '../shared/mulberry32.ts';
+
+export { hashSeed };
 
 /** A seeded random source, so one --seed gives the same load and the same faults. */
 export interface Random {
@@ -24,14 +26,4 @@ export function seededRandom(seed: number): Random {
     },
     fork: (label) => seededRandom(hashSeed(seed, label)),
   };
-}
-
-/** FNV-1a over the label, mixed with the seed: a stable, distinct seed per label. */
-export function hashSeed(seed: number, label: string): number {
-  let hash = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < label.length; i++) {
-    hash ^= label.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }

@@ -1,3 +1,5 @@
+import { FAULT_MODES, type FaultCounts } from '../shared/admin-api.ts';
+
 /** The phases of one scenario; every request record names the phase it started in. */
 export type Phase = 'before' | 'fault' | 'after';
 
@@ -55,40 +57,15 @@ export interface OperationRecord {
   requests: number;
 }
 
-/** The logic service's GET /admin/audit answer: raw database state. */
-export interface AuditEvent {
-  id: string;
-  capacity: number;
-  available: number;
-  orderedQuantity: number;
-  orderCount: number;
-  archived?: boolean;
-}
-
-export interface AuditOrder {
-  id: string;
-  idempotencyKey: string;
-  eventId: string;
-  quantity: number;
-}
-
-export interface Audit {
-  events: AuditEvent[];
-  orders: AuditOrder[];
-}
-
-/** Logic fault settings, as PUT /admin/faults takes them. */
-export interface FaultSettings {
-  rate: number;
-  latencyMs: number;
-  mode: 'before' | 'after-commit' | 'delay';
-  seed?: number;
-}
-
-export const NO_FAULTS: FaultSettings = Object.freeze({ rate: 0, latencyMs: 0, mode: 'before' });
-
-/** GET /admin/faults' `injected.counts`: faults logic injected per mode, on orders and the rest. */
-export type FaultCounts = Record<FaultSettings['mode'], { orders: number; other: number }>;
+// The admin API's shapes come from its one contract (src/shared/admin-api.ts).
+export type {
+  Audit,
+  AuditEvent,
+  AuditOrder,
+  FaultCounts,
+  FaultSettings,
+} from '../shared/admin-api.ts';
+export { NO_FAULTS } from '../shared/admin-api.ts';
 
 export const zeroFaultCounts = (): FaultCounts => ({
   before: { orders: 0, other: 0 },
@@ -98,7 +75,7 @@ export const zeroFaultCounts = (): FaultCounts => ({
 
 export function addFaultCounts(a: FaultCounts, b: FaultCounts): FaultCounts {
   const sum = zeroFaultCounts();
-  for (const mode of Object.keys(sum) as FaultSettings['mode'][]) {
+  for (const mode of FAULT_MODES) {
     sum[mode].orders = a[mode].orders + b[mode].orders;
     sum[mode].other = a[mode].other + b[mode].other;
   }

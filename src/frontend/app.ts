@@ -1,21 +1,27 @@
 import { fileURLToPath } from 'node:url';
 import { BrokenCircuitError } from 'cockatiel';
-import express, { type Express, type Request, type Response, Router } from 'express';
+import express, { type Express, type Request, Router } from 'express';
 import helmet from 'helmet';
 import { AppError } from '../shared/errors.ts';
 import { errorHandler, jsonBody, notFound, requestLogging } from '../shared/http.ts';
 import type { Logger } from '../shared/logger.ts';
+import { rememberRouteBase } from '../shared/metrics.ts';
 import { parseIdempotencyKey, parseOrderRequest } from '../shared/order-request.ts';
+import { adminRelay } from './admin-relay.ts';
 import { type Catalog, CatalogCache } from './catalog.ts';
 import type { FrontendConfig } from './config.ts';
-import { type LogicClient, type LogicResponse, LogicUnavailableError } from './logic-client.ts';
+import { type LogicClient, LogicUnavailableError } from './logic-client.ts';
 import { withMaskedEmail } from './mask-email.ts';
+import { relay } from './relay.ts';
 
 /** The web UI: plain HTML/CSS/JS, the same folder in the repo and in the image. */
 export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 
 export interface FrontendDeps {
-  config: Pick<FrontendConfig, 'BODY_LIMIT' | 'BREAKER_HALF_OPEN_MS' | 'CATALOG_MAX_AGE_MS'>;
+  config: Pick<
+    FrontendConfig,
+    'ADMIN_TOKEN' | 'BODY_LIMIT' | 'BREAKER_HALF_OPEN_MS' | 'CATALOG_MAX_AGE_MS' | 'POD_NAME'
+  >;
   logger: Logger;
   client: LogicClient;
   isDraining: () => boolean;
@@ -24,16 +30,6 @@ export interface FrontendDeps {
 
 function forwardHeaders(req: Request): Record<string, string> {
   return { 'x-request-id': String(req.id) };
-}
-
-/** Relays logic's answer (2xx or 4xx, already in the public error format) to the browser. */
-function relay(res: Response, response: LogicResponse): void {
-  if (response.servedBy) res.setHeader('x-served-by', response.servedBy);
-  if (response.replayed) res.setHeader('Idempotent-Replayed', 'true');
-  if (response.body === undefined) {
-    throw new AppError('SERVICE_UNAVAILABLE', undefined, { retryAfter: 1 });
-  }
-  res.status(response.status).json(response.body);
 }
 
 /** Each catalog snapshot is turned into JSON once, not once per reader. */
@@ -50,7 +46,8 @@ function catalogBody(catalog: Readonly<Catalog>): Buffer {
 
 function apiRouter(deps: FrontendDeps): Router {
   const { client } = deps;
-  const catalog = new CatalogCache(client, deps.config.CATALOG_MAX_AGE_MS);
+  const stale = client.metrics.staleCatalogReads;
+  const catalog = new CatalogCache(client, deps.config.CATALOG_MAX_AGE_MS, () => stale.inc());
   const router = Router();
 
   router.get('/events', async (req, res) => {
@@ -134,7 +131,8 @@ export function createFrontendApp(deps: FrontendDeps): Express {
   app.disable('x-powered-by');
   // API answers change with every order: an ETag would only cost a hash per response.
   app.set('etag', false);
-  app.use(requestLogging(deps.logger));
+  // The client carries the service's metrics, so the app and the client count into one registry.
+  app.use(requestLogging(deps.logger, deps.client.metrics.http));
   app.use(securityHeaders);
   for (const middleware of deps.before ?? []) app.use(middleware);
 
@@ -143,7 +141,22 @@ export function createFrontendApp(deps: FrontendDeps): Express {
     if (deps.isDraining()) return void res.status(503).json({ status: 'draining' });
     res.json({ status: 'ready', breaker: deps.client.breakerState });
   });
-  app.use('/api', apiRouter(deps));
+  const token = deps.config.ADMIN_TOKEN;
+  if (token) {
+    app.use(
+      '/api/admin',
+      rememberRouteBase,
+      adminRelay({
+        token,
+        replica: deps.config.POD_NAME,
+        client: deps.client,
+        bodyLimit: deps.config.BODY_LIMIT,
+      }),
+    );
+  }
+  app.use('/api', rememberRouteBase, apiRouter(deps));
+  // The control room: a page of its own; what it can do is guarded by /api/admin's token.
+  app.get('/console', (_req, res) => void res.sendFile('console.html', { root: WEB_DIR }));
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
   app.use(notFound);
   app.use(logicFailuresAs503(deps));

@@ -41,10 +41,13 @@ export class CatalogCache {
   #inFlight: Flight | undefined;
   readonly #client: LogicClient;
   readonly #maxAgeMs: number;
+  readonly #onStale: () => void;
 
-  constructor(client: LogicClient, maxAgeMs: number) {
+  /** `onStale` is told of each read answered with the last good list (a metric counts them). */
+  constructor(client: LogicClient, maxAgeMs: number, onStale: () => void = () => undefined) {
     this.#client = client;
     this.#maxAgeMs = maxAgeMs;
+    this.#onStale = onStale;
   }
 
   /** The next read asks logic again (the stale fallback is kept). */
@@ -64,6 +67,7 @@ export class CatalogCache {
         { err: error, fetchedAt: this.#lastGood.fresh.fetchedAt },
         'logic unavailable, serving stale catalog',
       );
+      this.#onStale();
       return this.#lastGood.stale;
     }
   }

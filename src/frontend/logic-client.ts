@@ -1,9 +1,16 @@
 import http from 'node:http';
 import https from 'node:https';
-import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleType } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleType,
+} from 'cockatiel';
 import fetchBuilder from 'fetch-retry';
 import type { Logger } from '../shared/logger.ts';
 import type { FrontendConfig } from './config.ts';
+import { FrontendMetrics } from './metrics.ts';
 import { ReplicaRing } from './replica-ring.ts';
 import { backoffDelay, isRetryable, RETRYABLE_STATUSES } from './retry-policy.ts';
 import { timeoutSignal } from './timeout-signal.ts';
@@ -18,7 +25,7 @@ export interface LogicResponse {
 }
 
 export interface LogicCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
@@ -133,10 +140,18 @@ export class LogicClient {
   readonly #ring: ReplicaRing;
   readonly #fetch: typeof fetch | undefined;
   readonly breaker;
+  /** The frontend's metrics: this client counts calls and retries and reports its breaker. */
+  readonly metrics: FrontendMetrics;
 
   /** `fetchImpl` replaces the node:http transport (tests inject a fake one). */
-  constructor(config: FrontendConfig, logger: Logger, fetchImpl?: typeof fetch) {
+  constructor(
+    config: FrontendConfig,
+    logger: Logger,
+    fetchImpl?: typeof fetch,
+    metrics: FrontendMetrics = new FrontendMetrics(),
+  ) {
     this.#config = config;
+    this.metrics = metrics;
     this.#logger = logger;
     this.#fetch = fetchImpl;
     this.#ring = new ReplicaRing(config.LOGIC_URL);
@@ -147,6 +162,7 @@ export class LogicClient {
     this.breaker.onStateChange((state) =>
       this.#logger.warn({ breaker: CircuitState[state] }, 'logic circuit breaker changed state'),
     );
+    metrics.watchBreaker(() => this.breaker.state);
   }
 
   get breakerState(): string {
@@ -154,14 +170,22 @@ export class LogicClient {
   }
 
   /** One call; rejects with LogicUnavailableError or cockatiel's BrokenCircuitError. */
-  call(call: LogicCall): Promise<LogicResponse> {
-    return this.breaker.execute(async () => {
-      const response = await this.#withRetries(call);
-      if (RETRYABLE_STATUSES.has(response.status)) {
-        throw new LogicUnavailableError(`logic answered ${response.status} on every attempt`);
-      }
-      return response;
-    });
+  async call(call: LogicCall): Promise<LogicResponse> {
+    const calls = this.metrics.logicCalls;
+    try {
+      const answer = await this.breaker.execute(async () => {
+        const response = await this.#withRetries(call);
+        if (RETRYABLE_STATUSES.has(response.status)) {
+          throw new LogicUnavailableError(`logic answered ${response.status} on every attempt`);
+        }
+        return response;
+      });
+      calls.answered.inc();
+      return answer;
+    } catch (error) {
+      (error instanceof BrokenCircuitError ? calls.circuit_open : calls.unavailable).inc();
+      throw error;
+    }
   }
 
   /** A fresh attempt function per call, so each retry goes to another replica. */
@@ -207,6 +231,7 @@ export class LogicClient {
                 retryAfterMaxMs: config.RETRY_AFTER_MAX_MS,
               });
         const delayMs = Math.max(0, Math.min(remaining, backoff));
+        this.metrics.logicRetries.inc();
         call.log.warn(
           {
             attempt: attempt + 1,

@@ -1,10 +1,12 @@
 import { loadOrExit } from '../shared/config.ts';
 import { exitIfPortInUse, listen } from '../shared/listen.ts';
 import { createLogger } from '../shared/logger.ts';
+import { createRegistry, serveMetricsIfAsked } from '../shared/metrics.ts';
 import { GracefulShutdown, shutDownWithRunner } from '../shared/shutdown.ts';
 import { createFrontendApp } from './app.ts';
 import { loadFrontendConfig } from './config.ts';
 import { LogicClient } from './logic-client.ts';
+import { FrontendMetrics } from './metrics.ts';
 
 const config = loadOrExit(() => loadFrontendConfig(process.env));
 const logger = createLogger({
@@ -12,11 +14,13 @@ const logger = createLogger({
   replica: config.POD_NAME,
   level: config.LOG_LEVEL,
 });
-const client = new LogicClient(config, logger);
+const client = new LogicClient(config, logger, undefined, new FrontendMetrics(createRegistry()));
+let closeMetrics = async () => {};
 const shutdown = new GracefulShutdown({
   logger,
   drainMs: config.SHUTDOWN_DRAIN_MS,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  onClosed: () => closeMetrics(),
 });
 shutdown.installSignalHandlers();
 shutDownWithRunner(shutdown, logger);
@@ -33,3 +37,4 @@ const { server, port } = await listen(app, config.PORT, config.HOST).catch((erro
 );
 shutdown.attach(server);
 logger.info({ port, logic: config.LOGIC_URL }, 'frontend listening');
+closeMetrics = await serveMetricsIfAsked(client.metrics.registry, config, logger);

@@ -11,6 +11,11 @@ export const localEnvSchema = z.object({
   LOGIC_REPLICAS: envField.positiveInt(2),
   /** Port of the first logic replica; the others count up from it. */
   LOGIC_BASE_PORT: envField.port(8081),
+  /**
+   * GET /metrics of the frontend on this port, of logic replica i on this + 1 + i; 0 picks
+   * free ports (printed at start).
+   */
+  METRICS_BASE_PORT: envField.port(9464),
   /** Use this real PostgreSQL instead of the embedded engine. */
   DATABASE_URL: z
     .string()

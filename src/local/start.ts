@@ -1,13 +1,15 @@
 import { resolve } from 'node:path';
+import { buildConsole } from '../console/build.ts';
 import { loadOrExit } from '../shared/config.ts';
 import { loadLocalConfig } from './config.ts';
+import { restartCrashedServices } from './crash-restarts.ts';
 import { prettyLineSink } from './pretty-lines.ts';
 import { type LocalSystem, startLocalSystem } from './system.ts';
 
 // `npm start`: the whole shop on this machine, no Docker, no cluster, no database to install.
 const config = loadOrExit(() => loadLocalConfig(process.env));
 const onLine = prettyLineSink();
-const notice = (message: string) => process.stdout.write(`\n  ${message}\n`);
+const say = (message: string) => process.stdout.write(`\n  ${message}\n`);
 
 // Stopping is wired before anything starts: a Ctrl-C or SIGTERM while starting stops what is
 // already running instead of killing only this process and orphaning the services.
@@ -18,13 +20,13 @@ async function stop(reason: string): Promise<void> {
   if (stopping) return; // a terminal and npm may each pass the same signal on
   stopping = true;
   if (!system) {
-    notice(`${reason}: stopping what has started so far…`);
+    say(`${reason}: stopping what has started so far…`);
     starting.abort(new Error(reason));
     return; // the start below fails, stops its children and exits
   }
-  notice(`${reason}: stopping the frontend, the logic replicas, then the database…`);
+  say(`${reason}: stopping the frontend, the logic replicas, then the database…`);
   await system.stop();
-  notice('Stopped.');
+  say('Stopped.');
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
@@ -32,12 +34,14 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGHUP', () => void stop('SIGHUP'));
 stopWhenParentGone(stop);
 
-notice(
+say(
   config.DATABASE_URL
     ? 'Starting FlameTickets on your PostgreSQL (DATABASE_URL)…'
     : `Starting FlameTickets with the embedded database (data in ${config.DATA_DIR}/)…`,
 );
 try {
+  // The control room's browser bundle, from this checkout's sources (a second or less).
+  await buildConsole();
   system = await startLocalSystem({
     frontendPort: config.PORT,
     frontendHost: config.HOST,
@@ -46,32 +50,39 @@ try {
     databaseUrl: config.DATABASE_URL,
     dataDir: resolve(config.DATA_DIR, 'pglite'),
     embeddedDbPort: config.EMBEDDED_DB_PORT,
+    metricsBasePort: config.METRICS_BASE_PORT,
     ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
     onLine,
     signal: starting.signal,
   });
 } catch (error) {
   if (starting.signal.aborted) {
-    notice('Stopped.');
+    say('Stopped.');
     process.exit(0);
   }
   process.stderr.write(`\nCould not start FlameTickets: ${(error as Error).message}\n`);
   process.exit(1);
 }
 
-notice(`FlameTickets is ready: http://localhost:${new URL(system.frontendUrl).port}`);
-notice(`Logic replicas: ${system.logicUrls.join(', ')}  (admin token: ${system.adminToken})`);
-notice('Press Ctrl-C to stop.\n');
+const port = new URL(system.frontendUrl).port;
+say(`FlameTickets is ready: http://localhost:${port}`);
+say(`Control room: http://localhost:${port}/console  (admin token: ${system.adminToken})`);
+say(`Logic replicas: ${system.logicUrls.join(', ')}`);
+say(
+  `Metrics (Prometheus text): ${[system.metricsUrls.frontend, ...system.metricsUrls.logic].join(', ')}`,
+);
+say('Press Ctrl-C to stop.\n');
 
-for (const child of [
-  system.frontend,
-  ...system.logic,
-  ...(system.database ? [system.database] : []),
-]) {
-  void child.exited.then((code) => {
-    if (!stopping) notice(`${child.spec.label} exited unexpectedly (code ${code}).`);
-  });
-}
+restartCrashedServices({
+  system,
+  services: [system.frontend, ...system.logic],
+  say,
+  isStopping: () => stopping,
+});
+const database = system.database;
+void database?.exited.then((code) => {
+  if (!stopping) say(`${database.spec.label} exited unexpectedly (code ${code}).`);
+});
 
 /**
  * npm does not always pass a signal on (its shell may not), and a killed npm passes nothing:

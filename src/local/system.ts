@@ -14,6 +14,11 @@ export interface LocalSystemOptions {
   /** Embedded engine's data folder; undefined keeps it in memory. */
   dataDir?: string | undefined;
   embeddedDbPort?: number;
+  /**
+   * METRICS_PORT of the frontend; logic replica i gets this + 1 + i. 0 or unset gives each a
+   * free port (the chaos runner, the benchmarks and tests run side by side).
+   */
+  metricsBasePort?: number;
   adminToken?: string;
   /** Extra env for every logic replica (e.g. FAULT_RATE) and for the frontend. */
   logicEnv?: Record<string, string>;
@@ -29,6 +34,8 @@ export interface LocalSystemOptions {
 export interface LocalSystem {
   frontendUrl: string;
   logicUrls: string[];
+  /** GET /metrics of the frontend and of each logic replica (docs/METRICS.md). */
+  metricsUrls: { frontend: string; logic: string[] };
   databaseUrl: string;
   adminToken: string;
   database: ManagedChild | undefined;
@@ -74,6 +81,10 @@ function portVariable(label: string): string {
   return label === 'frontend' ? 'PORT' : 'LOGIC_BASE_PORT';
 }
 
+/** The line a service logs once GET /metrics listens (`serveMetricsIfAsked`). */
+const isServingMetrics = (record: Record<string, unknown>) =>
+  typeof record.metricsPort === 'number';
+
 /**
  * A child that exited because its port is taken says so in one fatal line naming its own
  * variable; the runner says it once, naming the variable of `npm start`, and hides the
@@ -82,8 +93,10 @@ function portVariable(label: string): string {
 function explainStartFailure(child: ManagedChild, error: unknown): unknown {
   const fatal = child.lastFatal;
   if (fatal?.code !== PORT_IN_USE) return error;
+  const variable =
+    fatal.variable === 'METRICS_PORT' ? 'METRICS_BASE_PORT' : portVariable(child.spec.label);
   return new Error(
-    `${child.spec.label} cannot listen: port ${fatal.port} is already in use; stop what runs there, or set ${portVariable(child.spec.label)} to another port`,
+    `${child.spec.label} cannot listen: port ${fatal.port} is already in use; stop what runs there, or set ${variable} to another port`,
   );
 }
 const withoutPortInUseLines =
@@ -117,19 +130,33 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const adminToken = options.adminToken ?? randomBytes(24).toString('hex');
   const started: ManagedChild[] = [];
   const ports = new Map<ManagedChild, number>();
+  const metricsPorts = new Map<ManagedChild, number>();
   const quietEnv = { SHUTDOWN_DRAIN_MS: '300', SHUTDOWN_TIMEOUT_MS: '8000' };
   const { signal } = options;
   const onLine = withoutPortInUseLines(options.onLine);
   const ready = (url: string, what: string) => waitUntilReady(url, readyTimeoutMs, what, signal);
 
-  async function launch(child: ManagedChild, portEnv: string, port: number): Promise<number> {
+  /** Starts a child on `port`; with `metricsPort`, also waits for its metrics listener. */
+  async function launch(
+    child: ManagedChild,
+    portEnv: string,
+    port: number,
+    metricsPort?: number,
+  ): Promise<number> {
     signal?.throwIfAborted();
-    child.start({ [portEnv]: String(port) });
+    const metricsEnv: Record<string, string> =
+      metricsPort === undefined ? {} : { METRICS_PORT: String(metricsPort) };
+    child.start({ [portEnv]: String(port), ...metricsEnv });
     const listening = child.waitForLog(isListening, readyTimeoutMs);
+    const metrics =
+      metricsPort === undefined ? undefined : child.waitForLog(isServingMetrics, readyTimeoutMs);
+    metrics?.catch(() => undefined); // awaited below, after the API's line
     started.push(child);
     try {
       const record = await unlessAborted(listening, signal);
       ports.set(child, record.port as number);
+      if (metrics)
+        metricsPorts.set(child, (await unlessAborted(metrics, signal)).metricsPort as number);
       return record.port as number;
     } catch (error) {
       throw explainStartFailure(child, error);
@@ -173,9 +200,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           onLine,
         ),
     );
+    const metricsBase = options.metricsBasePort ?? 0;
     const logicPorts = await Promise.all(
       logic.map((child, i) =>
-        launch(child, 'PORT', options.logicBasePort === 0 ? 0 : options.logicBasePort + i),
+        launch(
+          child,
+          'PORT',
+          options.logicBasePort === 0 ? 0 : options.logicBasePort + i,
+          metricsBase === 0 ? 0 : metricsBase + 1 + i,
+        ),
       ),
     );
     const logicUrls = logicPorts.map((port) => `http://127.0.0.1:${port}`);
@@ -189,19 +222,23 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
           ...quietEnv,
           HOST: options.frontendHost ?? '127.0.0.1',
           LOGIC_URL: logicUrls.join(','),
+          ADMIN_TOKEN: adminToken,
           POD_NAME: 'frontend',
           ...options.frontendEnv,
         },
       },
       onLine,
     );
-    const frontendPort = await launch(frontend, 'PORT', options.frontendPort);
+    const frontendPort = await launch(frontend, 'PORT', options.frontendPort, metricsBase);
     const frontendUrl = `http://127.0.0.1:${frontendPort}`;
     await ready(`${frontendUrl}/readyz`, 'frontend');
 
+    const metricsUrl = (child: ManagedChild) =>
+      `http://127.0.0.1:${metricsPorts.get(child)}/metrics`;
     return {
       frontendUrl,
       logicUrls,
+      metricsUrls: { frontend: metricsUrl(frontend), logic: logic.map(metricsUrl) },
       databaseUrl,
       adminToken,
       database,
@@ -212,7 +249,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         if (port === undefined) throw new Error(`${child.spec.label} was never started`);
         await child.stop();
         const portEnv = child === database ? 'EMBEDDED_DB_PORT' : 'PORT';
-        await launch(child, portEnv, port);
+        await launch(child, portEnv, port, metricsPorts.get(child));
         if (child !== database) {
           await waitUntilReady(`http://127.0.0.1:${port}/readyz`, readyTimeoutMs, child.spec.label);
         }

@@ -1,54 +1,15 @@
-import { timingSafeEqual } from 'node:crypto';
-import { type RequestHandler, Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import { AppError } from '../shared/errors.ts';
+import { type CrashAnswer, type FaultsAnswer, MAX_EVENTS_PER_CALL } from '../shared/admin-api.ts';
+import { archiveSchema, faultUpdateSchema, newEventsSchema } from '../shared/admin-schemas.ts';
+import { requireBearer } from '../shared/bearer-token.ts';
 import type { Logger } from '../shared/logger.ts';
 import { eventIdSchema, invalidRequest } from '../shared/order-request.ts';
 import { readAudit } from './audit.ts';
 import type { Pool } from './database.ts';
 import { archiveEvents, createEvents } from './events.ts';
-import { type FaultInjector, faultSettingsSchema } from './faults.ts';
-
-function tokensMatch(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function requireBearer(token: string): RequestHandler {
-  return (req, _res, next) => {
-    const header = req.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!tokensMatch(given, token)) return next(new AppError('UNAUTHORIZED'));
-    next();
-  };
-}
-
-/** The most events one call creates or archives: a chaos scenario needs a handful. */
-const MAX_EVENTS_PER_CALL = 100;
-
-const newEventsSchema = z.strictObject({
-  events: z
-    .array(
-      z.strictObject({
-        id: eventIdSchema,
-        name: z.string().min(1).max(200),
-        venue: z.string().min(1).max(200),
-        startsAt: z.iso.datetime({ offset: true }),
-        priceCents: z.number().int().min(0).max(100_000_000),
-        capacity: z.number().int().min(1).max(10_000_000),
-      }),
-    )
-    .min(1)
-    .max(MAX_EVENTS_PER_CALL)
-    .refine((events) => new Set(events.map((e) => e.id)).size === events.length, {
-      message: 'must not name one id twice',
-    }),
-});
-
-const archiveSchema = z.strictObject({
-  ids: z.array(eventIdSchema).min(1).max(MAX_EVENTS_PER_CALL),
-});
+import type { FaultSettingsStore } from './fault-settings-store.ts';
+import type { FaultInjector } from './faults.ts';
 
 /** ?events=a,b,c: the audit of these events and their orders only. */
 const auditQuerySchema = z.strictObject({
@@ -59,29 +20,49 @@ const auditQuerySchema = z.strictObject({
     .optional(),
 });
 
-/** Admin routes exist only when a token is configured. */
-export function adminRouter(deps: {
+export interface AdminDeps {
   token: string;
+  replica: string;
   faults: FaultInjector;
+  faultSettings: FaultSettingsStore;
   pool: Pool;
   logger: Logger;
-}): Router {
+  /** Ends the process abruptly (SIGKILL in a service); absent → no crash route. */
+  crash?: () => void;
+}
+
+/** Admin routes exist only when a token is configured (ADMIN_ROUTES in the shared contract). */
+export function adminRouter(deps: AdminDeps): Router {
   const router = Router();
   router.use(requireBearer(deps.token));
 
-  const faultsBody = () => ({ faults: deps.faults.settings, injected: deps.faults.injected });
+  const faultsAnswer = (): FaultsAnswer => ({
+    replica: deps.replica,
+    faults: deps.faults.settings,
+    source: deps.faultSettings.source,
+    injected: deps.faults.injected,
+  });
 
   router.get('/faults', (_req, res) => {
-    res.json(faultsBody());
+    res.json(faultsAnswer());
   });
 
-  router.put('/faults', (req, res) => {
-    const parsed = faultSettingsSchema.safeParse(req.body);
+  router.put('/faults', async (req, res) => {
+    const parsed = faultUpdateSchema.safeParse(req.body);
     if (!parsed.success) throw invalidRequest(parsed.error, 'The fault settings are not valid.');
-    deps.faults.update(parsed.data);
+    await deps.faultSettings.save(parsed.data);
     deps.logger.warn({ faults: parsed.data }, 'fault settings changed');
-    res.json(faultsBody());
+    res.json(faultsAnswer());
   });
+
+  const crash = deps.crash;
+  if (crash) {
+    router.post('/crash', (_req, res) => {
+      deps.logger.warn('crash requested: this replica dies abruptly after answering');
+      res.on('finish', crash);
+      res.status(202).json({ crashing: deps.replica } satisfies CrashAnswer);
+    });
+  }
 
   router.get('/audit', async (req, res) => {
     const query = auditQuerySchema.safeParse(req.query);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../shared/errors.ts';
 import { errorHandler, jsonBody, notFound, requestLogging } from '../shared/http.ts';
 import type { Logger } from '../shared/logger.ts';
+import { rememberRouteBase } from '../shared/metrics.ts';
 import {
   eventIdSchema,
   idempotencyKeySchema,
@@ -14,7 +15,9 @@ import type { LogicConfig } from './config.ts';
 import { isDatabaseUnavailable, type Pool } from './database.ts';
 import { getEvent, listEvents } from './events.ts';
 import { injectFaults, sendResult } from './fault-middleware.ts';
+import type { FaultSettingsStore } from './fault-settings-store.ts';
 import type { FaultInjector } from './faults.ts';
+import type { LogicMetrics } from './metrics.ts';
 import { getOrder, getOrderByKey, placeOrder } from './orders.ts';
 
 export interface LogicDeps {
@@ -22,6 +25,11 @@ export interface LogicDeps {
   pool: Pool;
   logger: Logger;
   faults: FaultInjector;
+  faultSettings: FaultSettingsStore;
+  /** The service's metrics (main.ts serves their registry on METRICS_PORT). */
+  metrics: LogicMetrics;
+  /** Ends the process abruptly, for POST /admin/crash; absent → no crash route. */
+  crash?: () => void;
   /** Readiness inputs: the schema is migrated and the process is not shutting down. */
   isMigrated: () => boolean;
   isDraining: () => boolean;
@@ -66,6 +74,7 @@ function apiRouter(deps: LogicDeps): Router {
     const key = parseIdempotencyKey(req.get('idempotency-key'));
     const request = parseOrderRequest(req.body);
     const outcome = await placeOrder(pool, { key, request, servedBy: config.POD_NAME });
+    deps.metrics.orderAnswered(outcome, request.quantity);
     req.log.debug({ status: outcome.status, replayed: outcome.replayed }, 'order answered');
     sendResult(res, outcome.status, outcome.body, outcome.replayed ? REPLAYED : undefined);
   });
@@ -104,7 +113,8 @@ export function createLogicApp(deps: LogicDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestLogging(deps.logger));
+  app.use(requestLogging(deps.logger, deps.metrics.http));
+  deps.faults.onInjected = (mode) => deps.metrics.faultInjected(mode);
   app.use((_req, res, next) => {
     res.setHeader('x-served-by', deps.config.POD_NAME);
     next();
@@ -117,11 +127,15 @@ export function createLogicApp(deps: LogicDeps): Express {
   if (deps.config.ADMIN_TOKEN) {
     app.use(
       '/admin',
+      rememberRouteBase,
       adminRouter({
         token: deps.config.ADMIN_TOKEN,
+        replica: deps.config.POD_NAME,
         faults: deps.faults,
+        faultSettings: deps.faultSettings,
         pool: deps.pool,
         logger: deps.logger,
+        ...(deps.crash ? { crash: deps.crash } : {}),
       }),
     );
   }

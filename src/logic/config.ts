@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { FAULT_MODES } from '../shared/admin-api.ts';
 import { envField, parseConfig } from '../shared/config.ts';
+import { metricsPortField } from '../shared/metrics.ts';
 
 export const LOGIC_DEFAULT_PORT = 8081;
-
-export const FAULT_MODES = ['before', 'after-commit', 'delay'] as const;
 
 /** Every variable the logic service reads; keys are the environment variable names. */
 export const logicEnvSchema = z.object({
@@ -12,6 +12,8 @@ export const logicEnvSchema = z.object({
   PORT: envField.port(LOGIC_DEFAULT_PORT),
   /** Interface to bind; 0.0.0.0 in containers. */
   HOST: z.string().default('0.0.0.0'),
+  /** Port of GET /metrics (Prometheus text), apart from the API; unset → no metrics listener. */
+  METRICS_PORT: metricsPortField(),
   /** postgres://user:password@host:port/database — required. */
   DATABASE_URL: z
     .string({ error: 'is required (postgres://user:password@host:port/database)' })

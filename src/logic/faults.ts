@@ -1,24 +1,13 @@
-import { z } from 'zod';
-import { mulberry32 } from '../shared/mulberry32.ts';
-import { FAULT_MODES } from './config.ts';
+import {
+  type FaultCounts,
+  type FaultMode,
+  type FaultSettings,
+  type FaultTarget,
+  NO_FAULTS,
+} from '../shared/admin-api.ts';
+import { hashSeed, mulberry32 } from '../shared/mulberry32.ts';
 
-export const faultSettingsSchema = z.strictObject({
-  /** Share of requests hit, 0-1. */
-  rate: z.number().min(0).max(1),
-  /** Delay before a hit request goes on (or fails). */
-  latencyMs: z.number().int().min(0).max(120_000).default(0),
-  /**
-   * before: fail with 500 before any work (the classic random 500);
-   * after-commit: do the work (commit the order), then fail the response;
-   * delay: only the latency, then serve normally.
-   */
-  mode: z.enum(FAULT_MODES).default('before'),
-  /** Makes the sequence of hits reproducible. */
-  seed: z.number().int().optional(),
-});
-
-export type FaultSettings = z.infer<typeof faultSettingsSchema>;
-export type FaultMode = FaultSettings['mode'];
+export type { FaultCounts as InjectedCounts, FaultTarget };
 
 export interface FaultDecision {
   hit: boolean;
@@ -26,32 +15,37 @@ export interface FaultDecision {
   mode: FaultMode;
 }
 
-/** Which requests a fault landed on: orders (POST /orders) are what the chaos proofs need. */
-export type FaultTarget = 'orders' | 'other';
-
-/**
- * Faults that really happened since the settings last changed, per mode: `before` and `delay`
- * count hits, `after-commit` counts responses failed after the work was done (a hit whose
- * handler answered an error, such as sold out, lost nothing and is not counted).
- */
-export type InjectedCounts = Record<FaultMode, Record<FaultTarget, number>>;
-
-const zeroCounts = (): InjectedCounts => ({
+const zeroCounts = (): FaultCounts => ({
   before: { orders: 0, other: 0 },
   'after-commit': { orders: 0, other: 0 },
   delay: { orders: 0, other: 0 },
 });
 
-/** Decides, request by request, whether a fault hits. Settings change at run time. */
+/**
+ * The seed of one replica's dice: the same seed gives every replica a sequence of its own
+ * (two replicas with one sequence would hit the same requests in step), and the same one on
+ * every run.
+ */
+export const replicaSeed = (seed: number, replica: string): number => hashSeed(seed, replica);
+
+/**
+ * Decides, request by request, whether a fault hits, and counts the faults that really
+ * happened since the settings last changed: `before` and `delay` count hits, `after-commit`
+ * counts responses failed after the work was done.
+ */
 export class FaultInjector {
-  #settings: FaultSettings;
-  #random: () => number;
+  readonly #replica: string | undefined;
+  #settings: FaultSettings = NO_FAULTS;
+  #random: () => number = Math.random;
   #injected = zeroCounts();
   #since = new Date();
+  /** Told of each fault that really happened, as counted here: metrics count them by mode. */
+  onInjected: ((mode: FaultMode) => void) | undefined;
 
-  constructor(settings: FaultSettings = { rate: 0, latencyMs: 0, mode: 'before' }) {
-    this.#settings = settings;
-    this.#random = settings.seed === undefined ? Math.random : mulberry32(settings.seed);
+  /** With a replica name, a seed is mixed with it (see replicaSeed). */
+  constructor(settings: FaultSettings = NO_FAULTS, options: { replica?: string } = {}) {
+    this.#replica = options.replica;
+    this.update(settings);
   }
 
   get settings(): FaultSettings {
@@ -59,13 +53,17 @@ export class FaultInjector {
   }
 
   /** Counts since `since`, when the settings last changed (or the process started). */
-  get injected(): { counts: InjectedCounts; since: string } {
+  get injected(): { counts: FaultCounts; since: string } {
     return { counts: structuredClone(this.#injected), since: this.#since.toISOString() };
   }
 
   update(settings: FaultSettings): void {
-    this.#settings = settings;
-    this.#random = settings.seed === undefined ? Math.random : mulberry32(settings.seed);
+    const { seed } = settings;
+    this.#settings = { ...settings };
+    this.#random =
+      seed === undefined
+        ? Math.random
+        : mulberry32(this.#replica === undefined ? seed : replicaSeed(seed, this.#replica));
     this.#injected = zeroCounts();
     this.#since = new Date();
   }
@@ -74,12 +72,16 @@ export class FaultInjector {
   decide(target: FaultTarget = 'other'): FaultDecision {
     const { rate, latencyMs, mode } = this.#settings;
     const hit = rate > 0 && this.#random() < rate;
-    if (hit && mode !== 'after-commit') this.#injected[mode][target]++;
+    if (hit && mode !== 'after-commit') {
+      this.#injected[mode][target]++;
+      this.onInjected?.(mode);
+    }
     return { hit, latencyMs: hit ? latencyMs : 0, mode };
   }
 
   /** An after-commit hit whose work was done and whose response is now failed. */
   countLostResponse(target: FaultTarget): void {
     this.#injected['after-commit'][target]++;
+    this.onInjected?.('after-commit');
   }
 }

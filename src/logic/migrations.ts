@@ -40,6 +40,17 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   created_at   timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT outcome_matches_status CHECK ((status = 201) = (order_id IS NOT NULL))
 );
+-- Fault settings reach every replica through here: '*' for all, or one replica's name.
+CREATE SEQUENCE IF NOT EXISTS fault_settings_version;
+CREATE TABLE IF NOT EXISTS fault_settings (
+  target     text PRIMARY KEY,
+  rate       double precision NOT NULL CHECK (rate >= 0 AND rate <= 1),
+  latency_ms integer NOT NULL CHECK (latency_ms >= 0),
+  mode       text NOT NULL CHECK (mode IN ('before', 'after-commit', 'delay')),
+  seed       bigint,
+  version    bigint NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
 -- Orders placed before keys had a table of their own keep answering their retries.
 INSERT INTO idempotency_keys (key, request_hash, status, order_id, created_at)
 SELECT idempotency_key, request_hash, 201, id, created_at FROM orders

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import express from 'express';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import type { HttpMetrics } from './metrics.ts';
 import { requestIdFor } from './request-id.ts';
 
 declare module 'node:http' {
@@ -34,9 +35,10 @@ export function completionLevel(method: string, status: number): Level {
  * it ends. Probes are not logged: the kubelet calls them every few seconds and they would
  * drown the useful lines. pino-http did this before; profiling showed its two child loggers
  * and serialisers per request as a visible share of the catalog path, and this does only the
- * work a line needs, only when the line's level is enabled.
+ * work a line needs, only when the line's level is enabled. The same 'close' listener times the
+ * request for `metrics`, so metrics add no listener of their own.
  */
-export function requestLogging(logger: Logger): RequestHandler {
+export function requestLogging(logger: Logger, metrics?: HttpMetrics): RequestHandler {
   return (req, res, next) => {
     const reqId = requestIdFor(req);
     req.id = reqId;
@@ -48,13 +50,15 @@ export function requestLogging(logger: Logger): RequestHandler {
     res.once('close', () => {
       // Ended by the app counts as completed, even if the client left before the last byte.
       const aborted = !res.writableEnded;
+      const elapsedMs = performance.now() - startedAt;
+      metrics?.observe(req, res, elapsedMs / 1000);
       const level = completionLevel(req.method, res.statusCode);
       if (!req.log.isLevelEnabled(level)) return;
       req.log[level](
         {
           req: { method: req.method, url },
           res: { statusCode: res.statusCode },
-          responseTime: Math.round(performance.now() - startedAt),
+          responseTime: Math.round(elapsedMs),
         },
         aborted ? 'request aborted' : 'request completed',
       );

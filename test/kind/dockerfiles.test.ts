@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type Copy, DockerfileParser, From } from 'dockerfile-ast';
+import { build } from 'esbuild';
+import { CONSOLE_BUILD } from '../../src/console/build.ts';
 import { FRONTEND_DEFAULT_PORT } from '../../src/frontend/config.ts';
 import { buildContextFiles } from '../../src/kube/build-context.ts';
 import { LOGIC_DEFAULT_PORT } from '../../src/logic/config.ts';
@@ -39,11 +41,24 @@ function parseDockerfile(text: string): Stage[] {
 }
 
 const SERVICES = [
-  { service: 'frontend', other: 'logic', port: FRONTEND_DEFAULT_PORT, extra: ['web'] },
-  { service: 'logic', other: 'frontend', port: LOGIC_DEFAULT_PORT, extra: [] as string[] },
+  {
+    service: 'frontend',
+    other: 'logic',
+    port: FRONTEND_DEFAULT_PORT,
+    extra: ['web'],
+    // The console's bundle, built in the build stage from the chaos load generator's sources.
+    built: ['/app/web/console.js'],
+  },
+  {
+    service: 'logic',
+    other: 'frontend',
+    port: LOGIC_DEFAULT_PORT,
+    extra: [] as string[],
+    built: [] as string[],
+  },
 ] as const;
 
-for (const { service, other, port, extra } of SERVICES) {
+for (const { service, other, port, extra, built } of SERVICES) {
   describe(`Dockerfile.${service}`, async () => {
     const stages = parseDockerfile(
       await readFile(join(REPO_ROOT, `Dockerfile.${service}`), 'utf8'),
@@ -105,7 +120,7 @@ for (const { service, other, port, extra } of SERVICES) {
       const fromBuild = copies
         .filter((c) => c.startsWith('--from=build'))
         .map((c) => c.split(/\s+/)[1]);
-      assert.deepEqual(fromBuild.sort(), [`/app/dist/${service}`, '/app/dist/shared']);
+      assert.deepEqual(fromBuild.sort(), [`/app/dist/${service}`, '/app/dist/shared', ...built]);
       assert.ok(
         copies.some((c) => /^--from=\S+ \/app\/node_modules/.test(c)),
         'node_modules from a stage',
@@ -137,6 +152,31 @@ for (const { service, other, port, extra } of SERVICES) {
   });
 }
 
+/** What the console's bundle imports, let into the context for Dockerfile.frontend's build. */
+const CONSOLE_SOURCES = [
+  'src/chaos/invariants.ts',
+  'src/chaos/load',
+  'src/chaos/random.ts',
+  'src/chaos/statistics.ts',
+  'src/chaos/types.ts',
+  'src/console',
+];
+
+describe('the console bundle built in Dockerfile.frontend', () => {
+  it('imports only the sources the build context lets in, and src/shared', async () => {
+    const { metafile } = await build({ ...CONSOLE_BUILD, write: false, metafile: true });
+    const ours = Object.keys(metafile.inputs).filter((f) => f.startsWith('src/'));
+    assert.ok(ours.includes('src/console/main.ts'));
+    for (const file of ours) {
+      assert.ok(
+        file.startsWith('src/shared/') ||
+          CONSOLE_SOURCES.some((source) => file === source || file.startsWith(`${source}/`)),
+        `${file} is imported by the console but not in .dockerignore's list`,
+      );
+    }
+  });
+});
+
 describe('.dockerignore', async () => {
   const patterns = (await readFile(join(REPO_ROOT, '.dockerignore'), 'utf8'))
     .split('\n')
@@ -151,6 +191,7 @@ describe('.dockerignore', async () => {
     assert.deepEqual(allowed.sort(), [
       'package-lock.json',
       'package.json',
+      ...CONSOLE_SOURCES,
       'src/frontend',
       'src/logic',
       'src/shared',
@@ -172,6 +213,8 @@ describe('.dockerignore', async () => {
     assert.deepEqual(tops.sort(), [
       'package-lock.json',
       'package.json',
+      'src/chaos',
+      'src/console',
       'src/frontend',
       'src/logic',
       'src/shared',
@@ -180,6 +223,15 @@ describe('.dockerignore', async () => {
       'web',
     ]);
     assert.ok(files.includes('src/logic/main.ts') && files.includes('web/index.html'));
+    const chaos = files.filter((f) => f.startsWith('src/chaos/'));
+    assert.ok(chaos.length > 0);
+    for (const file of chaos) {
+      assert.ok(
+        CONSOLE_SOURCES.some((source) => file === source || file.startsWith(`${source}/`)),
+        `${file}: only the console bundle's sources of src/chaos`,
+      );
+    }
+    assert.ok(!files.some((f) => f.startsWith('web/console.js')), 'no locally built bundle');
     assert.deepEqual(
       files.filter((f) => f.endsWith('.test.ts')),
       [],

@@ -36,6 +36,11 @@ const workloadIn = (docs: KubeObject[], name: string) => {
   assert.ok(w);
   return w;
 };
+const objectIn = (docs: KubeObject[], kind: string, name: string) => {
+  const found = docs.find((o) => o.kind === kind && o.metadata.name === name);
+  assert.ok(found, `${kind}/${name}`);
+  return found;
+};
 const containerIn = (docs: KubeObject[], name: string) => {
   const c = workloadIn(docs, name).spec.template.spec.containers[0];
   assert.ok(c);
@@ -246,6 +251,58 @@ describe('manifest policies catch violations (each check can fail)', () => {
       'postgres runs postgres:17.6-alpine',
       (d) => (containerIn(d, 'postgres').image = 'postgres:17.6-alpine'),
     ],
+    [
+      'metrics port = METRICS_PORT',
+      'logic declares no metrics port',
+      (d) => containerIn(d, 'flame-logic').ports?.splice(1, 1),
+    ],
+    [
+      'metrics port = METRICS_PORT',
+      'the frontend listens for metrics on another port than it declares',
+      (d) => {
+        const env = containerIn(d, 'flame-frontend').env?.find((e) => e.name === 'METRICS_PORT');
+        if (env) env.value = '9999';
+      },
+    ],
+    [
+      'metrics port = METRICS_PORT',
+      'the logic pods carry no prometheus.io/scrape annotation',
+      (d) => {
+        const meta = workloadIn(d, 'flame-logic').spec.template.metadata as {
+          annotations?: Record<string, string>;
+        };
+        delete meta.annotations?.['prometheus.io/scrape'];
+      },
+    ],
+    [
+      'no Service exposes a metrics port',
+      'flame-logic-service exposes the metrics port',
+      (d) => {
+        (objectIn(d, 'Service', 'flame-logic-service').spec as { ports: object[] }).ports.push({
+          name: 'metrics',
+          port: 9465,
+          targetPort: 'metrics',
+        });
+      },
+    ],
+    [
+      'only pods labelled as scrapers',
+      'the frontend admits any pod of any namespace to its metrics port',
+      (d) => {
+        const policy = objectIn(d, 'NetworkPolicy', 'flame-frontend');
+        const rule = (policy.spec as { ingress: { from?: { podSelector?: object }[] }[] })
+          .ingress[1];
+        delete rule?.from?.[0]?.podSelector;
+      },
+    ],
+    [
+      'only pods labelled as scrapers',
+      'the logic policy has no rule for scrapers',
+      (d) => {
+        const policy = objectIn(d, 'NetworkPolicy', 'flame-logic');
+        (policy.spec as { ingress: object[] }).ingress.splice(1, 1);
+      },
+    ],
   ];
   for (const [checkName, violation, change] of cases) {
     const entry = Object.entries(checks).find(([name]) => name.includes(checkName));
@@ -314,6 +371,14 @@ describe('manifests match DESIGN.md names and the scripts', () => {
       assert.ok((Object.values(SECRET_KEYS) as string[]).includes(ref.key), ref.key);
     }
     assert.doesNotMatch(JSON.stringify(objects), /"kind":"Secret"/, 'no Secret is committed');
+  });
+
+  it('gives the frontend the same admin token as logic, from the Secret, for the console relay', () => {
+    const tokenRef = (container: string) =>
+      (containerIn(objects, container).env ?? []).find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom
+        ?.secretKeyRef;
+    assert.deepEqual(tokenRef('flame-frontend'), { name: SECRET_NAME, key: 'admin-token' });
+    assert.deepEqual(tokenRef('flame-frontend'), tokenRef('flame-logic'));
   });
 
   it('sets no FAULT_* variable: faults are injected by the chaos runner only', () => {

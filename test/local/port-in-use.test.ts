@@ -49,20 +49,26 @@ describe('a port that is already in use', { concurrency: true }, () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  for (const variable of ['PORT', 'LOGIC_BASE_PORT', 'EMBEDDED_DB_PORT']) {
-    it(`npm start says which port and to set ${variable}, in one line`, async () => {
+  // METRICS_BASE_PORT gets a taken port of its own: the logic replicas' metrics ports count up
+  // from it (taken + 1, + 2), where the LOGIC_BASE_PORT case's second replica would listen.
+  for (const variable of ['PORT', 'LOGIC_BASE_PORT', 'EMBEDDED_DB_PORT', 'METRICS_BASE_PORT']) {
+    it(`npm start says which port and to set ${variable}, in one line`, async (t) => {
       const dataDir = await mkdtemp(join(tmpdir(), 'flame-port-'));
       dirs.push(dataDir);
+      const own = variable === 'METRICS_BASE_PORT' ? await takePort() : undefined;
+      t.after(() => own?.server.close());
+      const port = (own ?? taken).port;
       const run = spawnNpmStart({
         PORT: '0',
         LOGIC_BASE_PORT: '0',
         EMBEDDED_DB_PORT: '0',
+        METRICS_BASE_PORT: '0',
         DATA_DIR: dataDir,
-        [variable]: String(taken.port),
+        [variable]: String(port),
       });
       const [code] = await once(run.child, 'close');
       assert.equal(code, 1, run.output());
-      assertOneClearLine(run.output(), taken.port, variable);
+      assertOneClearLine(run.output(), port, variable);
       assert.equal(
         run.output().match(/already in use/g)?.length,
         1,
@@ -79,6 +85,7 @@ describe('a port that is already in use', { concurrency: true }, () => {
       env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
     },
     { entry: 'src/local/embedded-db-main.ts', variable: 'EMBEDDED_DB_PORT', env: {} },
+    { entry: 'src/frontend/main.ts', variable: 'METRICS_PORT', env: { PORT: '0' } },
   ];
   for (const { entry, variable, env } of services) {
     it(`${entry} run on its own says which port and to set ${variable}`, async () => {

@@ -7,6 +7,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import psList from 'ps-list';
+import { scrape } from '../metrics/support/prometheus.ts';
 import { newKey, type OrderBody, request } from '../support/http.ts';
 import { isAlive } from '../support/processes.ts';
 
@@ -20,6 +21,7 @@ async function startShop(
     ...process.env,
     PORT: '0',
     LOGIC_BASE_PORT: '0',
+    METRICS_BASE_PORT: '0',
     DATA_DIR: dataDir,
     // Passed through to the frontend: every catalog read goes to logic, so both replicas show.
     CATALOG_MAX_AGE_MS: '0',
@@ -90,6 +92,20 @@ async function accepts(host: string, port: number): Promise<boolean> {
   }
 }
 
+/** The banner names each service's /metrics; the frontend's and logic's counted the purchase. */
+async function assertMetricsCounted(output: string): Promise<void> {
+  const urls = /Metrics \(Prometheus text\): (.*)/.exec(output)?.[1]?.split(', ') ?? [];
+  assert.equal(urls.length, 3, `the banner names three metrics URLs:\n${output}`);
+  const [frontend = '', ...logic] = urls;
+  const answered = (await scrape(frontend)).value('flame_logic_calls_total', {
+    outcome: 'answered',
+  });
+  assert.ok(answered >= 5, `the frontend counted its calls to logic (${answered})`);
+  let placed = 0;
+  for (const url of logic) placed += (await scrape(url)).value('flame_orders_placed_total');
+  assert.equal(placed, 1, 'one order placed, counted by the replica that placed it');
+}
+
 describe('npm start (the local runner, real child processes, embedded database)', () => {
   let dataDir: string;
   after(async () => {
@@ -122,6 +138,7 @@ describe('npm start (the local runner, real child processes, embedded database)'
       headers: { 'idempotency-key': newKey() },
     });
     assert.equal(order.status, 201);
+    await assertMetricsCounted(first.output());
 
     const services = await servicePids(first.child.pid as number);
     assert.deepEqual(

@@ -67,7 +67,12 @@ export function spawnNpmStart(env: Record<string, string>): {
   child: ChildProcess;
   output: () => string;
 } {
-  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  // Free metrics ports unless a test names them: runs side by side must not clash on 9464.
+  const childEnv: Record<string, string | undefined> = {
+    ...process.env,
+    METRICS_BASE_PORT: '0',
+    ...env,
+  };
   delete childEnv.DATABASE_URL;
   const child = spawn('npm', ['start'], {
     env: childEnv,

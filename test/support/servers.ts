@@ -3,12 +3,17 @@ import { Writable } from 'node:stream';
 import { createFrontendApp } from '../../src/frontend/app.ts';
 import { type FrontendConfig, loadFrontendConfig } from '../../src/frontend/config.ts';
 import { LogicClient } from '../../src/frontend/logic-client.ts';
+import { FrontendMetrics } from '../../src/frontend/metrics.ts';
 import { createLogicApp } from '../../src/logic/app.ts';
 import { createPool, type Pool } from '../../src/logic/database.ts';
-import { FaultInjector, type FaultSettings } from '../../src/logic/faults.ts';
+import { FaultSettingsStore } from '../../src/logic/fault-settings-store.ts';
+import { FaultInjector } from '../../src/logic/faults.ts';
+import { LogicMetrics } from '../../src/logic/metrics.ts';
 import { migrate } from '../../src/logic/migrations.ts';
+import type { FaultSettings } from '../../src/shared/admin-api.ts';
 import { listen } from '../../src/shared/listen.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
+import { createRegistry, serveMetrics } from '../../src/shared/metrics.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -41,6 +46,8 @@ async function closeServer(server: Server): Promise<void> {
 
 export interface RunningLogic {
   url: string;
+  /** GET /metrics of this replica, on its own port as main.ts serves it. */
+  metricsUrl: string;
   pool: Pool;
   faults: FaultInjector;
   close(): Promise<void>;
@@ -53,28 +60,47 @@ export async function startLogic(options: {
   logs?: LogCapture;
   /** 0 (default) picks a free port; pass the old port to bring a stopped replica back. */
   port?: number;
+  /** Stands in for the process's death on POST /admin/crash; absent → no crash route. */
+  crash?: () => void;
 }): Promise<RunningLogic> {
   const replica = options.replica ?? 'logic-test';
   const logger = testLogger('logic', replica, options.logs);
   const pool = createPool({ connectionString: options.databaseUrl, max: 10, logger });
   await migrate(pool);
   const faults = new FaultInjector(options.faults);
+  const metrics = new LogicMetrics(createRegistry(), pool);
+  const faultSettings = new FaultSettingsStore({
+    pool,
+    replica,
+    injector: faults,
+    fromEnv: faults.settings,
+    logger,
+  });
+  const stopReadingFaults = faultSettings.poll();
   const app = createLogicApp({
     config: { ADMIN_TOKEN, BODY_LIMIT: '16kb', POD_NAME: replica },
     pool,
     logger,
     faults,
+    faultSettings,
+    metrics,
+    ...(options.crash ? { crash: options.crash } : {}),
     isMigrated: () => true,
     isDraining: () => false,
   });
   const { server, port } = await listen(app, options.port ?? 0, '127.0.0.1');
+  const scrape = await serveMetrics(metrics.registry, 0, '127.0.0.1');
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${scrape.port}/metrics`,
     pool,
     faults,
     close() {
-      closed ??= closeServer(server).then(() => pool.end());
+      stopReadingFaults();
+      closed ??= Promise.all([closeServer(server), closeServer(scrape.server)]).then(() =>
+        pool.end(),
+      );
       return closed;
     },
   };
@@ -82,6 +108,8 @@ export async function startLogic(options: {
 
 export interface RunningFrontend {
   url: string;
+  /** GET /metrics of this frontend, on its own port as main.ts serves it. */
+  metricsUrl: string;
   client: LogicClient;
   close(): Promise<void>;
 }
@@ -97,14 +125,16 @@ export async function startFrontend(options: {
     ...options.env,
   });
   const logger = testLogger('frontend', config.POD_NAME, options.logs);
-  const client = new LogicClient(config, logger);
+  const client = new LogicClient(config, logger, undefined, new FrontendMetrics(createRegistry()));
   const app = createFrontendApp({ config, logger, client, isDraining: () => false });
   const { server, port } = await listen(app, 0, '127.0.0.1');
+  const scrape = await serveMetrics(client.metrics.registry, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${scrape.port}/metrics`,
     client,
     async close() {
-      await closeServer(server);
+      await Promise.all([closeServer(server), closeServer(scrape.server)]);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../shared/sleep.ts';
 import type { Random } from '../random.ts';
 import type { RequestRecord } from '../types.ts';
 import type { KnownEvents } from './known-events.ts';

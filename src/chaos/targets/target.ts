@@ -3,14 +3,9 @@ import type { Audit, FaultCounts, FaultSettings } from '../types.ts';
 export type TargetName = 'local' | 'kind';
 
 /** An event as POST /admin/events takes it: every seat available. */
-export interface NewEvent {
-  id: string;
-  name: string;
-  venue: string;
-  startsAt: string;
-  priceCents: number;
-  capacity: number;
-}
+import type { NewEvent } from '../../shared/admin-api.ts';
+
+export type { NewEvent };
 
 /** One expected-vs-seen connection of the network-policy probe. */
 export interface ProbeResult {

@@ -5,6 +5,7 @@ import { frontendEnvSchema, loadFrontendConfig } from '../../../src/frontend/con
 import type { KubeObject } from '../../../src/kube/manifests.ts';
 import { loadLogicConfig, logicEnvSchema } from '../../../src/logic/config.ts';
 import { hardeningChecks } from './hardening-policies.ts';
+import { metricsChecks } from './metrics-policies.ts';
 import { mayConnect, type Peer, selectorMatches } from './network.ts';
 
 type Probe = { httpGet?: { path: string; port: number | string }; exec?: unknown };
@@ -415,4 +416,5 @@ export const checks: Record<string, (docs: readonly KubeObject[]) => string[]> =
       return problems;
     }),
   ...hardeningChecks,
+  ...metricsChecks,
 };

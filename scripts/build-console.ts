@@ -1,0 +1,5 @@
+import { buildConsole } from '../src/console/build.ts';
+
+// npm run build:console — the control room's browser bundle (npm start builds it too).
+const file = await buildConsole();
+process.stdout.write(`console bundle: ${file}\n`);

@@ -1,0 +1,73 @@
+import { CircuitState } from 'cockatiel';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { HttpMetrics } from '../shared/metrics.ts';
+
+/**
+ * How a call to logic ended: `answered` (a 2xx or 4xx, after retries if any), `unavailable`
+ * (every attempt failed, or the deadline passed), `circuit_open` (failed fast, not sent).
+ */
+export type LogicCallOutcome = 'answered' | 'unavailable' | 'circuit_open';
+
+/** cockatiel's states as label values. */
+const BREAKER_STATES: Record<CircuitState, string> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/** What the frontend counts; docs/METRICS.md says what each one means. */
+export class FrontendMetrics {
+  readonly registry: Registry;
+  readonly http: HttpMetrics;
+  readonly logicCalls: Record<LogicCallOutcome, Counter.Internal>;
+  readonly logicRetries: Counter;
+  readonly staleCatalogReads: Counter;
+  #breakerState: () => CircuitState = () => CircuitState.Closed;
+
+  /** Without a registry, a private one without process metrics (tests that don't scrape). */
+  constructor(registry: Registry = new Registry()) {
+    this.registry = registry;
+    this.http = new HttpMetrics(registry);
+    const registers = [registry];
+    const calls = new Counter({
+      name: 'flame_logic_calls_total',
+      help: 'Calls from the frontend to logic, by outcome (answered, unavailable, circuit_open).',
+      labelNames: ['outcome'] as const,
+      registers,
+    });
+    this.logicCalls = {
+      answered: calls.labels('answered'),
+      unavailable: calls.labels('unavailable'),
+      circuit_open: calls.labels('circuit_open'),
+    };
+    this.logicRetries = new Counter({
+      name: 'flame_logic_retries_total',
+      help: 'Attempts to reach logic repeated after a failed attempt (network error, timeout, 5xx).',
+      registers,
+    });
+    this.staleCatalogReads = new Counter({
+      name: 'flame_catalog_stale_reads_total',
+      help: 'Catalog reads answered with the last good list because logic was unavailable.',
+      registers,
+    });
+    const read = () => this.#breakerState();
+    new Gauge({
+      name: 'flame_logic_breaker_state',
+      help: 'State of the circuit breaker around logic: 1 for the current state, 0 for the others.',
+      labelNames: ['state'] as const,
+      registers,
+      collect() {
+        const current = read();
+        for (const [state, label] of Object.entries(BREAKER_STATES)) {
+          this.labels(label).set(Number(state) === current ? 1 : 0);
+        }
+      },
+    });
+  }
+
+  /** The breaker to report, read at each scrape (no work per call). */
+  watchBreaker(state: () => CircuitState): void {
+    this.#breakerState = state;
+  }
+}
