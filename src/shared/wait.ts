@@ -13,6 +13,8 @@ export interface FailedAttempt {
   attempt: number;
   /** The error's message, or "not yet" when the attempt returned undefined. */
   reason: string;
+  /** What the attempt threw, for a logger's `{err}`; undefined when it returned undefined. */
+  error: unknown;
   /** The pause before the next attempt. */
   delayMs: number;
 }
@@ -44,10 +46,12 @@ export async function waitFor<T>(
   for (let n = 1; ; n++) {
     signal?.throwIfAborted();
     let reason = 'not yet';
+    let failure: unknown;
     try {
       const value = await attempt();
       if (value !== undefined) return value;
     } catch (error) {
+      failure = error;
       reason = error instanceof Error ? error.message : String(error);
     }
     const left = deadline - Date.now();
@@ -58,7 +62,7 @@ export async function waitFor<T>(
       );
     }
     const pause = Math.min(typeof delayMs === 'number' ? delayMs : delayMs(n), left);
-    onRetry?.({ what, attempt: n, reason, delayMs: pause });
+    onRetry?.({ what, attempt: n, reason, error: failure, delayMs: pause });
     await sleep(pause, undefined, signal ? { signal } : undefined).catch((error: unknown) => {
       throw signal?.aborted ? signal.reason : error;
     });
