@@ -2,7 +2,7 @@
 // database image that `deploy` pulls and loads. Merged into `checks` (policies.ts).
 import type { KubeObject } from '../../../src/kube/manifests.ts';
 import { POSTGRES_IMAGE } from '../../../src/kube/settings.ts';
-import type { Workload } from './policies.ts';
+import type { Workload } from './workloads.ts';
 
 type Volume = { name: string; emptyDir?: { sizeLimit?: string; medium?: string } };
 

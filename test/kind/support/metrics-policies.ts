@@ -3,7 +3,7 @@
 // Merged into `checks` (policies.ts).
 import type { KubeObject } from '../../../src/kube/manifests.ts';
 import { mayConnect, type Peer } from './network.ts';
-import { type Container, containerEnv, OUR_SERVICES, peers, type Workload } from './policies.ts';
+import { type Container, containerEnv, OUR_SERVICES, peers, type Workload } from './workloads.ts';
 
 /** The pod label that marks a scraper (a Prometheus); docs/METRICS.md names it. */
 export const SCRAPER_LABEL = { 'flametickets.dev/metrics-scraper': 'true' } as const;
