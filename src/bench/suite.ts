@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase } from '../local/scratch-database.ts';
 import { type LocalSystem, startLocalSystem } from '../local/system.ts';
 import { AdminClient } from '../shared/admin-client.ts';
-import { type BenchChild, spawnFrontend, startBareExpress, startGateway } from './children.ts';
+import type { BenchChild } from './children.ts';
 import { HOT_EVENT_COUNT, hotEventIds, shapeData } from './data.ts';
 import { measureGroup, type OnProgress, type Variant } from './groups.ts';
 import type { LoadSample, LoadTarget } from './load.ts';
@@ -18,6 +18,7 @@ import {
   pairedRatio,
   toResult,
 } from './report.ts';
+import { RecentLines, serviceProcesses, startReferences } from './rig.ts';
 import { round } from './stats.ts';
 
 /** The parts of a run, in the order they are measured; `--only` picks some of them. */
@@ -33,15 +34,6 @@ export interface BenchOptions {
   progress: OnProgress;
 }
 
-/** Keeps the last lines of every service, to show when something goes wrong. */
-class RecentLines {
-  readonly lines: string[] = [];
-  readonly sink = (label: string, line: string) => {
-    this.lines.push(`${label}: ${line}`);
-    if (this.lines.length > 200) this.lines.shift();
-  };
-}
-
 const order = (url: string): LoadTarget => ({ kind: 'order', url, eventIds: hotEventIds });
 const get = (url: string): LoadTarget => ({ kind: 'get', url });
 
@@ -54,19 +46,6 @@ async function setFaults(system: LocalSystem, rate: number): Promise<void> {
   for (const url of system.logicUrls) {
     await new AdminClient(url, system.adminToken).putFaults({ rate, latencyMs: 0, mode: 'before' });
   }
-}
-
-/** Starts children in parallel; every one that came up lands in `started`, to be stopped. */
-async function startTogether(
-  started: BenchChild[],
-  starting: [Promise<BenchChild>, Promise<BenchChild>, Promise<BenchChild>],
-): Promise<[BenchChild, BenchChild, BenchChild]> {
-  const settled = await Promise.allSettled(starting);
-  for (const outcome of settled) if (outcome.status === 'fulfilled') started.push(outcome.value);
-  const failed = settled.find((outcome) => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
-  const [a, b, c] = settled as PromiseFulfilledResult<BenchChild>[];
-  return [a?.value, b?.value, c?.value] as [BenchChild, BenchChild, BenchChild];
 }
 
 /** Starts the shop and the reference servers, measures everything, stops it all again. */
@@ -119,42 +98,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     await scratch?.drop();
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-interface References {
-  front1: BenchChild;
-  gateway: BenchChild;
-  bare: BenchChild;
-}
-
-/** A one-replica frontend and the bare servers it is compared with (their catalog: the shop's). */
-async function startReferences(
-  system: LocalSystem,
-  catalogFile: string,
-  extras: BenchChild[],
-  recent: RecentLines,
-): Promise<References> {
-  const logic1 = system.logicUrls[0] as string;
-  await writeFile(catalogFile, await (await fetch(`${system.frontendUrl}/api/events`)).text());
-  const [front1, gateway, bare] = await startTogether(extras, [
-    spawnFrontend('frontend-1r', [logic1], {}, recent.sink),
-    startGateway(logic1, recent.sink),
-    startBareExpress(catalogFile, recent.sink),
-  ]);
-  return { front1, gateway, bare };
-}
-
-/** Every process whose memory the report shows, by name. */
-function serviceProcesses(system: LocalSystem, { front1, gateway, bare }: References) {
-  return new Map([
-    ['frontend (1 replica)', front1.child.pid],
-    ['frontend (2 replicas)', system.frontend.pid],
-    ['logic-1', system.logic[0]?.pid],
-    ['logic-2', system.logic[1]?.pid],
-    ['bare gateway', gateway.child.pid],
-    ['bare express', bare.child.pid],
-    ...(system.database ? [['embedded database', system.database.pid] as const] : []),
-  ]);
 }
 
 interface Rig {
