@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type KubeTarget, kubectlArgs } from './kubectl.ts';
-import { $, announce } from './shell.ts';
+import { $quiet, announce } from './shell.ts';
 
 /** One file of the collected state: what kubectl was asked, into which file. */
 interface Capture {
@@ -53,7 +53,7 @@ export async function collectClusterState(
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   const save = async (file: string, target: KubeTarget, args: string[]) => {
-    const result = await $`kubectl ${kubectlArgs(target, args)}`.quiet().nothrow();
+    const result = await $quiet`kubectl ${kubectlArgs(target, args)}`.nothrow();
     const header = `$ kubectl ${kubectlArgs(target, args).join(' ')}\n# exit ${result.exitCode}\n`;
     await writeFile(join(outDir, file), `${header}${result.stdout}${result.stderr}`);
     written.push(file);
@@ -61,7 +61,7 @@ export async function collectClusterState(
   };
   for (const { file, target, args } of captures(context, namespace)) await save(file, target, args);
   const ns = { context, namespace };
-  const pods = await $`kubectl ${kubectlArgs(ns, ['get', 'pods', '-o', 'name'])}`.quiet().nothrow();
+  const pods = await $quiet`kubectl ${kubectlArgs(ns, ['get', 'pods', '-o', 'name'])}`.nothrow();
   for (const pod of pods.stdout.split('\n').filter(Boolean)) {
     const name = pod.replace(/^pod\//, '');
     await save(`logs-${name}.txt`, ns, ['logs', pod, '--all-containers', '--timestamps']);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageInputsDigest } from './build-context.ts';
 import { IMAGES, REPO_ROOT, type Settings } from './settings.ts';
-import { $, announce, ScriptError, step } from './shell.ts';
+import { $, $quiet, announce, ScriptError, step } from './shell.ts';
 import { withProgress } from './wait.ts';
 
 export type Service = keyof typeof IMAGES;
@@ -24,7 +24,7 @@ export interface BuiltImage {
  * files changed or untracked files exist. Never `latest`.
  */
 export async function sourceTag(cwd: string = REPO_ROOT): Promise<string> {
-  const head = await $`git -C ${cwd} rev-parse --short=12 HEAD`.quiet().nothrow();
+  const head = await $quiet`git -C ${cwd} rev-parse --short=12 HEAD`.nothrow();
   if (!head.ok) {
     throw new ScriptError(
       `cannot derive an image tag: \`git rev-parse HEAD\` failed (${head.stderr.trim()}). ` +
@@ -33,7 +33,7 @@ export async function sourceTag(cwd: string = REPO_ROOT): Promise<string> {
   }
   const status = await step(
     'checking for uncommitted changes',
-    $`git -C ${cwd} status --porcelain`.quiet(),
+    $quiet`git -C ${cwd} status --porcelain`,
   );
   return `${head.stdout.trim()}${status.trim() ? '-dirty' : ''}`;
 }
@@ -62,7 +62,7 @@ export async function buildImages(settings: Settings, tag: string): Promise<Buil
     const ref = `${cli === 'podman' ? 'localhost/' : ''}${repository}:${tag}`;
     announce(`Building ${ref} from ${dockerfile}`);
     await step(`building ${ref}`, $`${cli} ${buildArgs(cli, dockerfile, ref)}`);
-    const present = await $`${cli} image inspect --format ${'{{.Id}}'} ${ref}`.quiet().nothrow();
+    const present = await $quiet`${cli} image inspect --format ${'{{.Id}}'} ${ref}`.nothrow();
     if (!present.ok) {
       throw new ScriptError(
         `built ${ref}, but it is not in the local image store (\`${cli} image inspect\` failed: ` +

@@ -1,8 +1,8 @@
-import { $, announce, step } from './shell.ts';
+import { $, $quiet, announce, step } from './shell.ts';
 
 /** kubectl's current context, or undefined when the kubeconfig has none (or no kubeconfig). */
 export async function currentContext(): Promise<string | undefined> {
-  const result = await $`kubectl config current-context`.quiet().nothrow();
+  const result = await $quiet`kubectl config current-context`.nothrow();
   const name = result.stdout.trim();
   return result.ok && name ? name : undefined;
 }

@@ -1,6 +1,6 @@
 import { hostPlatform, loadImage } from './images.ts';
 import { POSTGRES_IMAGE, type Settings } from './settings.ts';
-import { $, announce, ScriptError } from './shell.ts';
+import { $, $quiet, announce, ScriptError } from './shell.ts';
 
 /**
  * Pulls the pinned database image on this machine (by digest) and loads it into kind under its
@@ -15,7 +15,7 @@ export async function loadPostgresImage(settings: Settings): Promise<string> {
   const tag = name(POSTGRES_IMAGE.tag);
   const pinned = `${tag}@${POSTGRES_IMAGE.digest}`;
   const byDigest = `${tag.split(':')[0]}@${POSTGRES_IMAGE.digest}`;
-  const present = await $`${cli} image inspect --format ${'{{.Id}}'} ${byDigest}`.quiet().nothrow();
+  const present = await $quiet`${cli} image inspect --format ${'{{.Id}}'} ${byDigest}`.nothrow();
   if (present.ok) {
     announce(`${pinned} is already on this machine`);
   } else {
@@ -30,7 +30,7 @@ export async function loadPostgresImage(settings: Settings): Promise<string> {
       );
     }
   }
-  const tagged = await $`${cli} tag ${byDigest} ${tag}`.quiet().nothrow();
+  const tagged = await $quiet`${cli} tag ${byDigest} ${tag}`.nothrow();
   if (!tagged.ok) {
     throw new ScriptError(`could not tag ${byDigest} as ${tag}: ${tagged.stderr.trim()}`);
   }

@@ -3,13 +3,20 @@ import { ProcessOutput, type ProcessPromise, $ as zx } from 'zx';
 /**
  * The kind scripts' shell: zx's `$` with zx's own defaults on. zx echoes each command
  * (`$ kind create cluster --name flame`, on stderr) and what it prints, and a non-zero exit
- * rejects with zx's ProcessOutput (exit code, stderr). A look-up whose output is data, or a
- * secret, is `.quiet()`; a command whose exit code the caller reads is `.nothrow()`.
+ * rejects with zx's ProcessOutput (exit code, stderr). A command whose exit code the caller
+ * reads is `.nothrow()`.
  *
  *   await $`kind delete cluster --name ${name}`
- *   const json = await $`kubectl ${kubectlArgs(target, ['get', 'pods', '-o', 'json'])}`.quiet()
  */
 export const $ = zx({ verbose: true });
+
+/**
+ * The same shell for a look-up whose output is data, or a secret: neither the command nor its
+ * output is printed. (`.quiet()` on a started command comes too late for zx's echo.)
+ *
+ *   const json = await $quiet`kubectl ${kubectlArgs(target, ['get', 'pods', '-o', 'json'])}`
+ */
+export const $quiet = zx({ quiet: true });
 
 /** A failure whose message is the whole story for the user: printed without a stack trace. */
 export class ScriptError extends Error {

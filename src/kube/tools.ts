@@ -1,5 +1,5 @@
 import { which } from 'zx';
-import { $, announce, ScriptError } from './shell.ts';
+import { $quiet, announce, ScriptError } from './shell.ts';
 
 /** kind enforces NetworkPolicies with its default CNI from this release on. */
 export const MIN_KIND_VERSION = '0.24.0';
@@ -58,7 +58,7 @@ export async function requireTools(tools: readonly Tool[]): Promise<void> {
 
 async function checkTool(tool: Tool): Promise<string | undefined> {
   if (tool === 'kind') {
-    const result = await $`kind version`.quiet().nothrow();
+    const result = await $quiet`kind version`.nothrow();
     const version = parseVersion(result.stdout);
     const minimum = parseVersion(MIN_KIND_VERSION) as [number, number, number];
     if (!result.ok || !version) return `could not read the kind version from \`kind version\``;
@@ -68,13 +68,13 @@ async function checkTool(tool: Tool): Promise<string | undefined> {
     return undefined;
   }
   if (tool === 'docker' || tool === 'podman') {
-    const result = await $`${tool} info --format ${'{{json .}}'}`.quiet().nothrow();
+    const result = await $quiet`${tool} info --format ${'{{json .}}'}`.nothrow();
     if (!result.ok) {
       return `${tool} is installed but its engine does not answer (\`${tool} info\` failed: ${firstLine(result.stderr)}) — start it and retry`;
     }
     return undefined;
   }
-  const result = await $`kubectl version --client`.quiet().nothrow();
+  const result = await $quiet`kubectl version --client`.nothrow();
   if (!result.ok) return `\`kubectl version --client\` failed: ${firstLine(result.stderr)}`;
   return undefined;
 }
