@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PORT_IN_USE } from '../shared/listen.ts';
 import { TimedOut, waitFor } from '../shared/wait.ts';
 import { type LineSink, ManagedChild } from './child-process.ts';
+import { superviseDatabase } from './database-supervisor.ts';
 
 export interface LocalSystemOptions {
   /** Frontend port; 0 picks a free one. */
@@ -169,18 +172,24 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   try {
     let database: ManagedChild | undefined;
+    let supervisor: ReturnType<typeof superviseDatabase> | undefined;
     let databaseUrl = options.databaseUrl;
     if (!databaseUrl) {
-      database = new ManagedChild(
+      const fatalFile = join(tmpdir(), `flame-db-fatal-${randomBytes(6).toString('hex')}`);
+      const db = new ManagedChild(
         {
           label: 'db',
           entry: 'src/local/embedded-db-main.ts',
-          env: { EMBEDDED_DB_DIR: options.dataDir ?? '' },
+          env: { EMBEDDED_DB_DIR: options.dataDir ?? '', EMBEDDED_DB_FATAL_FILE: fatalFile },
         },
         onLine,
       );
-      const port = await launch(database, 'EMBEDDED_DB_PORT', options.embeddedDbPort ?? 0);
+      database = db;
+      const port = await launch(db, 'EMBEDDED_DB_PORT', options.embeddedDbPort ?? 0);
       databaseUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+      const relaunch = async () => void (await launch(db, 'EMBEDDED_DB_PORT', port));
+      supervisor = superviseDatabase({ child: db, fatalFile, relaunch, onLine });
+      supervisor.watch();
     }
 
     const logic = Array.from(
@@ -254,11 +263,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         await child.stop();
         const portEnv = child === database ? 'EMBEDDED_DB_PORT' : 'PORT';
         await launch(child, portEnv, port, metricsPorts.get(child));
+        if (child === database) supervisor?.watch();
         if (child !== database) {
           await waitUntilReady(`http://127.0.0.1:${port}/readyz`, readyTimeoutMs, child.spec.label);
         }
       },
       async stop() {
+        supervisor?.stop();
         await frontend.stop();
         await Promise.all(logic.map((child) => child.stop()));
         await database?.stop();

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/local/embedded-db.ts';
+import { loadTemplateFolder } from '../../src/local/pglite-template.ts';
 import { abandonFailedParse, sendNegativeLength } from '../support/raw-protocol.ts';
 
 describe('the embedded database served to many pg clients at once', () => {
@@ -76,3 +82,106 @@ describe('the embedded database served to many pg clients at once', () => {
     assert.equal(rows[0]?.n, 0);
   });
 });
+
+describe('the embedded database on disk and at start', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flame-embedded-'));
+    // Built once per PGlite version (the tar, and the folder unpacked from it); the timings
+    // below are of the starts after that.
+    await loadTemplateFolder();
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts a fresh in-memory database from the cached template within 3 s, in a new process', async () => {
+    // A new process, as each test file is: nothing compiled or loaded yet but the template file.
+    const script = `
+      import { startEmbeddedDatabase } from './src/local/embedded-db.ts';
+      import pg from 'pg';
+      const startedAt = Date.now();
+      const db = await startEmbeddedDatabase();
+      const ms = Date.now() - startedAt;
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query("SELECT current_setting('fsync') AS fsync");
+      await client.end();
+      await db.stop();
+      process.stdout.write(JSON.stringify({ ms, fsync: rows[0].fsync, durable: db.durable }));`;
+    const { stdout } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
+    const { ms, fsync, durable } = JSON.parse(stdout) as {
+      ms: number;
+      fsync: string;
+      durable: boolean;
+    };
+    process.stdout.write(`# fresh embedded database (memory, new process) ready in ${ms} ms\n`);
+    assert.equal(fsync, 'off', 'in memory nothing survives the process: no fsync');
+    assert.equal(durable, false);
+    assert.ok(ms <= 3_000, `ready in ${ms} ms`);
+  });
+
+  it('starts a fresh file-backed database within 3 s and flushes every commit to disk', async () => {
+    const startedAt = Date.now();
+    const db = await startEmbeddedDatabase({ dataDir: join(dir, 'pglite') });
+    const ms = Date.now() - startedAt;
+    process.stdout.write(`# fresh embedded database (files) ready in ${ms} ms\n`);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ fsync: string; method: string }>(
+        "SELECT current_setting('fsync') AS fsync, current_setting('wal_sync_method') AS method",
+      );
+      assert.deepEqual(rows, [{ fsync: 'on', method: 'fsync' }]);
+      await client.query('CREATE TABLE t (id int)');
+      const before = db.syncCount();
+      for (let i = 0; i < 5; i++) await client.query('INSERT INTO t VALUES ($1)', [i]);
+      assert.ok(db.syncCount() - before >= 5, `${db.syncCount() - before} fsyncs for 5 commits`);
+    } finally {
+      await client.end();
+      await db.stop();
+    }
+    assert.ok(ms <= 3_000, `ready in ${ms} ms`);
+    const reopened = await startEmbeddedDatabase({ dataDir: join(dir, 'pglite') });
+    try {
+      const { rows } = await queryOnce(reopened.url, 'SELECT count(*)::int AS n FROM t');
+      assert.equal(rows[0]?.n, 5, 'the data folder is reopened, not replaced by the template');
+    } finally {
+      await reopened.stop();
+    }
+  });
+
+  it('makes its template cache on a fresh clone, where the cache folder does not exist yet', async () => {
+    const cache = join(dir, 'fresh-clone', 'node_modules', '.cache', 'flametickets');
+    const folder = await loadTemplateFolder(cache);
+    assert.ok((await readdir(folder)).includes('PG_VERSION'));
+  });
+
+  it('refuses a data folder that is not empty and holds no database', async () => {
+    const stray = join(dir, 'not-a-database');
+    await mkdir(stray);
+    await writeFile(join(stray, 'notes.txt'), 'mine');
+    await assert.rejects(
+      startEmbeddedDatabase({ dataDir: stray }),
+      /exists and is not a PGlite data folder/,
+    );
+  });
+});
+
+const run = promisify(execFile);
+
+async function queryOnce(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

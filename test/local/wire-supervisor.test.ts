@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ManagedChild } from '../../src/local/child-process.ts';
+import { superviseDatabase } from '../../src/local/database-supervisor.ts';
+import { waitFor } from '../support/wait.ts';
+
+/** A supervised stand-in database (a real child process); `exit` is its first run's exit code. */
+function supervised(dir: string, exit: string) {
+  const lines: string[] = [];
+  const child = new ManagedChild(
+    { label: 'db', entry: 'test/local/fixtures/flaky-database.ts', env: { FLAKY_EXIT: exit } },
+    (_label, line) => lines.push(line),
+  );
+  let launches = 0;
+  const ready = (record: Record<string, unknown>) => record.msg === 'embedded database ready';
+  const relaunch = async () => {
+    launches += 1;
+    child.start({ FLAKY_EXIT: '' }); // later runs stay up
+    await child.waitForLog(ready, 30_000);
+  };
+  const fatalFile = join(dir, `fatal-${exit || 'none'}`);
+  const supervisor = superviseDatabase({
+    child,
+    fatalFile,
+    relaunch,
+    onLine: (_label, line) => lines.push(line),
+    backoffMs: 20,
+  });
+  return { child, lines, fatalFile, supervisor, ready, launches: () => launches };
+}
+
+describe('npm start keeps the embedded database running after a fatal error', () => {
+  let dir: string;
+  const children: ManagedChild[] = [];
+  after(async () => {
+    for (const child of children) await child.kill();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('restarts it when it exits non-zero, and says so', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flame-supervisor-'));
+    const db = supervised(dir, '1');
+    children.push(db.child);
+    db.child.start();
+    await db.child.waitForLog(db.ready, 30_000);
+    db.supervisor.watch();
+    await waitFor('a restart', () => db.launches() === 1 && db.child.running);
+    assert.match(
+      db.lines.join('\n'),
+      /embedded database stopped \(exit code 1\); restarting it in 20 ms/,
+    );
+    await waitFor('the restart to be announced', () =>
+      db.lines.some((line) => /embedded database restarted/.test(line)),
+    );
+    db.supervisor.stop();
+  });
+
+  it('restarts it when its watchdog left a note and killed it', async () => {
+    const db = supervised(dir, '');
+    children.push(db.child);
+    db.child.start();
+    await db.child.waitForLog(db.ready, 30_000);
+    db.supervisor.watch();
+    writeFileSync(db.fatalFile, 'a batch ran 16000 ms, past the embedded database batch limit\n');
+    await db.child.kill();
+    await waitFor('a restart', () => db.launches() === 1 && db.child.running);
+    assert.match(db.lines.join('\n'), /stopped \(a batch ran 16000 ms/);
+    db.supervisor.stop();
+  });
+
+  it('leaves alone an exit the runner asked for: a stop, or a chaos kill without a note', async () => {
+    const db = supervised(dir, '');
+    children.push(db.child);
+    db.child.start();
+    await db.child.waitForLog(db.ready, 30_000);
+    db.supervisor.watch();
+    await db.child.kill();
+    db.child.start();
+    await db.child.waitForLog(db.ready, 30_000);
+    db.supervisor.watch();
+    assert.equal(await db.child.stop(), 0);
+    // The supervisor decides as the exit is reported, before anyone awaiting it resumes.
+    assert.equal(db.launches(), 0);
+    assert.doesNotMatch(db.lines.join('\n'), /restarting/);
+    db.supervisor.stop();
+  });
+});
