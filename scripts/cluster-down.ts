@@ -1,18 +1,8 @@
 // npm run cluster:down — delete the kind cluster, if it exists.
-import { clusterExists } from './lib/kind.ts';
-import { run, runScript, say } from './lib/run.ts';
-import { loadSettings } from './lib/settings.ts';
-import { requireTools } from './lib/tools.ts';
+import { clusterDown, loadSettings, requireTools, runScript } from '../src/kube/index.ts';
 
 await runScript('cluster:down', async () => {
   const settings = loadSettings();
   await requireTools(['kind']);
-  const name = settings.clusterName;
-  if (!(await clusterExists(name))) {
-    say(`kind cluster "${name}" does not exist — nothing to delete`);
-    return;
-  }
-  say(`Deleting kind cluster "${name}" (its database volume goes with it)`);
-  await run(`deleting kind cluster "${name}"`, 'kind', ['delete', 'cluster', '--name', name]);
-  say(`Deleted "${name}"`);
+  await clusterDown(settings);
 });

@@ -2,10 +2,13 @@
 // NetworkPolicies, pod logs) into DIR (default reports/kind-state), for a bug report or the CI
 // artifact. Collects what it can; a failing kubectl call is recorded, not fatal.
 import { parseArgs } from 'node:util';
-import { collectClusterState } from './lib/cluster-state.ts';
-import { runScript } from './lib/run.ts';
-import { loadSettings, NAMESPACE } from './lib/settings.ts';
-import { requireTools } from './lib/tools.ts';
+import {
+  collectClusterState,
+  loadSettings,
+  NAMESPACE,
+  requireTools,
+  runScript,
+} from '../src/kube/index.ts';
 
 await runScript('cluster:state', async () => {
   const { values } = parseArgs({

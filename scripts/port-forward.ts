@@ -1,10 +1,15 @@
 // npm run port-forward [-- --port N] — reach the frontend Service from localhost, for clusters
 // without the kind port mapping (made elsewhere). Runs until Ctrl-C.
 import { parseArgs } from 'node:util';
-import { flameTarget, followKubectl } from './lib/kubectl.ts';
-import { runScript, ScriptError, say } from './lib/run.ts';
-import { loadSettings } from './lib/settings.ts';
-import { requireTools } from './lib/tools.ts';
+import {
+  announce,
+  flameTarget,
+  followKubectl,
+  loadSettings,
+  requireTools,
+  runScript,
+  ScriptError,
+} from '../src/kube/index.ts';
 
 await runScript('port-forward', async () => {
   const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' } } });
@@ -14,7 +19,7 @@ await runScript('port-forward', async () => {
   }
   const settings = loadSettings();
   await requireTools(['kubectl']);
-  say(`Forwarding http://localhost:${port} to service/flame-frontend (Ctrl-C stops)`);
+  announce(`Forwarding http://localhost:${port} to service/flame-frontend (Ctrl-C stops)`);
   await followKubectl(
     flameTarget(settings.kubeContext),
     ['port-forward', '--address', '127.0.0.1', 'service/flame-frontend', `${port}:8080`],

@@ -51,7 +51,7 @@ export function startBareExpress(bodyFile: string, onLine: LineSink): Promise<Be
  * A second frontend that talks to the given logic replicas only: the local runner's frontend
  * spreads over every replica, and the one-hop comparison needs frontend → one replica.
  */
-export async function startFrontend(
+export async function spawnFrontend(
   label: string,
   logicUrls: readonly string[],
   env: Record<string, string>,

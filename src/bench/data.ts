@@ -1,30 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** Events every purchase run buys from: big enough never to sell out during a benchmark. */
 export const HOT_EVENT_COUNT = 10;
 const HOT_CAPACITY = 2_000_000_000;
 export const hotEventIds = Array.from({ length: HOT_EVENT_COUNT }, (_, i) => `bench-hot-${i}`);
-
-/** A database of its own on the real PostgreSQL, dropped afterwards. */
-export async function createScratchDatabase(
-  adminUrl: string,
-): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `flame_bench_${randomBytes(6).toString('hex')}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 /**
  * Puts the tables in a known state: exactly `events` events (the hot ones first) and `orders`

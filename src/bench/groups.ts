@@ -9,7 +9,7 @@ export interface Variant {
   after?: () => Promise<void>;
 }
 
-export type Progress = (line: string) => void;
+export type OnProgress = (line: string) => void;
 
 async function runVariant(
   variant: Variant,
@@ -33,7 +33,7 @@ export async function measureGroup(
   variants: readonly Variant[],
   connections: number,
   profile: BenchProfile,
-  progress: Progress,
+  progress: OnProgress,
 ): Promise<LoadSample[][]> {
   if (profile.warmupS > 0) {
     progress(`${title} @${connections} conns: warming up`);

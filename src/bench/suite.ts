@@ -1,11 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createScratchDatabase } from '../local/scratch-database.ts';
 import { type LocalSystem, startLocalSystem } from '../local/system.ts';
 import { AdminClient } from '../shared/admin-client.ts';
-import { type BenchChild, startBareExpress, startFrontend, startGateway } from './children.ts';
-import { createScratchDatabase, HOT_EVENT_COUNT, hotEventIds, shapeData } from './data.ts';
-import { measureGroup, type Progress, type Variant } from './groups.ts';
+import type { BenchChild } from './children.ts';
+import { HOT_EVENT_COUNT, hotEventIds, shapeData } from './data.ts';
+import { measureGroup, type OnProgress, type Variant } from './groups.ts';
 import type { LoadSample, LoadTarget } from './load.ts';
 import { describeMachine } from './machine.ts';
 import { measureMemory } from './memory-figures.ts';
@@ -17,6 +18,7 @@ import {
   pairedRatio,
   toResult,
 } from './report.ts';
+import { RecentLines, serviceProcesses, startReferences } from './rig.ts';
 import { round } from './stats.ts';
 
 /** The parts of a run, in the order they are measured; `--only` picks some of them. */
@@ -29,16 +31,7 @@ export interface BenchOptions {
   only?: readonly BenchGroup[] | undefined;
   /** A real PostgreSQL (admin URL); a scratch database is made on it. Embedded otherwise. */
   databaseUrl?: string | undefined;
-  progress: Progress;
-}
-
-/** Keeps the last lines of every service, to show when something goes wrong. */
-class RecentLines {
-  readonly lines: string[] = [];
-  readonly sink = (label: string, line: string) => {
-    this.lines.push(`${label}: ${line}`);
-    if (this.lines.length > 200) this.lines.shift();
-  };
+  progress: OnProgress;
 }
 
 const order = (url: string): LoadTarget => ({ kind: 'order', url, eventIds: hotEventIds });
@@ -55,19 +48,6 @@ async function setFaults(system: LocalSystem, rate: number): Promise<void> {
   }
 }
 
-/** Starts children in parallel; every one that came up lands in `started`, to be stopped. */
-async function startTogether(
-  started: BenchChild[],
-  starting: [Promise<BenchChild>, Promise<BenchChild>, Promise<BenchChild>],
-): Promise<[BenchChild, BenchChild, BenchChild]> {
-  const settled = await Promise.allSettled(starting);
-  for (const outcome of settled) if (outcome.status === 'fulfilled') started.push(outcome.value);
-  const failed = settled.find((outcome) => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
-  const [a, b, c] = settled as PromiseFulfilledResult<BenchChild>[];
-  return [a?.value, b?.value, c?.value] as [BenchChild, BenchChild, BenchChild];
-}
-
 /** Starts the shop and the reference servers, measures everything, stops it all again. */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const { profile, progress } = options;
@@ -75,7 +55,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const recent = new RecentLines();
   const tmp = await mkdtemp(join(tmpdir(), 'flame-bench-'));
   const scratch = options.databaseUrl
-    ? await createScratchDatabase(options.databaseUrl)
+    ? await createScratchDatabase(options.databaseUrl, 'flame_bench')
     : undefined;
   const extras: BenchChild[] = [];
   let system: LocalSystem | undefined;
@@ -89,26 +69,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       onLine: recent.sink,
     });
     await shapeData(system.databaseUrl, { events: HOT_EVENT_COUNT, orders: 0 });
-    const logic1 = system.logicUrls[0] as string;
-    const catalogFile = join(tmp, 'catalog.json');
-    await writeFile(catalogFile, await (await fetch(`${system.frontendUrl}/api/events`)).text());
-    const [front1, gateway, bare] = await startTogether(extras, [
-      startFrontend('frontend-1r', [logic1], {}, recent.sink),
-      startGateway(logic1, recent.sink),
-      startBareExpress(catalogFile, recent.sink),
-    ]);
+    const references = await startReferences(system, join(tmp, 'catalog.json'), extras, recent);
     const machine = await describeMachine(system.databaseUrl, engine);
-    const services = new Map([
-      ['frontend (1 replica)', front1.child.pid],
-      ['frontend (2 replicas)', system.frontend.pid],
-      ['logic-1', system.logic[0]?.pid],
-      ['logic-2', system.logic[1]?.pid],
-      ['bare gateway', gateway.child.pid],
-      ['bare express', bare.child.pid],
-      ...(system.database ? [['embedded database', system.database.pid] as const] : []),
-    ]);
+    const services = serviceProcesses(system, references);
     const startedAt = new Date().toISOString();
-    const rig = { profile, progress, system, front1, gateway, bare };
+    const rig = { profile, progress, system, ...references };
     const groups = options.only ?? BENCH_GROUPS;
     const { value, memory } = await measureMemory(services, () => measureAll(rig, groups));
     const ratios = value.ratios as BenchReport['ratios'];
@@ -137,7 +102,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
 interface Rig {
   profile: BenchProfile;
-  progress: Progress;
+  progress: OnProgress;
   system: LocalSystem;
   front1: BenchChild;
   gateway: BenchChild;

@@ -1,14 +1,5 @@
+import { textTable } from '../shared/text-table.ts';
 import type { BenchReport } from './report.ts';
-
-function pad(cells: string[], widths: number[]): string {
-  return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
-}
-
-function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const rule = widths.map((w) => '-'.repeat(w));
-  return [pad(header, widths), pad(rule, widths), ...rows.map((r) => pad(r, widths))].join('\n');
-}
 
 /** Names the results measured over a different number of runs (the fault group). */
 function otherRuns(report: BenchReport): string {
@@ -28,7 +19,7 @@ function otherRuns(report: BenchReport): string {
 /** The report as plain-text tables: results, ratios with their targets, memory. */
 export function renderReport(report: BenchReport): string {
   const m = report.machine;
-  const results = formatTable(
+  const results = textTable(
     ['scenario', 'conns', 'req/s median (min-max)', 'p50 ms', 'p99 ms', 'success'],
     report.results.map((r) => [
       r.name,
@@ -40,7 +31,7 @@ export function renderReport(report: BenchReport): string {
     ]),
   );
   const targets = new Map(report.targets.map((t) => [t.ratio, t]));
-  const ratios = formatTable(
+  const ratios = textTable(
     ['ratio', 'value', 'target'],
     Object.entries(report.ratios).map(([name, value]) => {
       const t = targets.get(name);
@@ -51,7 +42,7 @@ export function renderReport(report: BenchReport): string {
       ];
     }),
   );
-  const memory = formatTable(
+  const memory = textTable(
     ['service', 'RSS idle MiB', 'RSS under load MiB'],
     report.memory.map((f) => [
       f.service,

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +13,7 @@ import type { RunState } from './run-scenario.ts';
 import { createLocalTarget } from './targets/local-target.ts';
 import type { ChaosTarget } from './targets/target.ts';
 
-type Say = (line: string) => void;
+type Print = (line: string) => void;
 
 /** `npm run chaos`: parse, bring up (local) or reach (kind) the shop, run, report. */
 export async function chaosCommand(argv: readonly string[]): Promise<number> {
@@ -21,12 +21,34 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  let options: ChaosOptions;
-  let env: ChaosEnv;
+  const parsed = parseInputs(argv);
+  if (typeof parsed === 'number') return parsed;
+  const { options, env } = parsed;
+  const reportDir = resolve(options.reportDir);
+  await mkdir(reportDir, { recursive: true });
+  const print: Print = (line) => process.stdout.write(`${line}\n`);
+  print(
+    `Chaos run on the ${options.target} target · seed ${options.seed} · report in ${reportDir}`,
+  );
+  const systemLog = createWriteStream(join(reportDir, 'system.log'));
+  let reached: { target: ChaosTarget; attemptTimeoutMs: number };
   try {
-    options = parseChaosArgs(argv);
+    reached = await reachTarget(options, env, print, (line) => systemLog.write(`${line}\n`));
+  } catch (error) {
+    systemLog.end();
+    process.stderr.write(
+      `✖ chaos: could not reach the ${options.target} target: ${(error as Error).message}\n`,
+    );
+    return 1;
+  }
+  return runAndReport({ options, reportDir, print, systemLog, ...reached });
+}
+
+/** The flags and the environment, or the exit code after saying what is wrong with them. */
+function parseInputs(argv: readonly string[]): { options: ChaosOptions; env: ChaosEnv } | number {
+  try {
     // LOGIC_ATTEMPT_TIMEOUT_MS and DATABASE_URL, with the services' rules (src/chaos/env.ts).
-    env = loadChaosEnv(process.env);
+    return { options: parseChaosArgs(argv), env: loadChaosEnv(process.env) };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`✖ chaos: ${error.message}\n`);
@@ -36,23 +58,20 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(`✖ chaos: ${error.message}\n\n${USAGE}\n`);
     return 1;
   }
-  const reportDir = resolve(options.reportDir);
-  await mkdir(reportDir, { recursive: true });
-  const say: Say = (line) => process.stdout.write(`${line}\n`);
-  say(`Chaos run on the ${options.target} target · seed ${options.seed} · report in ${reportDir}`);
+}
 
-  const systemLog = createWriteStream(join(reportDir, 'system.log'));
-  let reached: { target: ChaosTarget; attemptTimeoutMs: number };
-  try {
-    reached = await reachTarget(options, env, say, (line) => systemLog.write(`${line}\n`));
-  } catch (error) {
-    systemLog.end();
-    process.stderr.write(
-      `✖ chaos: could not reach the ${options.target} target: ${(error as Error).message}\n`,
-    );
-    return 1;
-  }
-  const { target } = reached;
+interface Reached {
+  options: ChaosOptions;
+  reportDir: string;
+  print: Print;
+  systemLog: WriteStream;
+  target: ChaosTarget;
+  attemptTimeoutMs: number;
+}
+
+/** Runs every scenario, writes the report, and puts back what the run changed, even on Ctrl-C. */
+async function runAndReport(run: Reached): Promise<number> {
+  const { target, systemLog, print } = run;
   const state: RunState = { stock: undefined, seatsPerSecond: 0 };
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -65,16 +84,12 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   let failed = true;
   try {
-    const { report, log, audits } = await runChaos(
-      options,
-      target,
-      createProgress(),
-      reached.attemptTimeoutMs,
-      state,
-    );
-    const written = await writeReport(reportDir, report, log.requests, audits);
-    say(`\n${summaryTable(report)}\n`);
-    say(`Report: ${written.html}\n        ${written.json}`);
+    const progress = createProgress();
+    const result = await runChaos(run.options, target, progress, run.attemptTimeoutMs, state);
+    const { report, log, audits } = result;
+    const written = await writeReport(run.reportDir, report, log.requests, audits);
+    print(`\n${summaryTable(report)}\n`);
+    print(`Report: ${written.html}\n        ${written.json}`);
     failed = false;
     return exitCodeFor(report);
   } finally {
@@ -92,11 +107,11 @@ export async function chaosCommand(argv: readonly string[]): Promise<number> {
 async function reachTarget(
   options: ChaosOptions,
   env: ChaosEnv,
-  say: Say,
+  print: Print,
   log: (line: string) => void,
 ): Promise<{ target: ChaosTarget; attemptTimeoutMs: number }> {
   if (options.target === 'local') {
-    say(
+    print(
       env.databaseUrl
         ? 'Starting the shop locally on your PostgreSQL (DATABASE_URL): db-down will be skipped.'
         : `Starting the shop locally: embedded database${options.dataDir ? ` in ${options.dataDir}` : ''}, two logic replicas, frontend…`,
@@ -105,14 +120,15 @@ async function reachTarget(
       databaseUrl: env.databaseUrl,
       logicReplicas: 2,
       dataDir: options.dataDir ? resolve(options.dataDir) : undefined,
+      frontendEnv: { LOGIC_ATTEMPT_TIMEOUT_MS: String(env.attemptTimeoutMs) },
       onLine: (label, line) => log(`${label} ${line}`),
     });
-    say(`Shop is up at ${target.shopUrl} (service logs in system.log)`);
+    print(`Shop is up at ${target.shopUrl} (service logs in system.log)`);
     return { target, attemptTimeoutMs: env.attemptTimeoutMs };
   }
   const { connectKindTarget } = await import('./kind/kind-target.ts');
   const kind = await connectKindTarget({ log });
-  say(`Reaching the shop at ${kind.target.shopUrl} through kubectl context ${kind.context}`);
+  print(`Reaching the shop at ${kind.target.shopUrl} through kubectl context ${kind.context}`);
   return { target: kind.target, attemptTimeoutMs: kind.attemptTimeoutMs };
 }
 

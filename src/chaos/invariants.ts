@@ -38,14 +38,7 @@ const MAX_EXAMPLES = 20;
  */
 export function checkInvariants(audit: Audit, requests: readonly RequestRecord[]): InvariantResult {
   const found: Violation[] = [];
-  const counts: Record<ViolationKind, number> = {
-    oversold: 0,
-    quantityMismatch: 0,
-    duplicateKeys: 0,
-    lostConfirmed: 0,
-    orderedRejected: 0,
-    outcomeChanged: 0,
-  };
+  const counts: Record<ViolationKind, number> = { ...EMPTY_INVARIANTS };
   const violate = (kind: ViolationKind, message: string) => {
     counts[kind]++;
     if (found.length < MAX_EXAMPLES) found.push({ kind, message });
@@ -180,6 +173,19 @@ export const INVARIANT_KINDS: readonly ViolationKind[] = [
   'orderedRejected',
   'outcomeChanged',
 ];
+
+/** The result of a scenario that never got as far as checking invariants. */
+export const EMPTY_INVARIANTS: Readonly<InvariantResult> = Object.freeze({
+  oversold: 0,
+  quantityMismatch: 0,
+  duplicateKeys: 0,
+  lostConfirmed: 0,
+  orderedRejected: 0,
+  outcomeChanged: 0,
+  committedUnconfirmed: 0,
+  notCommitted: 0,
+  examples: [],
+});
 
 export function totalViolations(result: InvariantResult): number {
   return INVARIANT_KINDS.reduce((sum, kind) => sum + result[kind], 0);

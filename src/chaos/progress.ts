@@ -4,7 +4,7 @@ export interface Progress {
   /** A new scenario or phase; shown at once. */
   phase(scenario: string, phase: string): void;
   /** A line that stays (a verdict, a warning). */
-  say(line: string): void;
+  keep(line: string): void;
   /** Starts showing live counts from the log; stop() ends it. */
   watch(log: RequestLog): void;
   stop(): void;
@@ -47,7 +47,7 @@ export function createProgress(out: NodeJS.WriteStream = process.stdout): Progre
         lastPlain = Date.now();
       } else render();
     },
-    say(line) {
+    keep(line) {
       clear();
       out.write(`${line}\n`);
       if (tty && timer) render();

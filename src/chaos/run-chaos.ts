@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { EMPTY_INVARIANTS } from './invariants.ts';
 import { RequestLog } from './load/request-log.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import { seededRandom } from './random.ts';
 import type { ChaosReport, ScenarioResult } from './result.ts';
-import { EMPTY_INVARIANTS, type RunState, runScenario } from './run-scenario.ts';
+import { type RunState, runScenario } from './run-scenario.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 import type { ChaosTarget } from './targets/target.ts';
 import type { Audit } from './types.ts';
@@ -48,7 +49,7 @@ export async function runChaos(
         : target.cannotRun(scenario.name);
       if (reason) {
         results.push(skipped(scenario, target, options.seed, reason));
-        progress.say(`○ ${scenario.name}: skipped — ${reason}`);
+        progress.keep(`○ ${scenario.name}: skipped — ${reason}`);
         continue;
       }
       const result = await runScenario(scenario, {
@@ -65,7 +66,7 @@ export async function runChaos(
       });
       results.push(result);
       const confirmed = result.evidence?.purchasesConfirmed;
-      progress.say(
+      progress.keep(
         `${VERDICT_MARK[result.verdict]} ${scenario.name}: ${result.verdict} — ` +
           `${(result.successRate * 100).toFixed(2)}% ok of ${result.operations.total}, ` +
           `${confirmed?.fault ?? 0} purchases confirmed during the fault, ` +

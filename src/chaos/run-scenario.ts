@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seatsPerSecond, summarizeEvidence } from './evidence.ts';
-import { checkInvariants, type InvariantResult } from './invariants.ts';
+import { checkInvariants, EMPTY_INVARIANTS, type InvariantResult } from './invariants.ts';
 import { type LoadGenerator, startLoadGenerator } from './load/load-generator.ts';
 import type { RequestLog } from './load/request-log.ts';
 import type { ChaosOptions } from './options.ts';
@@ -22,7 +22,7 @@ import { recoverySeconds } from './statistics.ts';
 import { settle, waitForSteadyState } from './steady-state.ts';
 import { type Stock, stockPrefix } from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
-import type { Audit } from './types.ts';
+import type { Audit, RequestRecord } from './types.ts';
 import { judge } from './verdict.ts';
 
 /** What the run shares between its scenarios, and with an interrupt handler. */
@@ -47,19 +47,6 @@ export interface RunContext {
   /** Receives the database state each scenario was judged on (saved next to the report). */
   onAudit?: (scenario: string, audit: Audit) => void;
 }
-
-/** The result of a scenario that never got as far as checking invariants. */
-export const EMPTY_INVARIANTS: InvariantResult = {
-  oversold: 0,
-  quantityMismatch: 0,
-  duplicateKeys: 0,
-  lostConfirmed: 0,
-  orderedRejected: 0,
-  outcomeChanged: 0,
-  committedUnconfirmed: 0,
-  notCommitted: 0,
-  examples: [],
-};
 
 /** What the steps of one scenario hand to each other. */
 interface Progression {
@@ -146,8 +133,8 @@ function startLoad(run: RunContext, eventPrefix: string): LoadGenerator {
 /** Before → fault → after, with the buyers running. */
 async function underLoad(p: Progression, run: RunContext): Promise<void> {
   const { log, options, target } = run;
-  const say = (phase: string) => run.progress.phase(p.scenario.name, phase);
-  say('steady state before');
+  const enterPhase = (phase: string) => run.progress.phase(p.scenario.name, phase);
+  enterPhase('steady state before');
   await sleep(options.beforeMs);
   p.measured = seatsPerSecond(log.requestsOf(p.scenario.name), options.beforeMs);
   run.state.seatsPerSecond = Math.max(run.state.seatsPerSecond, p.measured);
@@ -161,7 +148,7 @@ async function underLoad(p: Progression, run: RunContext): Promise<void> {
   p.times.faultEnd = log.now();
 
   log.phase = 'after';
-  say('waiting for steady state');
+  enterPhase('waiting for steady state');
   await waitForSteadyState(log, options, p.times.faultEnd);
 }
 
@@ -174,15 +161,7 @@ async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioR
   const frontendAfter = await target.frontendIdentity();
   const requests = log.requestsOf(scenario.name);
   const operations = log.operationsOf(scenario.name);
-  let invariants = EMPTY_INVARIANTS;
-  let audit: Audit | undefined;
-  try {
-    audit = await target.audit(context.stockIds());
-    run.onAudit?.(scenario.name, audit);
-    invariants = checkInvariants(audit, requests);
-  } catch (error) {
-    stepErrors.push(`reading the audit: ${(error as Error).message}`);
-  }
+  const { audit, invariants } = await auditScenario(p, run, requests);
   const summary = summarizeEvidence({
     requests,
     stock: p.stock,
@@ -198,11 +177,7 @@ async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioR
     invariants,
     attemptTimeoutMs: run.attemptTimeoutMs,
   });
-  const archived = await archiveStock(p.stock, target);
-  if (archived.length === 0) run.state.stock = undefined;
-  stepErrors.push(...archived);
-  if (stepErrors.length > 0) context.notes.restored = await restoreAfterFailure(target);
-
+  await cleanUp(p, run);
   const recovery = recoverySeconds(operations, times.faultEnd);
   const scenarioChecks: Check[] = [...context.checks];
   if (stepErrors.length > 0) {
@@ -238,11 +213,39 @@ async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioR
     recovery,
     notes: context.notes,
     evidence: summary,
-    stock: {
-      prefix: p.stock.prefix,
-      measuredSeatsPerSecond: Math.round(p.measured * 10) / 10,
-      large: p.stock.large.map((e) => ({ id: e.id, capacity: e.capacity })),
-      small: p.stock.small.map((e) => ({ id: e.id, capacity: e.capacity })),
-    },
+    stock: stockSummary(p),
   });
+}
+
+/** The audit of the scenario's own events and the invariants checked on it. */
+async function auditScenario(
+  p: Progression,
+  run: RunContext,
+  requests: readonly RequestRecord[],
+): Promise<{ audit: Audit | undefined; invariants: InvariantResult }> {
+  try {
+    const audit = await run.target.audit(p.context.stockIds());
+    run.onAudit?.(p.scenario.name, audit);
+    return { audit, invariants: checkInvariants(audit, requests) };
+  } catch (error) {
+    p.stepErrors.push(`reading the audit: ${(error as Error).message}`);
+    return { audit: undefined, invariants: EMPTY_INVARIANTS };
+  }
+}
+
+/** Archives the scenario's stock; after a failed step, puts the target back as it was. */
+async function cleanUp(p: Progression, run: RunContext): Promise<void> {
+  const archived = await archiveStock(p.stock, run.target);
+  if (archived.length === 0) run.state.stock = undefined;
+  p.stepErrors.push(...archived);
+  if (p.stepErrors.length > 0) p.context.notes.restored = await restoreAfterFailure(run.target);
+}
+
+function stockSummary(p: Progression) {
+  return {
+    prefix: p.stock.prefix,
+    measuredSeatsPerSecond: Math.round(p.measured * 10) / 10,
+    large: p.stock.large.map((e) => ({ id: e.id, capacity: e.capacity })),
+    small: p.stock.small.map((e) => ({ id: e.id, capacity: e.capacity })),
+  };
 }

@@ -95,18 +95,18 @@ export async function injectHoldRollback(
   run: { log: RequestLog; options: ChaosOptions; progress: Progress },
 ): Promise<string[]> {
   const errors: string[] = [];
-  const say = (phase: string) => run.progress.phase(scenario.name, phase);
+  const enterPhase = (phase: string) => run.progress.phase(scenario.name, phase);
   try {
-    say('injecting the fault');
+    enterPhase('injecting the fault');
     await scenario.inject(context);
-    say('fault held');
+    enterPhase('fault held');
     const left = faultStart + run.options.faultMs - run.log.now();
     if (left > 0) await sleep(left);
   } catch (error) {
     errors.push(...failure('inject', error));
   }
   try {
-    say('rolling back');
+    enterPhase('rolling back');
     await scenario.rollback(context);
   } catch (error) {
     errors.push(...failure('rollback', error));

@@ -145,3 +145,8 @@ export function recoverySeconds(
   if (!confirmed) return null;
   return Math.round((recoveredAt - faultEnd) / 10) / 100;
 }
+
+/** A rate as a percentage with two decimals, rounded down: 0.99996 is "99.99%", never 100. */
+export function percent(rate: number): string {
+  return `${(Math.floor(rate * 10000) / 100).toFixed(2)}%`;
+}

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { TimedOut, waitFor } from '../shared/wait.ts';
 import { confirmedByPhase } from './evidence.ts';
 import type { RequestLog } from './load/request-log.ts';
 import type { ChaosOptions } from './options.ts';
@@ -16,29 +16,45 @@ export async function waitForSteadyState(
   options: ChaosOptions,
   faultEnd: number,
 ): Promise<void> {
-  while (log.now() - faultEnd < options.afterMaxMs) {
-    await sleep(250);
-    const now = log.now();
-    if (now - faultEnd < options.afterMinMs) continue;
-    if (confirmedByPhase(log.requestsOf(log.scenario)).after < options.minPurchases) continue;
-    const all = log.operationsOf(log.scenario);
-    const recovered = recoverySeconds(
-      all.filter((o) => o.end >= 0),
-      faultEnd,
-    );
-    if (recovered === null) continue;
-    const steadySince = faultEnd + recovered * 1000;
-    if (all.some((o) => o.end < 0 && o.start < steadySince)) continue;
-    if (now - steadySince >= options.steadyWindowMs) return;
-  }
+  const left = options.afterMaxMs - (log.now() - faultEnd);
+  await waitFor('steady state', async () => (isSteady(log, options, faultEnd) ? true : undefined), {
+    timeoutMs: Math.max(0, left),
+    delayMs: 250,
+  }).catch((error: unknown) => {
+    // Not steady by afterMaxMs: the verdict reports it, the run goes on.
+    if (!(error instanceof TimedOut)) throw error;
+  });
 }
 
-/** The target's health once things had a few seconds to settle (pools reconnecting). */
+function isSteady(log: RequestLog, options: ChaosOptions, faultEnd: number): boolean {
+  const now = log.now();
+  if (now - faultEnd < options.afterMinMs) return false;
+  if (confirmedByPhase(log.requestsOf(log.scenario)).after < options.minPurchases) return false;
+  const all = log.operationsOf(log.scenario);
+  const recovered = recoverySeconds(
+    all.filter((o) => o.end >= 0),
+    faultEnd,
+  );
+  if (recovered === null) return false;
+  const steadySince = faultEnd + recovered * 1000;
+  if (all.some((o) => o.end < 0 && o.start < steadySince)) return false;
+  return now - steadySince >= options.steadyWindowMs;
+}
+
+/** The target's health once things had up to ten seconds to settle (pools reconnecting). */
 export async function settle(target: ChaosTarget): Promise<string | undefined> {
-  let reason = await target.unhealthy();
-  for (let i = 0; i < 20 && reason !== undefined; i++) {
-    await sleep(500);
-    reason = await target.unhealthy();
+  let reason: string | undefined;
+  try {
+    await waitFor(
+      'the target to be healthy',
+      async () => {
+        reason = await target.unhealthy();
+        return reason === undefined ? true : undefined;
+      },
+      { timeoutMs: 10_000, delayMs: 500 },
+    );
+  } catch (error) {
+    if (!(error instanceof TimedOut)) throw error;
   }
   return reason;
 }

@@ -2,7 +2,7 @@ import { type EvidenceSummary, evidenceCheck } from './evidence.ts';
 import { INVARIANT_KINDS, type InvariantResult, totalViolations } from './invariants.ts';
 import { requestOk } from './load/request-log.ts';
 import type { Check, Scenario } from './scenarios.ts';
-import { countOperations, successRate } from './statistics.ts';
+import { countOperations, percent, successRate } from './statistics.ts';
 import type { OperationRecord, RequestRecord } from './types.ts';
 
 /**
@@ -32,8 +32,6 @@ export interface Evidence {
   /** Fewest purchases that must be confirmed in the phase(s) that matter (per profile). */
   minPurchases: number;
 }
-
-const pct = (rate: number) => `${(Math.floor(rate * 10000) / 100).toFixed(2)}%`;
 
 /** A message a person can read: short, no stack trace, no internals. */
 export function isFriendlyMessage(message: string | null): boolean {
@@ -155,9 +153,9 @@ function thresholdChecks(e: Evidence): Check[] {
     const rate = successRate(counts);
     return [
       {
-        name: `user success ≥ ${pct(threshold.min)}`,
+        name: `user success ≥ ${percent(threshold.min)}`,
         ok: rate >= threshold.min,
-        detail: `${pct(rate)} of ${counts.total} operations (${counts.failed} failed)`,
+        detail: `${percent(rate)} of ${counts.total} operations (${counts.failed} failed)`,
       },
     ];
   }

@@ -1,17 +1,11 @@
-import { hostname } from 'node:os';
 import { z } from 'zod';
-import { envField, parseConfig } from '../shared/config.ts';
-import { metricsPortField } from '../shared/metrics.ts';
+import { envField, parseConfig, serviceEnvFields } from '../shared/config.ts';
 
 export const FRONTEND_DEFAULT_PORT = 8080;
 
 /** Every variable the frontend reads; keys are the environment variable names. */
 export const frontendEnvSchema = z.object({
-  /** TCP port for the web UI and /api. */
-  PORT: envField.port(FRONTEND_DEFAULT_PORT),
-  HOST: z.string().default('0.0.0.0'),
-  /** Port of GET /metrics (Prometheus text), apart from the public port; unset → none. */
-  METRICS_PORT: metricsPortField(),
+  ...serviceEnvFields(FRONTEND_DEFAULT_PORT),
   /** Logic base URL, or a comma-separated list of replicas to spread calls over. */
   LOGIC_URL: z
     .string()
@@ -48,16 +42,11 @@ export const frontendEnvSchema = z.object({
   BREAKER_HALF_OPEN_MS: envField.milliseconds(5000),
   /** How long a catalog read from logic is served as fresh; 0 asks logic every time. */
   CATALOG_MAX_AGE_MS: envField.milliseconds(200),
-  SHUTDOWN_DRAIN_MS: envField.milliseconds(3000),
-  SHUTDOWN_TIMEOUT_MS: envField.milliseconds(20_000),
-  BODY_LIMIT: z.string().default('16kb'),
   /**
    * Bearer token of the console's /api/admin relay, the same as logic's (one Secret on kind);
    * unset → no relay, and /console can only say so.
    */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  LOG_LEVEL: envField.logLevel(),
-  POD_NAME: z.string().default(hostname()),
 });
 
 export type FrontendConfig = Readonly<z.infer<typeof frontendEnvSchema>>;

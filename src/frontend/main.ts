@@ -1,29 +1,15 @@
 import { loadOrExit } from '../shared/config.ts';
-import { exitIfPortInUse, listen } from '../shared/listen.ts';
-import { createLogger } from '../shared/logger.ts';
-import { createRegistry, serveMetricsIfAsked } from '../shared/metrics.ts';
-import { GracefulShutdown, shutDownWithRunner } from '../shared/shutdown.ts';
+import { createRegistry } from '../shared/metrics.ts';
+import { serve, startService } from '../shared/service.ts';
 import { createFrontendApp } from './app.ts';
 import { loadFrontendConfig } from './config.ts';
 import { LogicClient } from './logic-client.ts';
 import { FrontendMetrics } from './metrics.ts';
 
 const config = loadOrExit(() => loadFrontendConfig(process.env));
-const logger = createLogger({
-  service: 'frontend',
-  replica: config.POD_NAME,
-  level: config.LOG_LEVEL,
-});
-const client = new LogicClient(config, logger, undefined, new FrontendMetrics(createRegistry()));
 let closeMetrics = async () => {};
-const shutdown = new GracefulShutdown({
-  logger,
-  drainMs: config.SHUTDOWN_DRAIN_MS,
-  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  onClosed: () => closeMetrics(),
-});
-shutdown.installSignalHandlers();
-shutDownWithRunner(shutdown, logger);
+const { logger, shutdown } = startService('frontend', config, () => closeMetrics());
+const client = new LogicClient(config, logger, undefined, new FrontendMetrics(createRegistry()));
 
 const app = createFrontendApp({
   config,
@@ -32,9 +18,11 @@ const app = createFrontendApp({
   isDraining: () => shutdown.draining,
   before: [shutdown.connectionClose],
 });
-const { server, port } = await listen(app, config.PORT, config.HOST).catch((error: unknown) =>
-  exitIfPortInUse(error, { port: config.PORT, variable: 'PORT', logger }),
-);
-shutdown.attach(server);
-logger.info({ port, logic: config.LOGIC_URL }, 'frontend listening');
-closeMetrics = await serveMetricsIfAsked(client.metrics.registry, config, logger);
+closeMetrics = await serve(app, {
+  service: 'frontend',
+  config,
+  logger,
+  shutdown,
+  registry: client.metrics.registry,
+  fields: { logic: config.LOGIC_URL },
+});

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PORT_IN_USE } from '../shared/listen.ts';
+import { TimedOut, waitFor } from '../shared/wait.ts';
 import { type LineSink, ManagedChild } from './child-process.ts';
 import { superviseDatabase } from './database-supervisor.ts';
 
@@ -62,20 +62,24 @@ export async function waitUntilReady(
   what: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
-  while (Date.now() < deadline) {
-    signal?.throwIfAborted();
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
-      last = `status ${response.status}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms (last: ${last})`);
+  const answers = async () => {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`status ${response.status}`);
+    return true;
+  };
+  await waitFor(`${what} at ${url}`, answers, {
+    timeoutMs,
+    delayMs: 100,
+    onRetry: ({ reason }) => {
+      last = reason;
+    },
+    ...(signal ? { signal } : {}),
+  }).catch((error: unknown) => {
+    if (!(error instanceof TimedOut)) throw error;
+    throw new Error(`${what} was not ready at ${url} within ${timeoutMs} ms (last: ${last})`);
+  });
 }
 
 /** The variable of `npm start` that sets each child's port (logic replicas count up from it). */

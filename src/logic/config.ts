@@ -1,19 +1,12 @@
-import { hostname } from 'node:os';
 import { z } from 'zod';
 import { FAULT_MODES } from '../shared/admin-api.ts';
-import { envField, parseConfig } from '../shared/config.ts';
-import { metricsPortField } from '../shared/metrics.ts';
+import { envField, parseConfig, serviceEnvFields } from '../shared/config.ts';
 
 export const LOGIC_DEFAULT_PORT = 8081;
 
 /** Every variable the logic service reads; keys are the environment variable names. */
 export const logicEnvSchema = z.object({
-  /** TCP port for the logic API. */
-  PORT: envField.port(LOGIC_DEFAULT_PORT),
-  /** Interface to bind; 0.0.0.0 in containers. */
-  HOST: z.string().default('0.0.0.0'),
-  /** Port of GET /metrics (Prometheus text), apart from the API; unset → no metrics listener. */
-  METRICS_PORT: metricsPortField(),
+  ...serviceEnvFields(LOGIC_DEFAULT_PORT),
   /** postgres://user:password@host:port/database — required. */
   DATABASE_URL: z
     .string({ error: 'is required (postgres://user:password@host:port/database)' })
@@ -39,15 +32,6 @@ export const logicEnvSchema = z.object({
     .default('before'),
   /** Seed for the fault dice, so a run can be replayed. */
   FAULT_SEED: z.coerce.number({ error: 'must be a number' }).int('must be an integer').optional(),
-  /** Time to keep serving after SIGTERM with readiness 503. */
-  SHUTDOWN_DRAIN_MS: envField.milliseconds(3000),
-  /** Hard limit for the whole shutdown. */
-  SHUTDOWN_TIMEOUT_MS: envField.milliseconds(20_000),
-  /** Largest accepted request body. */
-  BODY_LIMIT: z.string().default('16kb'),
-  LOG_LEVEL: envField.logLevel(),
-  /** Names this replica in logs and x-served-by (downward API in Kubernetes). */
-  POD_NAME: z.string().default(hostname()),
 });
 
 export type LogicConfig = Readonly<z.infer<typeof logicEnvSchema>>;

@@ -1,13 +1,9 @@
 import { AppError } from '../shared/errors.ts';
 import { inTransaction, type Pool } from './database.ts';
 
-export interface Event {
-  id: string;
-  name: string;
-  venue: string;
-  startsAt: string;
-  priceCents: number;
-  capacity: number;
+/** An event as it is created (seed file, POST /admin/events): every seat available. */
+
+export interface Event extends NewEvent {
   available: number;
 }
 

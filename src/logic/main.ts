@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadOrExit } from '../shared/config.ts';
-import { exitIfPortInUse, listen } from '../shared/listen.ts';
-import { createLogger, type Logger } from '../shared/logger.ts';
-import { createRegistry, serveMetricsIfAsked } from '../shared/metrics.ts';
-import { GracefulShutdown, shutDownWithRunner } from '../shared/shutdown.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createRegistry } from '../shared/metrics.ts';
+import { serve, startService } from '../shared/service.ts';
+import { backoff, waitFor } from '../shared/wait.ts';
 import { createLogicApp } from './app.ts';
 import { loadLogicConfig } from './config.ts';
 import { createPool, type Pool } from './database.ts';
@@ -13,30 +12,35 @@ import { LogicMetrics } from './metrics.ts';
 import { migrate } from './migrations.ts';
 
 /** Keeps trying until the database answers: replicas may start before PostgreSQL does. */
-async function migrateWhenReachable(
-  pool: Pool,
-  logger: Logger,
-  isStopping: () => boolean,
-): Promise<boolean> {
-  for (let attempt = 1; !isStopping(); attempt++) {
-    try {
+async function migrateWhenReachable(pool: Pool, logger: Logger, stopping: AbortSignal) {
+  const migrated = await waitFor(
+    'the database to migrate',
+    async () => {
       await migrate(pool);
-      logger.info({ attempt }, 'database migrated');
       return true;
-    } catch (err) {
-      const delayMs = Math.min(5000, 250 * 2 ** Math.min(attempt, 5));
-      logger.warn({ err, attempt, delayMs }, 'migration failed, retrying');
-      await sleep(delayMs);
-    }
-  }
-  return false;
+    },
+    {
+      delayMs: backoff(250, 5000),
+      signal: stopping,
+      onRetry: ({ attempt, error, delayMs }) =>
+        logger.warn({ err: error, attempt, delayMs }, 'migration failed, retrying'),
+    },
+  ).catch((error: unknown) => {
+    // Only a shutdown ends this wait: it has no deadline.
+    if (stopping.aborted) return false;
+    throw error;
+  });
+  if (migrated) logger.info('database migrated');
+  return migrated;
 }
 
 const config = loadOrExit(() => loadLogicConfig(process.env));
-const logger = createLogger({
-  service: 'logic',
-  replica: config.POD_NAME,
-  level: config.LOG_LEVEL,
+let closeMetrics = async () => {};
+let stopReadingFaults = () => {};
+const { logger, shutdown } = startService('logic', config, async () => {
+  stopReadingFaults();
+  // Scrapes go on through the drain, so the last figures of a replica are seen.
+  await Promise.all([pool.end(), closeMetrics()]);
 });
 const pool = createPool({ connectionString: config.DATABASE_URL, max: config.DB_POOL_MAX, logger });
 const faultsFromEnv = {
@@ -57,20 +61,6 @@ const faultSettings = new FaultSettingsStore({
 });
 
 const metrics = new LogicMetrics(createRegistry(), pool);
-let closeMetrics = async () => {};
-let stopReadingFaults = () => {};
-const shutdown = new GracefulShutdown({
-  logger,
-  drainMs: config.SHUTDOWN_DRAIN_MS,
-  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  // Scrapes go on through the drain, so the last figures of a replica are seen.
-  onClosed: async () => {
-    stopReadingFaults();
-    await Promise.all([pool.end(), closeMetrics()]);
-  },
-});
-shutdown.installSignalHandlers();
-shutDownWithRunner(shutdown, logger);
 
 let migrated = false;
 const app = createLogicApp({
@@ -86,13 +76,14 @@ const app = createLogicApp({
   isDraining: () => shutdown.draining,
   before: [shutdown.connectionClose],
 });
-const { server, port } = await listen(app, config.PORT, config.HOST).catch((error: unknown) =>
-  exitIfPortInUse(error, { port: config.PORT, variable: 'PORT', logger }),
-);
-shutdown.attach(server);
-logger.info({ port }, 'logic listening');
-closeMetrics = await serveMetricsIfAsked(metrics.registry, config, logger);
-migrated = await migrateWhenReachable(pool, logger, () => shutdown.draining);
+closeMetrics = await serve(app, {
+  service: 'logic',
+  config,
+  logger,
+  shutdown,
+  registry: metrics.registry,
+});
+migrated = await migrateWhenReachable(pool, logger, shutdown.stopping);
 if (migrated) {
   // Settings made before this replica started (a restart after a crash) apply at once.
   await faultSettings.refresh().catch((err: unknown) => {

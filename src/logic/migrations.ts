@@ -1,4 +1,5 @@
 import { inTransaction, type Pool } from './database.ts';
+import type { NewEvent } from './events.ts';
 import seedEvents from './seed-events.json' with { type: 'json' };
 
 /** Arbitrary constant shared by all replicas: "FLAME" in ASCII. */
@@ -56,16 +57,7 @@ SELECT idempotency_key, request_hash, 201, id, created_at FROM orders
 ON CONFLICT (key) DO NOTHING;
 `;
 
-export interface SeedEvent {
-  id: string;
-  name: string;
-  venue: string;
-  startsAt: string;
-  priceCents: number;
-  capacity: number;
-}
-
-export const SEED_EVENTS: readonly SeedEvent[] = seedEvents;
+export const SEED_EVENTS: readonly NewEvent[] = seedEvents;
 
 /**
  * Creates the schema and seeds the catalog when it is empty. Replicas start together, so the
@@ -75,7 +67,7 @@ export const SEED_EVENTS: readonly SeedEvent[] = seedEvents;
  */
 export async function migrate(
   pool: Pool,
-  events: readonly SeedEvent[] = SEED_EVENTS,
+  events: readonly NewEvent[] = SEED_EVENTS,
 ): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);

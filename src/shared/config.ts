@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /** Thrown by parseConfig with one line per problem, so a bad deploy is fixed in one go. */
@@ -66,6 +67,39 @@ export const envField = {
   url: () =>
     z.string().refine((value) => URL.canParse(value), 'must be a URL like http://host:port'),
 };
+
+/**
+ * The variables both services read the same way — where they listen, how they shut down, how
+ * they log, who they are — each spread into the service's own schema.
+ */
+export function serviceEnvFields(defaultPort: number) {
+  return {
+    /** TCP port of the service's API (the frontend: web UI and /api). */
+    PORT: envField.port(defaultPort),
+    /** Interface to bind; 0.0.0.0 in containers. */
+    HOST: z.string().default('0.0.0.0'),
+    /**
+     * Port of GET /metrics (Prometheus text), apart from the API: unset → no metrics listener
+     * (a service run by hand or by a test binds nothing extra); 0 picks a free port, logged as
+     * `metricsPort`.
+     */
+    METRICS_PORT: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(0, 'must be 0-65535')
+      .max(65535, 'must be 0-65535')
+      .optional(),
+    /** Time to keep serving after SIGTERM with readiness 503. */
+    SHUTDOWN_DRAIN_MS: envField.milliseconds(3000),
+    /** Hard limit for the whole shutdown. */
+    SHUTDOWN_TIMEOUT_MS: envField.milliseconds(20_000),
+    /** Largest accepted request body. */
+    BODY_LIMIT: z.string().default('16kb'),
+    LOG_LEVEL: envField.logLevel(),
+    /** Names this replica in logs and x-served-by (downward API in Kubernetes). */
+    POD_NAME: z.string().default(hostname()),
+  };
+}
 
 /** For main.ts: parse or print every problem and exit 1. */
 export function loadOrExit<T>(load: () => T): T {

@@ -52,7 +52,3 @@ export class AppError extends Error {
     return { error };
   }
 }
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
-}

@@ -2,21 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { z } from 'zod';
 import { exitIfPortInUse } from './listen.ts';
 import type { Logger } from './logger.ts';
-
-/**
- * METRICS_PORT of both services: unset → no metrics listener (a service run by hand or by a
- * test binds nothing extra); 0 picks a free port, logged as `metricsPort`.
- */
-export const metricsPortField = () =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be an integer')
-    .min(0, 'must be 0-65535')
-    .max(65535, 'must be 0-65535')
-    .optional();
 
 /**
  * A service's own registry with prom-client's default process metrics (CPU, memory, event

@@ -21,6 +21,7 @@ export interface ShutdownOptions {
  */
 export class GracefulShutdown {
   #draining = false;
+  readonly #stopping = new AbortController();
   #server: Server | undefined;
   readonly #options: ShutdownOptions;
   readonly #exit: (code: number) => void;
@@ -32,6 +33,11 @@ export class GracefulShutdown {
 
   get draining(): boolean {
     return this.#draining;
+  }
+
+  /** Aborted when the shutdown begins: ends work that should not outlive it (a retry loop). */
+  get stopping(): AbortSignal {
+    return this.#stopping.signal;
   }
 
   /**
@@ -71,6 +77,7 @@ export class GracefulShutdown {
       return;
     }
     this.#draining = true;
+    this.#stopping.abort(new Error(`shutting down (${reason})`));
     const hardStop = setTimeout(() => {
       logger.error({ timeoutMs }, 'shutdown timed out, exiting');
       this.#exit(1);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadChaosEnv } from '../../src/chaos/env.ts';
+import { DEFAULT_ATTEMPT_TIMEOUT_MS, loadChaosEnv } from '../../src/chaos/env.ts';
+import { loadFrontendConfig } from '../../src/frontend/config.ts';
 import { ConfigError } from '../../src/shared/config.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -34,6 +35,10 @@ describe('the chaos runner environment', () => {
     assert.equal(loadChaosEnv({}).attemptTimeoutMs, 2000);
     assert.equal(loadChaosEnv({ LOGIC_ATTEMPT_TIMEOUT_MS: '1500' }).attemptTimeoutMs, 1500);
     assert.equal(loadChaosEnv({ DATABASE_URL: '' }).databaseUrl, undefined);
+  });
+
+  it("keeps its default equal to the frontend's, without reading the frontend's schema", () => {
+    assert.equal(DEFAULT_ATTEMPT_TIMEOUT_MS, loadFrontendConfig({}).LOGIC_ATTEMPT_TIMEOUT_MS);
   });
 
   it('lists a bad value as a problem with the variable named', () => {

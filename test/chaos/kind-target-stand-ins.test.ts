@@ -6,9 +6,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { loadSettings } from '../../scripts/lib/settings.ts';
 import { connectKindTarget, type KindConnection } from '../../src/chaos/kind/kind-target.ts';
 import { probeResult } from '../../src/chaos/kind/network-probe.ts';
+import { loadSettings } from '../../src/kube/settings.ts';
 import { makeStandInKubectl, type StandInKubectl } from './support/stand-in-kubectl.ts';
 
 const TOKEN = 'stand-in-admin-token-0123456789';

@@ -9,7 +9,7 @@ import {
   buildContextFiles,
   contextSources,
   imageInputsDigest,
-} from '../../scripts/lib/build-context.ts';
+} from '../../src/kube/build-context.ts';
 
 const DOCKERFILE = `FROM node:24.21.0-slim@sha256:${'a'.repeat(64)} AS build
 COPY package.json ./

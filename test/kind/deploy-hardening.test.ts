@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { passwordFingerprint } from '../../scripts/lib/credentials.ts';
-import { POSTGRES_IMAGE } from '../../scripts/lib/settings.ts';
+import { passwordFingerprint } from '../../src/kube/credentials.ts';
+import { POSTGRES_IMAGE } from '../../src/kube/settings.ts';
 import { CONCURRENT, standIns, startShop } from './support/harness.ts';
 import { runScript, type StandIns } from './support/stand-ins.ts';
 
@@ -110,6 +110,11 @@ describe('deploy, hardened for a real cluster (issue 13)', CONCURRENT, () => {
     assert.ok(!recorded.includes(password));
     const again = await deploy(t, s);
     assert.equal(again.code, 0, again.stderr);
+    // Reading the Secret is never echoed: zx prints what a command outputs unless told not to.
+    const encoded = Buffer.from(password).toString('base64');
+    for (const text of [again.stdout, again.stderr]) {
+      assert.ok(!text.includes(password) && !text.includes(encoded), 'the Secret is not printed');
+    }
   });
 
   it('sets the frontend NodePort from FLAME_NODE_PORT, and rejects one outside 30000-32767', async (t) => {

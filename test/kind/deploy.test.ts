@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { hostPlatform } from '../../scripts/lib/images.ts';
-import { POSTGRES_IMAGE } from '../../scripts/lib/settings.ts';
+import { hostPlatform } from '../../src/kube/images.ts';
+import { POSTGRES_IMAGE } from '../../src/kube/settings.ts';
 import { CONCURRENT, standIns, startShop } from './support/harness.ts';
 import { REPO_ROOT, runScript, type StandIns } from './support/stand-ins.ts';
 

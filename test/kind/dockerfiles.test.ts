@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type Copy, DockerfileParser, From } from 'dockerfile-ast';
 import { build } from 'esbuild';
-import { buildContextFiles } from '../../scripts/lib/build-context.ts';
 import { CONSOLE_BUILD } from '../../src/console/build.ts';
 import { FRONTEND_DEFAULT_PORT } from '../../src/frontend/config.ts';
+import { buildContextFiles } from '../../src/kube/build-context.ts';
 import { LOGIC_DEFAULT_PORT } from '../../src/logic/config.ts';
 import { REPO_ROOT } from './support/stand-ins.ts';
 

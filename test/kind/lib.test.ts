@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import { listPods, portForward, readSecretKey } from '../../scripts/lib/kubectl.ts';
-import { ScriptError } from '../../scripts/lib/run.ts';
-import { loadSettings } from '../../scripts/lib/settings.ts';
-import { parseVersion, versionAtLeast } from '../../scripts/lib/tools.ts';
-import { waitFor, withProgress } from '../../scripts/lib/wait.ts';
+import { listPods, portForward, readSecretKey } from '../../src/kube/kubectl.ts';
+import { loadSettings } from '../../src/kube/settings.ts';
+import { ScriptError } from '../../src/kube/shell.ts';
+import { parseVersion, versionAtLeast } from '../../src/kube/tools.ts';
+import { waitFor, withProgress } from '../../src/kube/wait.ts';
 import { makeStandIns, type StandIns } from './support/stand-ins.ts';
 
 /** Puts the stand-ins first on PATH for in-process helpers; restored after the test. */

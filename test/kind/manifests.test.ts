@@ -11,13 +11,8 @@ import {
   podTemplateOf,
   withImages,
   withNodePort,
-} from '../../scripts/lib/manifests.ts';
-import {
-  DEFAULT_NODE_PORT,
-  SECRET_KEYS,
-  SECRET_NAME,
-  WORKLOADS,
-} from '../../scripts/lib/settings.ts';
+} from '../../src/kube/manifests.ts';
+import { DEFAULT_NODE_PORT, SECRET_KEYS, SECRET_NAME, WORKLOADS } from '../../src/kube/settings.ts';
 import { checks, containerEnv, type Workload, workloads } from './support/policies.ts';
 import { validateObject } from './support/schema.ts';
 import { REPO_ROOT } from './support/stand-ins.ts';

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
 import { startEmbeddedDatabase } from '../../src/local/embedded-db.ts';
+import { createScratchDatabase } from '../../src/local/scratch-database.ts';
 
 export interface TestDatabase {
   url: string;
@@ -28,10 +28,10 @@ export async function createTestDatabase(): Promise<TestDatabase & { drop(): Pro
     const db = await startEmbeddedDatabase();
     return { url: db.url, engine: 'embedded', drop: () => db.stop() };
   }
-  const name = `flame_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+  const probe = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
   try {
-    await admin.connect();
+    await probe.connect();
+    await probe.end();
   } catch (error) {
     const reason = `DATABASE_URL is set but PostgreSQL cannot be reached (${(error as Error).message})`;
     if (process.env.CI) throw new Error(`${reason} (CI is set, so this is a failure)`);
@@ -39,24 +39,5 @@ export async function createTestDatabase(): Promise<TestDatabase & { drop(): Pro
     const db = await startEmbeddedDatabase();
     return { url: db.url, engine: 'embedded', drop: () => db.stop() };
   }
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    engine: 'postgres',
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+  return { ...(await createScratchDatabase(adminUrl, 'flame_test')), engine: 'postgres' };
 }

@@ -4,25 +4,26 @@ import {
   listPods,
   type PodSummary,
   portForward,
-} from '../../../scripts/lib/kubectl.ts';
-import { waitFor } from '../../../scripts/lib/wait.ts';
+  waitFor,
+} from '../../kube/index.ts';
 
 /** The kubectl calls the kind target makes, each logged and bounded in time. */
 export class Cluster {
   readonly kube: KubeTarget;
-  readonly #log: (line: string) => void;
+  /** The run's system.log: each kubectl call and each failed wait attempt. */
+  readonly log: (line: string) => void;
   readonly timeoutMs: number;
 
   constructor(kube: KubeTarget, log: (line: string) => void, timeoutMs: number) {
     this.kube = kube;
-    this.#log = log;
+    this.log = log;
     this.timeoutMs = timeoutMs;
   }
 
   /** kubectl --context C -n flame args…, logged to the run's system.log. */
   run(what: string, args: readonly string[]): Promise<string> {
-    this.#log(`$ kubectl ${args.join(' ')}`);
-    return kubectl(what, this.kube, args, { silent: true });
+    this.log(`$ kubectl ${args.join(' ')}`);
+    return kubectl(what, this.kube, args, { quiet: true });
   }
 
   pods(selector: string): Promise<PodSummary[]> {
@@ -95,7 +96,7 @@ export class Cluster {
         const ready = (await this.pods(selector)).filter((p) => p.ready && p.uid !== excludeUid);
         return ready.length >= count ? true : undefined;
       },
-      { timeoutMs: this.timeoutMs, intervalMs: 250 },
+      { timeoutMs: this.timeoutMs, intervalMs: 250, log: this.log },
     );
     return Math.round((Date.now() - since) / 10) / 100;
   }
@@ -104,6 +105,7 @@ export class Cluster {
     await waitFor(what, async () => ((await this.pods(selector)).length === 0 ? true : undefined), {
       timeoutMs: this.timeoutMs,
       intervalMs: 500,
+      log: this.log,
     });
   }
 
@@ -113,7 +115,7 @@ export class Cluster {
     remotePort: number,
     fn: (url: string) => Promise<T>,
   ): Promise<T> {
-    this.#log(`$ kubectl port-forward pod/${pod} :${remotePort}`);
+    this.log(`$ kubectl port-forward pod/${pod} :${remotePort}`);
     const forward = await portForward(this.kube, `pod/${pod}`, remotePort);
     try {
       return await fn(`http://127.0.0.1:${forward.localPort}`);

@@ -1,30 +1,22 @@
-import { flameTarget, readSecretKey } from '../../../scripts/lib/kubectl.ts';
 import {
+  flameTarget,
   loadSettings,
+  readSecretKey,
   SECRET_KEYS,
   SECRET_NAME,
   type Settings,
-} from '../../../scripts/lib/settings.ts';
-import { waitFor } from '../../../scripts/lib/wait.ts';
+  waitFor,
+} from '../../kube/index.ts';
+import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../env.ts';
 import { answersReady } from '../targets/admin-client.ts';
 import type { ChaosTarget } from '../targets/target.ts';
 import type { FaultSettings } from '../types.ts';
 import { Cluster } from './cluster.ts';
 import { KindLogicAdmin, LOGIC } from './logic-admin.ts';
-import {
-  forgetLogicReplicas,
-  readLogicScale,
-  saveLogicReplicas,
-  scaleLogic,
-} from './logic-scale.ts';
+import { readLogicScale, scaleLogic } from './logic-scale.ts';
 import { probeNetworkPolicy } from './network-probe.ts';
+import { healthChecks, type KindState, logicScaling, podKills } from './pod-actions.ts';
 import { restoreCluster } from './restore.ts';
-
-const FRONTEND = 'app=flame-frontend';
-const POSTGRES = 'app=postgres';
-const DEFAULT_ATTEMPT_TIMEOUT_MS = 2000;
-/** Postgres gets a few seconds to stop; its replacement waits until it has. */
-const POSTGRES_GRACE_SECONDS = 5;
 
 export interface KindConnection {
   target: ChaosTarget;
@@ -53,7 +45,7 @@ export async function connectKindTarget(options: {
   await waitFor(
     `the shop at ${settings.url} to answer /readyz`,
     async () => ((await answersReady(`${settings.url}/readyz`)) ? true : undefined),
-    { timeoutMs: 30_000, intervalMs: 500 },
+    { timeoutMs: 30_000, intervalMs: 500, log: options.log },
   );
   return {
     context: settings.kubeContext,
@@ -100,44 +92,9 @@ async function readAttemptTimeout(cluster: Cluster): Promise<number> {
   return Number.isInteger(value) && value > 0 ? value : DEFAULT_ATTEMPT_TIMEOUT_MS;
 }
 
-interface KindState {
-  cluster: Cluster;
-  settings: Settings;
-  token: string;
-  logicReplicas: number;
-  frontendReplicas: number;
-}
-
 function kindTarget(state: KindState): ChaosTarget {
   const { cluster } = state;
   const admin = new KindLogicAdmin(cluster, state.token);
-  // A killed pod's replacement is watched from the moment of the kill.
-  let replacement: Promise<number> | undefined;
-
-  const kill = async (selector: string, count: number, label: string): Promise<string> => {
-    const victim = (await cluster.pods(selector)).find((p) => p.ready);
-    if (!victim) throw new Error(`no Ready ${label} pod to kill`);
-    const since = Date.now();
-    await cluster.killPod(victim.name);
-    replacement = cluster.waitReady(
-      `a Ready replacement for ${label} pod ${victim.name}`,
-      selector,
-      count,
-      since,
-      victim.uid,
-    );
-    replacement.catch(() => undefined);
-    return victim.name;
-  };
-  const replaced = async (): Promise<number> => {
-    if (!replacement) throw new Error('nothing was killed');
-    const seconds = await replacement;
-    replacement = undefined;
-    return seconds;
-  };
-  const logicReady = (since: number) =>
-    cluster.waitReady('every logic pod to be Ready', LOGIC, state.logicReplicas, since);
-
   return {
     name: 'kind',
     shopUrl: state.settings.url,
@@ -150,112 +107,9 @@ function kindTarget(state: KindState): ChaosTarget {
     audit: (eventIds) => admin.audit(eventIds),
     createEvents: (events) => admin.createEvents(events),
     archiveEvents: (ids) => admin.archiveEvents(ids),
-
-    // Ready pods only: a replaced pod still terminating after the rollout is not serving.
-    async logicIdentities() {
-      return (await cluster.pods(LOGIC))
-        .filter((p) => p.ready)
-        .map((p) => `${p.name} uid ${p.uid}`)
-        .sort();
-    },
-
-    async unhealthy() {
-      const problems: string[] = [];
-      const expect = [
-        ['logic', LOGIC, state.logicReplicas],
-        ['frontend', FRONTEND, state.frontendReplicas],
-        ['postgres', POSTGRES, 1],
-      ] as const;
-      for (const [label, selector, count] of expect) {
-        const ready = (await cluster.readyPods(selector)).length;
-        if (ready < count) problems.push(`${label} ${ready}/${count} Ready`);
-      }
-      if (!(await answersReady(`${state.settings.url}/readyz`))) problems.push('shop /readyz');
-      return problems.length > 0 ? `not ready: ${problems.join(', ')}` : undefined;
-    },
-
-    async frontendIdentity() {
-      const json = await cluster.run('reading the frontend pods', [
-        'get',
-        'pods',
-        '-l',
-        FRONTEND,
-        '-o',
-        'json',
-      ]);
-      const list = JSON.parse(json) as {
-        items: {
-          metadata: { name: string };
-          status?: { containerStatuses?: { restartCount?: number }[] };
-        }[];
-      };
-      return list.items
-        .map((pod) => {
-          const restarts = (pod.status?.containerStatuses ?? []).reduce(
-            (n, c) => n + (c.restartCount ?? 0),
-            0,
-          );
-          return `${pod.metadata.name} (${restarts} restarts)`;
-        })
-        .sort()
-        .join(', ');
-    },
-
-    killLogicReplica: () => kill(LOGIC, state.logicReplicas, 'logic'),
-    restoreLogicReplica: replaced,
-
-    async rollingRestartLogic() {
-      await cluster.run('restarting the logic rollout', [
-        'rollout',
-        'restart',
-        'deployment/flame-logic',
-      ]);
-      await cluster.run('waiting for the logic rollout', [
-        'rollout',
-        'status',
-        'deployment/flame-logic',
-        `--timeout=${state.settings.rolloutTimeoutS}s`,
-      ]);
-    },
-
-    async stopAllLogic() {
-      await saveLogicReplicas(cluster, state.logicReplicas);
-      await scaleLogic(cluster, 0);
-      await cluster.waitGone('every logic pod to be gone', LOGIC);
-    },
-
-    async startAllLogic() {
-      const since = Date.now();
-      await scaleLogic(cluster, state.logicReplicas);
-      const seconds = await logicReady(since);
-      await forgetLogicReplicas(cluster);
-      return seconds;
-    },
-
-    async killDatabase() {
-      const victim = (await cluster.pods(POSTGRES)).find((p) => p.ready);
-      if (!victim) throw new Error('no Ready postgres pod to delete');
-      const since = Date.now();
-      await cluster.deletePodGracefully(victim.name, POSTGRES_GRACE_SECONDS);
-      replacement = cluster.waitReady(
-        `a Ready replacement for postgres pod ${victim.name}`,
-        POSTGRES,
-        1,
-        since,
-        victim.uid,
-      );
-      replacement.catch(() => undefined);
-    },
-
-    async restoreDatabase() {
-      const seconds = await replaced();
-      // Logic turns unready while its database is gone; the shop is back when logic is.
-      await logicReady(Date.now());
-      return seconds;
-    },
-
-    killFrontend: () => kill(FRONTEND, state.frontendReplicas, 'frontend'),
-    restoreFrontend: replaced,
+    ...healthChecks(state),
+    ...podKills(state),
+    ...logicScaling(state),
     probeNetworkPolicy: () => probeNetworkPolicy(cluster),
 
     restore: () => restoreCluster(cluster, admin, state.logicReplicas),

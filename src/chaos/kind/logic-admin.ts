@@ -1,4 +1,4 @@
-import { waitFor } from '../../../scripts/lib/wait.ts';
+import { waitFor } from '../../kube/index.ts';
 import {
   getAudit,
   getFaultCounts,
@@ -38,7 +38,7 @@ export class KindLogicAdmin {
         if (!pod) throw new Error('no Ready logic pod');
         return this.#cluster.throughPod(pod, LOGIC_PORT, fn);
       },
-      { timeoutMs: 60_000, intervalMs: 1000 },
+      { timeoutMs: 60_000, intervalMs: 1000, log: this.#cluster.log },
     );
   }
 

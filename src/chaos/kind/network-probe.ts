@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../../../scripts/lib/wait.ts';
+import { waitFor } from '../../kube/index.ts';
 import type { ProbeResult } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
 
@@ -139,7 +139,7 @@ async function waitForProbeToEnd(cluster: Cluster): Promise<'Succeeded' | 'Faile
       ).trim();
       return phase === 'Succeeded' || phase === 'Failed' ? phase : undefined;
     },
-    { timeoutMs: cluster.timeoutMs, intervalMs: 500 },
+    { timeoutMs: cluster.timeoutMs, intervalMs: 500, log: cluster.log },
   );
 }
 
@@ -154,57 +154,7 @@ function failedProbe(seen: Seen, logs: string): Seen {
  * must reach logic but not postgres. Uses the frontend image (already on the node, has node).
  */
 export async function probeNetworkPolicy(cluster: Cluster): Promise<ProbeResult[]> {
-  const image = (
-    await cluster.run('reading the frontend image', [
-      'get',
-      'deployment/flame-frontend',
-      '-o',
-      'jsonpath={.spec.template.spec.containers[0].image}',
-    ])
-  ).trim();
-  await cluster.run('removing an old probe pod', [
-    'delete',
-    'pod',
-    PROBE_POD,
-    '--ignore-not-found',
-    '--wait=true',
-    '--timeout=60s',
-  ]);
-  let stranger: Seen = {};
-  try {
-    await applyProbeEgressPolicy(cluster);
-    await cluster.run('starting the probe pod', [
-      'run',
-      PROBE_POD,
-      `--image=${image}`,
-      '--restart=Never',
-      '--labels=app=flame-chaos-probe',
-      `--overrides=${probeOverrides(image)}`,
-    ]);
-    const phase = await waitForProbeToEnd(cluster);
-    // A Failed probe still printed what it could: read the logs either way.
-    const logs = await cluster.run('reading the probe result', ['logs', `pod/${PROBE_POD}`]);
-    stranger = parseProbe(logs);
-    if (phase === 'Failed') stranger = failedProbe(stranger, logs);
-  } finally {
-    await cluster
-      .run('deleting the probe pod', [
-        'delete',
-        'pod',
-        PROBE_POD,
-        '--ignore-not-found',
-        '--wait=false',
-      ])
-      .catch(() => undefined);
-    await cluster
-      .run('removing the probe egress policy', [
-        'delete',
-        'networkpolicy',
-        PROBE_EGRESS_POLICY,
-        '--ignore-not-found',
-      ])
-      .catch(() => undefined);
-  }
+  const stranger = await probeFromStranger(cluster);
   const frontend = parseProbe(
     await cluster.run('probing from a frontend pod', [
       'exec',
@@ -221,4 +171,63 @@ export async function probeNetworkPolicy(cluster: Cluster): Promise<ProbeResult[
     probeResult('frontend', 'logic :8081', 'reachable', frontend.logic),
     probeResult('frontend', 'postgres :5432', 'blocked', frontend.postgres),
   ];
+}
+
+/** Runs the probe in a pod without the frontend's labels and reads what it saw; cleans up. */
+async function probeFromStranger(cluster: Cluster): Promise<Seen> {
+  const image = (
+    await cluster.run('reading the frontend image', [
+      'get',
+      'deployment/flame-frontend',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ])
+  ).trim();
+  await cluster.run('removing an old probe pod', [
+    'delete',
+    'pod',
+    PROBE_POD,
+    '--ignore-not-found',
+    '--wait=true',
+    '--timeout=60s',
+  ]);
+  try {
+    await applyProbeEgressPolicy(cluster);
+    await cluster.run('starting the probe pod', [
+      'run',
+      PROBE_POD,
+      `--image=${image}`,
+      '--restart=Never',
+      '--labels=app=flame-chaos-probe',
+      `--overrides=${probeOverrides(image)}`,
+    ]);
+    const phase = await waitForProbeToEnd(cluster);
+    // A Failed probe still printed what it could: read the logs either way.
+    const logs = await cluster.run('reading the probe result', ['logs', `pod/${PROBE_POD}`]);
+    const seen = parseProbe(logs);
+    return phase === 'Failed' ? failedProbe(seen, logs) : seen;
+  } finally {
+    await removeProbe(cluster);
+  }
+}
+
+/** Best effort: the probe pod and its egress policy, gone. */
+async function removeProbe(cluster: Cluster): Promise<void> {
+  await cluster
+    .run('deleting the probe pod', [
+      'delete',
+      'pod',
+      PROBE_POD,
+      '--ignore-not-found',
+      '--wait=false',
+    ])
+    .catch(() => undefined);
+  await cluster
+    .run('removing the probe egress policy', [
+      'delete',
+      'networkpolicy',
+      PROBE_EGRESS_POLICY,
+      '--ignore-not-found',
+    ])
+    .catch(() => undefined);
 }

@@ -1,6 +1,7 @@
 import { INVARIANT_KINDS, type ViolationKind } from '../invariants.ts';
 import type { ChaosReport, ScenarioResult } from '../result.ts';
 import type { Threshold } from '../scenarios.ts';
+import { percent } from '../statistics.ts';
 import { escapeHtml as h } from './escape.ts';
 import { REPORT_CSS } from './report-css.ts';
 import { formatMs, timelineSvg } from './timeline-svg.ts';
@@ -35,12 +36,11 @@ const VERDICT_TEXT = {
   skipped: 'skipped',
 } as const;
 
-const pct = (rate: number) => `${(Math.floor(rate * 10000) / 100).toFixed(2)}%`;
 const ms = (value: number | null) => (value === null ? '—' : formatMs(value));
 const seconds = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)}s`);
 
 function thresholdText(threshold: Threshold): string {
-  if (threshold.kind === 'successRate') return `≥ ${pct(threshold.min)} succeed`;
+  if (threshold.kind === 'successRate') return `≥ ${percent(threshold.min)} succeed`;
   if (threshold.kind === 'friendly503') return 'only friendly 503s, catalog served';
   return 'probe results as expected';
 }
@@ -60,7 +60,7 @@ function verdictTable(report: ChaosReport): string {
     return `<tr>
       <th scope="row"><a href="#${h(s.name)}">${h(s.name)}</a></th>
       <td>${chip(s.verdict)}</td>
-      ${cell(`${pct(s.successRate)}<div class="sub">${h(thresholdText(s.thresholds))}</div>`)}
+      ${cell(`${percent(s.successRate)}<div class="sub">${h(thresholdText(s.thresholds))}</div>`)}
       ${cell(String(s.evidence?.purchasesConfirmed.fault ?? 0))}
       ${cell(`${ms(s.latencyMs.before.p50)} → ${ms(s.latencyMs.fault.p50)}`)}
       ${cell(`${ms(s.latencyMs.before.p99)} → ${ms(s.latencyMs.fault.p99)}`)}
@@ -157,7 +157,7 @@ function scenarioSection(s: ScenarioResult): string {
     <h2>${h(s.name)} ${chip(s.verdict)}</h2>
     <p class="summary">${h(s.summary)} · threshold: ${h(thresholdText(s.thresholds))}</p>
     <div class="figures">
-      <div><span class="big">${pct(s.successRate)}</span>user success<div class="sub">${s.operations.ok} of ${s.operations.total} operations · ${pct(s.requestSuccessRate)} of ${s.requests.total} requests</div></div>
+      <div><span class="big">${percent(s.successRate)}</span>user success<div class="sub">${s.operations.ok} of ${s.operations.total} operations · ${percent(s.requestSuccessRate)} of ${s.requests.total} requests</div></div>
       <div><span class="big">${seconds(s.recoverySeconds)}</span>recovery<div class="sub">fault end → steady state</div></div>
       <div><span class="big">${ms(s.latencyMs.fault.p99)}</span>p99 in the fault<div class="sub">${ms(s.latencyMs.before.p99)} before · ${ms(s.latencyMs.after.p99)} after</div></div>
       <div><span class="big">${seconds((s.phases.fault.end - s.phases.fault.start) / 1000)}</span>fault window<div class="sub">${notes.length > 0 ? notes.join(' · ') : '&nbsp;'}</div></div>

@@ -1,3 +1,4 @@
+import { textTable } from '../../shared/text-table.ts';
 import { totalViolations } from '../invariants.ts';
 import type { ChaosReport } from '../result.ts';
 
@@ -32,17 +33,13 @@ export function summaryTable(report: ChaosReport): string {
     'p99 ms before/fault',
     'violations',
   ];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
   const failedChecks = report.scenarios.flatMap((s) =>
     s.verdict === 'skipped'
       ? [`  ${s.name}: skipped — ${s.reason}`]
       : s.checks.filter((c) => !c.ok).map((c) => `  ${s.name}: ${c.name} — ${c.detail}`),
   );
   return [
-    line(header),
-    line(widths.map((w) => '─'.repeat(w))),
-    ...rows.map(line),
+    textTable(header, rows, '─'),
     ...(failedChecks.length > 0 ? ['', ...failedChecks] : []),
   ].join('\n');
 }

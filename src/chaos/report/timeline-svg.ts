@@ -18,6 +18,48 @@ function niceCeiling(value: number): number {
  * Pure inline SVG: the report opens without any network.
  */
 export function timelineSvg(result: ScenarioResult): string {
+  const scale = scaleFor(result);
+  const { x, y, plotH } = scale;
+  const { fault } = result.phases;
+  const parts: string[] = [
+    `<rect class="fault" x="${x(fault.start).toFixed(1)}" y="${PAD.top}" width="${(x(fault.end) - x(fault.start)).toFixed(1)}" height="${plotH}"/>`,
+    `<text class="fault-label" x="${(x(fault.start) + 6).toFixed(1)}" y="${PAD.top + 14}">fault</text>`,
+    ...gridLines(scale),
+    ...timeTicks(scale),
+    ...rateBars(result, scale),
+  ];
+  const line = result.timeline.buckets
+    .filter((b) => b.p99 !== null)
+    .map((b) => `${(x(b.t) + scale.barW / 2).toFixed(1)},${scale.yLatency(b.p99 ?? 0).toFixed(1)}`)
+    .join(' ');
+  if (line) parts.push(`<polyline class="latency" points="${line}"/>`);
+  parts.push(marker(x(fault.end), 'fault ended', PAD.top + plotH));
+  if (result.recoverySeconds !== null && result.recoverySeconds > 0) {
+    parts.push(marker(x(fault.end + result.recoverySeconds * 1000), 'steady', PAD.top + plotH, 28));
+  }
+  parts.push(
+    `<line class="baseline" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y(0)}" y2="${y(0)}"/>`,
+    `<text class="axis-title" x="12" y="${PAD.top + plotH / 2}" transform="rotate(-90 12 ${PAD.top + plotH / 2})" text-anchor="middle">requests/s</text>`,
+    `<text class="axis-title latency-axis" x="${WIDTH - 8}" y="${PAD.top + plotH / 2}" transform="rotate(90 ${WIDTH - 8} ${PAD.top + plotH / 2})" text-anchor="middle">p99 latency</text>`,
+  );
+  const label = `Requests per second in ${result.name}, failures in red, fault window shaded`;
+  return `<svg class="timeline" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">${parts.join('')}</svg>`;
+}
+
+/** Where a time, a rate and a latency fall on the plot. */
+interface Scale {
+  x: (ms: number) => number;
+  y: (rate: number) => number;
+  yLatency: (ms: number) => number;
+  plotH: number;
+  barW: number;
+  maxRate: number;
+  maxLatency: number;
+  totalMs: number;
+  perSecond: number;
+}
+
+function scaleFor(result: ScenarioResult): Scale {
   const { buckets, bucketMs } = result.timeline;
   const totalMs = Math.max(result.phases.after.end, bucketMs);
   const plotW = WIDTH - PAD.left - PAD.right;
@@ -26,17 +68,22 @@ export function timelineSvg(result: ScenarioResult): string {
   // Multiples of 4, so the four grid lines fall on round numbers.
   const maxRate = 4 * niceCeiling(Math.max(1, ...buckets.map((b) => b.requests * perSecond)) / 4);
   const maxLatency = 4 * niceCeiling(Math.max(100, ...buckets.map((b) => b.p99 ?? 0)) / 4);
-  const x = (ms: number) => PAD.left + (Math.min(ms, totalMs) / totalMs) * plotW;
-  const y = (rate: number) => PAD.top + plotH - (rate / maxRate) * plotH;
-  const yLatency = (ms: number) => PAD.top + plotH - (ms / maxLatency) * plotH;
-  const barW = Math.max(1, (bucketMs / totalMs) * plotW - 1.5);
+  return {
+    x: (ms) => PAD.left + (Math.min(ms, totalMs) / totalMs) * plotW,
+    y: (rate) => PAD.top + plotH - (rate / maxRate) * plotH,
+    yLatency: (ms) => PAD.top + plotH - (ms / maxLatency) * plotH,
+    plotH,
+    barW: Math.max(1, (bucketMs / totalMs) * plotW - 1.5),
+    maxRate,
+    maxLatency,
+    totalMs,
+    perSecond,
+  };
+}
 
+/** Four horizontal grid lines, rates on the left axis and latencies on the right. */
+function gridLines({ y, maxRate, maxLatency }: Scale): string[] {
   const parts: string[] = [];
-  const { fault } = result.phases;
-  parts.push(
-    `<rect class="fault" x="${x(fault.start).toFixed(1)}" y="${PAD.top}" width="${(x(fault.end) - x(fault.start)).toFixed(1)}" height="${plotH}"/>`,
-    `<text class="fault-label" x="${(x(fault.start) + 6).toFixed(1)}" y="${PAD.top + 14}">fault</text>`,
-  );
   for (let i = 0; i <= 4; i++) {
     const rate = (maxRate / 4) * i;
     const yy = y(rate).toFixed(1);
@@ -46,13 +93,25 @@ export function timelineSvg(result: ScenarioResult): string {
       `<text class="axis latency-axis" x="${WIDTH - PAD.right + 6}" y="${yy}" dy="4">${formatMs((maxLatency / 4) * i)}</text>`,
     );
   }
+  return parts;
+}
+
+/** About ten ticks on the time axis, in seconds. */
+function timeTicks({ x, totalMs }: Scale): string[] {
+  const parts: string[] = [];
   const tickEvery = niceCeiling(totalMs / 1000 / 10);
   for (let s = 0; s * 1000 <= totalMs; s += tickEvery) {
     parts.push(
       `<text class="axis" x="${x(s * 1000).toFixed(1)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${Number(s.toFixed(1))}s</text>`,
     );
   }
-  for (const b of buckets) {
+  return parts;
+}
+
+/** One bar per time bucket: ok requests, failed ones stacked on top. */
+function rateBars(result: ScenarioResult, { x, y, barW, perSecond }: Scale): string[] {
+  const parts: string[] = [];
+  for (const b of result.timeline.buckets) {
     const okRate = (b.requests - b.failed) * perSecond;
     const failedRate = b.failed * perSecond;
     const left = x(b.t).toFixed(1);
@@ -67,22 +126,7 @@ export function timelineSvg(result: ScenarioResult): string {
       );
     }
   }
-  const line = buckets
-    .filter((b) => b.p99 !== null)
-    .map((b) => `${(x(b.t) + barW / 2).toFixed(1)},${yLatency(b.p99 ?? 0).toFixed(1)}`)
-    .join(' ');
-  if (line) parts.push(`<polyline class="latency" points="${line}"/>`);
-  parts.push(marker(x(fault.end), 'fault ended', PAD.top + plotH));
-  if (result.recoverySeconds !== null && result.recoverySeconds > 0) {
-    parts.push(marker(x(fault.end + result.recoverySeconds * 1000), 'steady', PAD.top + plotH, 28));
-  }
-  parts.push(
-    `<line class="baseline" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y(0)}" y2="${y(0)}"/>`,
-    `<text class="axis-title" x="12" y="${PAD.top + plotH / 2}" transform="rotate(-90 12 ${PAD.top + plotH / 2})" text-anchor="middle">requests/s</text>`,
-    `<text class="axis-title latency-axis" x="${WIDTH - 8}" y="${PAD.top + plotH / 2}" transform="rotate(90 ${WIDTH - 8} ${PAD.top + plotH / 2})" text-anchor="middle">p99 latency</text>`,
-  );
-  const label = `Requests per second in ${result.name}, failures in red, fault window shaded`;
-  return `<svg class="timeline" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">${parts.join('')}</svg>`;
+  return parts;
 }
 
 function marker(atX: number, text: string, bottom: number, dy = 14): string {

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AdminClient } from '../../shared/admin-client.ts';
+import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
 import type { Audit, FaultCounts, FaultSettings } from '../types.ts';
 import type { NewEvent } from './target.ts';
 
@@ -57,21 +57,21 @@ export async function answersReady(url: string): Promise<boolean> {
   }
 }
 
-/** Retries `fn` until it resolves or `timeoutMs` passes; rethrows the last error naming `what`. */
+/**
+ * Retries `fn` every 250 ms until it resolves or `timeoutMs` passes (then rejects with TimedOut
+ * naming `what` and the last error), telling `log` about each failed attempt.
+ */
 export async function withRetry<T>(
   what: string,
   timeoutMs: number,
   fn: () => Promise<T>,
+  log?: (attempt: FailedAttempt) => void,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (Date.now() >= deadline) {
-        throw new Error(`${what} kept failing for ${timeoutMs} ms: ${(error as Error).message}`);
-      }
-      await sleep(250);
-    }
-  }
+  // waitFor polls for a defined value: a void result counts as done.
+  const { value } = await waitFor(what, async () => ({ value: await fn() }), {
+    timeoutMs,
+    delayMs: 250,
+    ...(log ? { onRetry: log } : {}),
+  });
+  return value;
 }

@@ -1,8 +1,8 @@
 // Manifest policies from issue 13: bounded scratch volumes, short in-cluster names, and the
 // database image that `deploy` pulls and loads. Merged into `checks` (policies.ts).
-import type { KubeObject } from '../../../scripts/lib/manifests.ts';
-import { POSTGRES_IMAGE } from '../../../scripts/lib/settings.ts';
-import type { Workload } from './policies.ts';
+import type { KubeObject } from '../../../src/kube/manifests.ts';
+import { POSTGRES_IMAGE } from '../../../src/kube/settings.ts';
+import type { Workload } from './workloads.ts';
 
 type Volume = { name: string; emptyDir?: { sizeLimit?: string; medium?: string } };
 

@@ -1,9 +1,9 @@
 // Manifest policies for the metrics port (issue 12): declared by our containers, announced by
 // the usual scrape annotations, never in a Service, and reachable only by scraper pods.
 // Merged into `checks` (policies.ts).
-import type { KubeObject } from '../../../scripts/lib/manifests.ts';
+import type { KubeObject } from '../../../src/kube/manifests.ts';
 import { mayConnect, type Peer } from './network.ts';
-import { type Container, containerEnv, OUR_SERVICES, peers, type Workload } from './policies.ts';
+import { type Container, containerEnv, OUR_SERVICES, peers, type Workload } from './workloads.ts';
 
 /** The pod label that marks a scraper (a Prometheus); docs/METRICS.md names it. */
 export const SCRAPER_LABEL = { 'flametickets.dev/metrics-scraper': 'true' } as const;

@@ -1,7 +1,7 @@
 // A small evaluator of Kubernetes NetworkPolicy semantics (matchLabels, podSelector,
 // namespaceSelector, ports) over the pods our manifests create, so a test can ask "may the
 // frontend reach postgres?" instead of eyeballing selectors.
-import type { KubeObject } from '../../../scripts/lib/manifests.ts';
+import type { KubeObject } from '../../../src/kube/manifests.ts';
 
 export interface Peer {
   name: string;

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { exists, type KubeTarget, kubectl, readSecretKey } from './kubectl.ts';
 import { credentialsSecret } from './manifests.ts';
-import { ScriptError, say } from './run.ts';
 import { DATABASE_VOLUME, NAMESPACE, SECRET_KEYS, SECRET_NAME } from './settings.ts';
+import { announce, ScriptError } from './shell.ts';
 
 /**
  * Annotation on the database volume: a fingerprint of the password the database was first
@@ -54,10 +54,10 @@ export async function ensureCredentials(flame: KubeTarget): Promise<void> {
     }
   }
   if (hasSecret) {
-    say(`Secret ${SECRET_NAME} exists — keeping it`);
+    announce(`Secret ${SECRET_NAME} exists — keeping it`);
     return;
   }
-  say(
+  announce(
     `Creating Secret ${SECRET_NAME} with a generated database password and admin token (not printed)`,
   );
   const secret = credentialsSecret(

@@ -1,8 +1,8 @@
-import { run, say, tryRun } from './run.ts';
+import { $, $quiet, announce, step } from './shell.ts';
 
 /** kubectl's current context, or undefined when the kubeconfig has none (or no kubeconfig). */
 export async function currentContext(): Promise<string | undefined> {
-  const result = await tryRun('kubectl', ['config', 'current-context'], { silent: true });
+  const result = await $quiet`kubectl config current-context`.nothrow();
   const name = result.stdout.trim();
   return result.ok && name ? name : undefined;
 }
@@ -18,15 +18,15 @@ export async function restoreContext(
 ): Promise<void> {
   const now = await currentContext();
   if (previous === undefined) {
-    say(`kubectl had no current context; it is now ${kindContext}`);
+    announce(`kubectl had no current context; it is now ${kindContext}`);
     return;
   }
   if (now === previous) {
-    say(`kubectl's current context is still ${previous}`);
+    announce(`kubectl's current context is still ${previous}`);
     return;
   }
-  await run('restoring the kubectl context', 'kubectl', ['config', 'use-context', previous]);
-  say(
+  await step('restoring the kubectl context', $`kubectl config use-context ${previous}`);
+  announce(
     `kubectl's current context is still ${previous} (kind switched it; put back). ` +
       `For the cluster: kubectl --context ${kindContext} …`,
   );

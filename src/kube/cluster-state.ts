@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type KubeTarget, kubectlArgs } from './kubectl.ts';
-import { say, tryRun } from './run.ts';
+import { $quiet, announce } from './shell.ts';
 
 /** One file of the collected state: what kubectl was asked, into which file. */
 interface Capture {
@@ -53,7 +53,7 @@ export async function collectClusterState(
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   const save = async (file: string, target: KubeTarget, args: string[]) => {
-    const result = await tryRun('kubectl', kubectlArgs(target, args));
+    const result = await $quiet`kubectl ${kubectlArgs(target, args)}`.nothrow();
     const header = `$ kubectl ${kubectlArgs(target, args).join(' ')}\n# exit ${result.exitCode}\n`;
     await writeFile(join(outDir, file), `${header}${result.stdout}${result.stderr}`);
     written.push(file);
@@ -61,15 +61,13 @@ export async function collectClusterState(
   };
   for (const { file, target, args } of captures(context, namespace)) await save(file, target, args);
   const ns = { context, namespace };
-  const pods = await tryRun('kubectl', kubectlArgs(ns, ['get', 'pods', '-o', 'name']), {
-    silent: true,
-  });
+  const pods = await $quiet`kubectl ${kubectlArgs(ns, ['get', 'pods', '-o', 'name'])}`.nothrow();
   for (const pod of pods.stdout.split('\n').filter(Boolean)) {
     const name = pod.replace(/^pod\//, '');
     await save(`logs-${name}.txt`, ns, ['logs', pod, '--all-containers', '--timestamps']);
     // The run before a crash or a kill: empty (and an error) when the pod never restarted.
     await save(`logs-${name}-previous.txt`, ns, ['logs', pod, '--all-containers', '--previous']);
   }
-  say(`Wrote ${written.length} files of cluster state to ${outDir}`);
+  announce(`Wrote ${written.length} files of cluster state to ${outDir}`);
   return written;
 }

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageInputsDigest } from './build-context.ts';
-import { run, ScriptError, say, tryRun } from './run.ts';
 import { IMAGES, REPO_ROOT, type Settings } from './settings.ts';
+import { $, $quiet, announce, ScriptError, step } from './shell.ts';
 import { withProgress } from './wait.ts';
 
 export type Service = keyof typeof IMAGES;
@@ -24,22 +24,16 @@ export interface BuiltImage {
  * files changed or untracked files exist. Never `latest`.
  */
 export async function sourceTag(cwd: string = REPO_ROOT): Promise<string> {
-  const head = await tryRun('git', ['-C', cwd, 'rev-parse', '--short=12', 'HEAD'], {
-    silent: true,
-  });
+  const head = await $quiet`git -C ${cwd} rev-parse --short=12 HEAD`.nothrow();
   if (!head.ok) {
     throw new ScriptError(
       `cannot derive an image tag: \`git rev-parse HEAD\` failed (${head.stderr.trim()}). ` +
         'The images are tagged with the git commit, so commit at least once first.',
     );
   }
-  const status = await run(
+  const status = await step(
     'checking for uncommitted changes',
-    'git',
-    ['-C', cwd, 'status', '--porcelain'],
-    {
-      silent: true,
-    },
+    $quiet`git -C ${cwd} status --porcelain`,
   );
   return `${head.stdout.trim()}${status.trim() ? '-dirty' : ''}`;
 }
@@ -66,11 +60,9 @@ export async function buildImages(settings: Settings, tag: string): Promise<Buil
     const { repository, dockerfile } = IMAGES[service];
     // Podman names local images localhost/<name>; the pods must ask for that same name.
     const ref = `${cli === 'podman' ? 'localhost/' : ''}${repository}:${tag}`;
-    say(`Building ${ref} from ${dockerfile}`);
-    await run(`building ${ref}`, cli, buildArgs(cli, dockerfile, ref), { stream: true });
-    const present = await tryRun(cli, ['image', 'inspect', '--format', '{{.Id}}', ref], {
-      silent: true,
-    });
+    announce(`Building ${ref} from ${dockerfile}`);
+    await step(`building ${ref}`, $`${cli} ${buildArgs(cli, dockerfile, ref)}`);
+    const present = await $quiet`${cli} image inspect --format ${'{{.Id}}'} ${ref}`.nothrow();
     if (!present.ok) {
       throw new ScriptError(
         `built ${ref}, but it is not in the local image store (\`${cli} image inspect\` failed: ` +
@@ -102,13 +94,13 @@ export function hostPlatform(arch: string = process.arch): string {
  */
 export async function loadImage(settings: Settings, ref: string): Promise<void> {
   const cluster = settings.clusterName;
-  say(`Loading ${ref} into kind cluster "${cluster}"`);
-  const progress = { everyMs: settings.progressS * 1000, report: say };
+  announce(`Loading ${ref} into kind cluster "${cluster}"`);
+  const progress = { everyMs: settings.progressS * 1000, report: announce };
   const direct = await withProgress(`kind to load ${ref}`, undefined, progress, () =>
-    tryRun('kind', ['load', 'docker-image', ref, '--name', cluster]),
+    $`kind load docker-image ${ref} --name ${cluster}`.nothrow(),
   );
   if (direct.ok) return;
-  say(
+  announce(
     `kind load docker-image failed (${direct.stderr.trim().split('\n').pop() ?? ''}); loading a single-platform archive instead`,
   );
   const dir = await mkdtemp(join(tmpdir(), 'flame-image-'));
@@ -116,13 +108,10 @@ export async function loadImage(settings: Settings, ref: string): Promise<void> 
     const archive = join(dir, 'image.tar');
     await saveArchive(settings.containerCli, ref, archive);
     await withProgress(`kind to load the archive of ${ref}`, undefined, progress, () =>
-      run(`loading the archive of ${ref} into kind`, 'kind', [
-        'load',
-        'image-archive',
-        archive,
-        '--name',
-        cluster,
-      ]),
+      step(
+        `loading the archive of ${ref} into kind`,
+        $`kind load image-archive ${archive} --name ${cluster}`,
+      ),
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -136,22 +125,22 @@ export async function loadImage(settings: Settings, ref: string): Promise<void> 
 async function saveArchive(cli: Settings['containerCli'], ref: string, archive: string) {
   const what = `saving ${ref} to an archive`;
   if (cli === 'podman') {
-    await run(what, cli, ['save', '-o', archive, ref]);
+    await step(what, $`${cli} save -o ${archive} ${ref}`);
     return;
   }
   const args = ['image', 'save', '--platform', hostPlatform(), '-o', archive, ref];
-  const single = await tryRun(cli, args);
+  const single = await $`${cli} ${args}`.nothrow();
   if (single.ok) return;
   if (!/unknown flag/.test(single.stderr)) {
     throw new ScriptError(`${what} failed: \`${cli} ${args.join(' ')}\`: ${single.stderr.trim()}`);
   }
-  await run(what, cli, ['image', 'save', '-o', archive, ref]);
+  await step(what, $`${cli} image save -o ${archive} ${ref}`);
 }
 
 /** Builds both images for the current source and loads them into the cluster. */
 export async function buildAndLoadImages(settings: Settings): Promise<BuiltImage[]> {
   const tag = await sourceTag();
-  say(`Image tag from the source: ${tag}`);
+  announce(`Image tag from the source: ${tag}`);
   const images = await buildImages(settings, tag);
   for (const image of images) await loadImage(settings, image.ref);
   return images;

@@ -1,5 +1,5 @@
-import { type KubeTarget, kubectl, kubectlArgs } from './kubectl.ts';
-import { ScriptError, say, tryRun } from './run.ts';
+import { followKubectl, type KubeTarget, kubectl } from './kubectl.ts';
+import { announce, ScriptError } from './shell.ts';
 import { waitFor } from './wait.ts';
 
 const SELECTOR = 'app in (flame-frontend,flame-logic)';
@@ -7,7 +7,6 @@ const SELECTOR = 'app in (flame-frontend,flame-logic)';
 export interface FollowOptions {
   /** How long the pods may be gone (a rollout between old and new) before giving up. */
   goneTimeoutMs: number;
-  progressMs: number;
 }
 
 /**
@@ -28,23 +27,23 @@ export async function followLogs(flame: KubeTarget, options: FollowOptions): Pro
   for (;;) {
     const started = new Date();
     const args = ['logs', '--selector', SELECTOR, '--follow', '--prefix', '--max-log-requests=20'];
-    const result = await tryRun('kubectl', kubectlArgs(flame, [...args, window]), { stream: true });
+    const exitCode = await followKubectl(flame, [...args, window]);
     // Ended by a signal: Ctrl-C reached kubectl too, so the user is done.
-    if (result.exitCode === null) return;
-    failures = result.ok ? 0 : failures + 1;
+    if (exitCode === null) return;
+    failures = exitCode === 0 ? 0 : failures + 1;
     if (failures >= 5) {
-      throw new ScriptError(
-        `kubectl logs failed ${failures} times in a row (exit ${result.exitCode})`,
-      );
+      throw new ScriptError(`kubectl logs failed ${failures} times in a row (exit ${exitCode})`);
     }
-    say('The log stream ended (pods replaced by a rollout?); following the pods there are now');
+    announce(
+      'The log stream ended (pods replaced by a rollout?); following the pods there are now',
+    );
     await waitFor(
       'flame pods to follow',
       async () => ((await podNames(flame)).length > 0 ? true : undefined),
       {
         timeoutMs: options.goneTimeoutMs,
         intervalMs: 1000,
-        progress: { everyMs: options.progressMs, report: say },
+        log: announce,
       },
     );
     window = `--since-time=${started.toISOString()}`;
@@ -56,9 +55,7 @@ async function podNames(flame: KubeTarget): Promise<string[]> {
     'listing the flame pods',
     flame,
     ['get', 'pods', '-l', SELECTOR, '-o', 'name'],
-    {
-      silent: true,
-    },
+    { quiet: true },
   );
   return out.split('\n').filter(Boolean);
 }

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { parse } from 'yaml';
-import { run } from './run.ts';
+import { $, step } from './shell.ts';
 
 /** Names of the kind clusters that exist now. */
 export async function listClusters(): Promise<string[]> {
-  const out = await run('listing kind clusters', 'kind', ['get', 'clusters']);
+  const out = await step('listing kind clusters', $`kind get clusters`);
   // kind prints "No kind clusters found." on stderr and nothing on stdout when there are none.
   return out
     .split('\n')

@@ -1,6 +1,6 @@
 import { hostPlatform, loadImage } from './images.ts';
-import { ScriptError, say, tryRun } from './run.ts';
 import { POSTGRES_IMAGE, type Settings } from './settings.ts';
+import { $, $quiet, announce, ScriptError } from './shell.ts';
 
 /**
  * Pulls the pinned database image on this machine (by digest) and loads it into kind under its
@@ -15,14 +15,12 @@ export async function loadPostgresImage(settings: Settings): Promise<string> {
   const tag = name(POSTGRES_IMAGE.tag);
   const pinned = `${tag}@${POSTGRES_IMAGE.digest}`;
   const byDigest = `${tag.split(':')[0]}@${POSTGRES_IMAGE.digest}`;
-  const present = await tryRun(cli, ['image', 'inspect', '--format', '{{.Id}}', byDigest], {
-    silent: true,
-  });
+  const present = await $quiet`${cli} image inspect --format ${'{{.Id}}'} ${byDigest}`.nothrow();
   if (present.ok) {
-    say(`${pinned} is already on this machine`);
+    announce(`${pinned} is already on this machine`);
   } else {
-    say(`Pulling ${pinned} on this machine (the cluster gets it from here)`);
-    const pull = await tryRun(cli, ['pull', '--platform', hostPlatform(), pinned]);
+    announce(`Pulling ${pinned} on this machine (the cluster gets it from here)`);
+    const pull = await $`${cli} pull --platform ${hostPlatform()} ${pinned}`.nothrow();
     if (!pull.ok) {
       const reason = pull.stderr.trim().split('\n').pop() ?? '';
       throw new ScriptError(
@@ -32,7 +30,7 @@ export async function loadPostgresImage(settings: Settings): Promise<string> {
       );
     }
   }
-  const tagged = await tryRun(cli, ['tag', byDigest, tag], { silent: true });
+  const tagged = await $quiet`${cli} tag ${byDigest} ${tag}`.nothrow();
   if (!tagged.ok) {
     throw new ScriptError(`could not tag ${byDigest} as ${tag}: ${tagged.stderr.trim()}`);
   }

@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { BuiltImage } from './images.ts';
-import { ScriptError } from './run.ts';
 import { IMAGES, NAMESPACE, SECRET_KEYS, SECRET_NAME } from './settings.ts';
+import { ScriptError } from './shell.ts';
 
 /** A parsed Kubernetes object; the tests narrow it further. */
 export type KubeObject = {

@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { type RunOptions, run, ScriptError, tryRun } from './run.ts';
+import type { ChildProcess } from 'node:child_process';
 import { NAMESPACE } from './settings.ts';
+import { $, ScriptError, step } from './shell.ts';
 import { formatSeconds } from './wait.ts';
 
 /** Which cluster and namespace a kubectl call talks to. */
@@ -19,34 +19,51 @@ export function kubectlArgs(target: KubeTarget, args: readonly string[]): string
   ];
 }
 
-/** Runs kubectl, throwing a ScriptError naming `what` on failure; returns stdout. */
+export interface KubectlOptions {
+  /** Fed to stdin (`apply -f -`): how manifests and secrets reach kubectl. */
+  input?: string;
+  /** Neither echo the command nor print its output: a look-up whose output is data. */
+  quiet?: boolean;
+}
+
+/**
+ * `kubectl --context C [-n NS] args…` through zx's `$`, echoed by zx; a failure throws a
+ * ScriptError naming `what`. Returns stdout.
+ */
 export function kubectl(
   what: string,
   target: KubeTarget,
   args: readonly string[],
-  options: RunOptions = {},
+  { input, quiet = false }: KubectlOptions = {},
 ): Promise<string> {
-  return run(what, 'kubectl', kubectlArgs(target, args), options);
+  const shell = $({ quiet, ...(input === undefined ? {} : { input }) });
+  return step(what, shell`kubectl ${kubectlArgs(target, args)}`);
 }
 
 /**
- * Runs a long kubectl command in the foreground with its output on the terminal, until it ends
- * or Ctrl-C. A failure (not Ctrl-C) throws a ScriptError with `hint` after the exit code.
+ * Runs a long kubectl command (logs -f, port-forward) in the foreground with its output on the
+ * terminal, until it ends or Ctrl-C. A failure (not Ctrl-C) throws a ScriptError with `hint`
+ * after the exit code. Returns the exit code, null when a signal ended it.
  */
 export async function followKubectl(
   target: KubeTarget,
   args: readonly string[],
-  hint: string,
-): Promise<void> {
-  const result = await tryRun('kubectl', kubectlArgs(target, args), { stream: true });
-  if (!result.ok && result.exitCode !== null) {
-    throw new ScriptError(`kubectl ${args[0]} exited ${result.exitCode} (${hint})`);
+  hint?: string,
+): Promise<number | null> {
+  const output = await $({
+    stdio: ['ignore', 'inherit', 'inherit'],
+    nothrow: true,
+  })`kubectl ${kubectlArgs(target, args)}`;
+  if (hint !== undefined && !output.ok && output.exitCode !== null) {
+    throw new ScriptError(`kubectl ${args[0]} exited ${output.exitCode} (${hint})`);
   }
+  return output.exitCode;
 }
 
 /** True when `kubectl get KIND NAME` finds the object, false on NotFound, throws otherwise. */
 export async function exists(target: KubeTarget, kind: string, name: string): Promise<boolean> {
-  const result = await tryRun('kubectl', kubectlArgs(target, ['get', kind, name, '-o', 'name']));
+  const result =
+    await $`kubectl ${kubectlArgs(target, ['get', kind, name, '-o', 'name'])}`.nothrow();
   if (result.ok) return true;
   if (/NotFound|not found/i.test(result.stderr)) return false;
   throw new ScriptError(`could not look up ${kind}/${name}: ${result.stderr.trim()}`);
@@ -65,9 +82,8 @@ export async function readSecretKey(
     `reading Secret ${secret}`,
     target,
     ['get', 'secret', secret, '-o', 'json'],
-    {
-      silent: true,
-    },
+    // Never echoed: the output holds the Secret's values.
+    { quiet: true },
   );
   const data = (JSON.parse(json) as { data?: Record<string, string> }).data ?? {};
   const encoded = data[key];
@@ -88,9 +104,7 @@ export async function listPods(target: KubeTarget, selector: string): Promise<Po
     `listing pods ${selector}`,
     target,
     ['get', 'pods', '-l', selector, '-o', 'json'],
-    {
-      silent: true,
-    },
+    { quiet: true },
   );
   const list = JSON.parse(json) as {
     items: {
@@ -129,49 +143,38 @@ export function portForward(
   remotePort: number,
   { timeoutMs = 15_000 }: { timeoutMs?: number } = {},
 ): Promise<PortForward> {
-  const args = kubectlArgs(target, [
-    'port-forward',
-    '--address',
-    '127.0.0.1',
-    resource,
-    `:${remotePort}`,
-  ]);
-  const child = spawn('kubectl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const args = ['port-forward', '--address', '127.0.0.1', resource, `:${remotePort}`];
+  // zx's ProcessPromise: a long-running command whose output is read as it comes.
+  const forward = $({ quiet: true, nothrow: true })`kubectl ${kubectlArgs(target, args)}`;
   const close = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
+    if (forward.stage === 'running') await forward.kill('SIGTERM');
+    await forward;
   };
   return new Promise<PortForward>((resolve, reject) => {
-    let output = '';
     const fail = (reason: string): void => {
       clearTimeout(timer);
       void close();
       reject(new ScriptError(`port-forward to ${resource}:${remotePort} ${reason}`));
     };
-    const timer = setTimeout(
-      () =>
-        fail(
-          `did not start within ${formatSeconds(timeoutMs)}${output ? `: ${output.trim()}` : ''}`,
-        ),
-      timeoutMs,
-    );
+    let output = '';
+    const timer = setTimeout(() => {
+      const said = output.trim();
+      fail(`did not start within ${formatSeconds(timeoutMs)}${said ? `: ${said}` : ''}`);
+    }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        resolve({ localPort: Number(match[1]), process: child, close });
-      }
+      if (!match) return;
+      clearTimeout(timer);
+      forward.stdout.off('data', onData);
+      forward.stdout.resume();
+      resolve({ localPort: Number(match[1]), process: forward.child as ChildProcess, close });
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
+    forward.stdout.on('data', onData);
+    forward.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.once('error', (error) => fail(`could not start kubectl: ${error.message}`));
-    child.once('exit', (code) => fail(`ended early (exit ${code}): ${output.trim()}`));
+    void forward.then((end) => fail(`ended early (exit ${end.exitCode}): ${output.trim()}`));
   });
 }
 

@@ -1,5 +1,5 @@
 import { which } from 'zx';
-import { ScriptError, say, tryRun } from './run.ts';
+import { $quiet, announce, ScriptError } from './shell.ts';
 
 /** kind enforces NetworkPolicies with its default CNI from this release on. */
 export const MIN_KIND_VERSION = '0.24.0';
@@ -38,7 +38,7 @@ export function versionAtLeast(
  * answers), reporting every problem at once with an install hint per missing tool.
  */
 export async function requireTools(tools: readonly Tool[]): Promise<void> {
-  say(`Checking ${tools.join(', ')}`);
+  announce(`Checking ${tools.join(', ')}`);
   const problems: string[] = [];
   for (const tool of tools) {
     const path = await which(tool, { nothrow: true });
@@ -58,7 +58,7 @@ export async function requireTools(tools: readonly Tool[]): Promise<void> {
 
 async function checkTool(tool: Tool): Promise<string | undefined> {
   if (tool === 'kind') {
-    const result = await tryRun('kind', ['version'], { silent: true });
+    const result = await $quiet`kind version`.nothrow();
     const version = parseVersion(result.stdout);
     const minimum = parseVersion(MIN_KIND_VERSION) as [number, number, number];
     if (!result.ok || !version) return `could not read the kind version from \`kind version\``;
@@ -68,13 +68,13 @@ async function checkTool(tool: Tool): Promise<string | undefined> {
     return undefined;
   }
   if (tool === 'docker' || tool === 'podman') {
-    const result = await tryRun(tool, ['info', '--format', '{{json .}}'], { silent: true });
+    const result = await $quiet`${tool} info --format ${'{{json .}}'}`.nothrow();
     if (!result.ok) {
       return `${tool} is installed but its engine does not answer (\`${tool} info\` failed: ${firstLine(result.stderr)}) — start it and retry`;
     }
     return undefined;
   }
-  const result = await tryRun('kubectl', ['version', '--client'], { silent: true });
+  const result = await $quiet`kubectl version --client`.nothrow();
   if (!result.ok) return `\`kubectl version --client\` failed: ${firstLine(result.stderr)}`;
   return undefined;
 }

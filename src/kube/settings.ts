@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { ScriptError } from './run.ts';
+import { ScriptError } from './shell.ts';
 
 /** The repository root: scripts run from anywhere inside it. */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');

@@ -1,0 +1,134 @@
+import { rm } from 'node:fs/promises';
+import type { LocalSystem } from '../../local/system.ts';
+import { NO_FAULTS } from '../types.ts';
+import { answersReady, putFaults } from './admin-client.ts';
+import { type ChaosTarget, UnsupportedOnTarget } from './target.ts';
+
+/** What the parts of the local target share: the processes, the admin token, the waits. */
+export interface Local {
+  system: LocalSystem;
+  token: string;
+  retry: <T>(what: string, timeoutMs: number, fn: () => Promise<T>) => Promise<T>;
+  anyLogicUrl: () => string;
+  allLogicReady: () => Promise<void>;
+}
+
+/** Which processes serve, and whether they are ready. */
+export function healthChecks({ system }: Local) {
+  return {
+    async logicIdentities() {
+      return system.logic.map((child) => `${child.spec.label} pid ${child.pid ?? 'none'}`);
+    },
+
+    async unhealthy() {
+      const parts = [
+        ...system.logicUrls.map((url, i) => [`logic-${i + 1}`, url] as const),
+        ['frontend', system.frontendUrl] as const,
+      ];
+      const down: string[] = [];
+      for (const [label, url] of parts) {
+        if (!(await answersReady(`${url}/readyz`))) down.push(label);
+      }
+      if (system.database && !system.database.running) down.push('db');
+      return down.length > 0 ? `not ready: ${down.join(', ')}` : undefined;
+    },
+
+    async frontendIdentity() {
+      return `frontend pid ${system.frontend.pid} ${system.frontend.running ? 'running' : 'exited'}`;
+    },
+  } satisfies Partial<ChaosTarget>;
+}
+
+const timed = async (work: () => Promise<void>): Promise<number> => {
+  const started = Date.now();
+  await work();
+  return Math.round((Date.now() - started) / 10) / 100;
+};
+
+/** The faults that are processes: kill, stop and start them again. */
+export function faultActions({ system, allLogicReady }: Local) {
+  let killedReplica = 0;
+  return {
+    async killLogicReplica() {
+      const child = system.logic[killedReplica] ?? system.logic[0];
+      if (!child) throw new Error('there is no logic replica to kill');
+      await child.kill();
+      return child.spec.label;
+    },
+
+    restoreLogicReplica: () =>
+      timed(async () => {
+        const child = system.logic[killedReplica];
+        if (child) await system.restart(child);
+        killedReplica = (killedReplica + 1) % system.logic.length;
+      }),
+
+    async rollingRestartLogic() {
+      // system.restart sends SIGTERM (graceful drain), waits for the exit, starts it again on
+      // the same port and waits until it is ready, before the next replica is touched.
+      for (const child of system.logic) await system.restart(child);
+    },
+
+    async stopAllLogic() {
+      await Promise.all(system.logic.map((child) => child.kill()));
+    },
+
+    startAllLogic: () =>
+      timed(async () => {
+        await Promise.all(system.logic.map((child) => system.restart(child)));
+      }),
+
+    async killDatabase() {
+      if (!system.database)
+        throw new UnsupportedOnTarget('local', 'killing a database it did not start');
+      await system.database.kill();
+    },
+
+    restoreDatabase: () =>
+      timed(async () => {
+        if (!system.database) return;
+        await system.restart(system.database);
+        await allLogicReady();
+      }),
+
+    killFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
+    restoreFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
+    probeNetworkPolicy: () => Promise.reject(new UnsupportedOnTarget('local', 'network-policy')),
+  } satisfies Partial<ChaosTarget>;
+}
+
+/** After a failed step, and at the end of the run. */
+export function putBackActions(
+  { system, token, allLogicReady }: Local,
+  tempDir: string | undefined,
+) {
+  return {
+    async restore() {
+      const done: string[] = [];
+      if (system.database && !system.database.running) {
+        await system.restart(system.database);
+        done.push('database started again');
+      }
+      for (const child of system.logic) {
+        if (child.running) continue;
+        await system.restart(child);
+        done.push(`${child.spec.label} started again`);
+      }
+      await allLogicReady();
+      await Promise.all(system.logicUrls.map((url) => putFaults(url, token, NO_FAULTS)));
+      done.push(`faults cleared on ${system.logic.map((c) => c.spec.label).join(', ')}`);
+      return done;
+    },
+
+    async close() {
+      // Everything it started stops, faults (held in memory) with it: nothing to put back.
+      await system.stop();
+      if (tempDir) await rm(tempDir, { recursive: true, force: true });
+      const parts = [
+        system.database ? 'the database' : '',
+        `${system.logic.length} logic replicas`,
+      ];
+      return [`stopped ${parts.filter(Boolean).join(', ')} and the frontend it started`];
+    },
+  } satisfies Partial<ChaosTarget>;
+}
