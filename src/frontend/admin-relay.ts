@@ -1,10 +1,10 @@
-import { type Request, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { ADMIN_ROUTES } from '../shared/admin-api.ts';
 import { faultUpdateSchema } from '../shared/admin-schemas.ts';
 import { requireBearer } from '../shared/bearer-token.ts';
 import { jsonBody } from '../shared/http.ts';
 import { invalidRequest } from '../shared/order-request.ts';
-import type { LogicClient } from './logic-client.ts';
+import type { LogicCall, LogicClient } from './logic-client.ts';
 import { relay } from './relay.ts';
 
 export interface AdminRelayDeps {
@@ -29,74 +29,51 @@ export function adminRelay(deps: AdminRelayDeps): Router {
   const { client } = deps;
   const router = Router();
   router.use(requireBearer(deps.token));
-  const headers = (req: Request) => ({
-    'x-request-id': String(req.id),
-    authorization: `Bearer ${deps.token}`,
-  });
+
+  /** One call to logic with the shared token, answered to the console as logic answered. */
+  const forward = async (
+    req: Request,
+    res: Response,
+    call: Pick<LogicCall, 'method' | 'path' | 'body' | 'idempotent'>,
+  ) => {
+    const headers = { 'x-request-id': String(req.id), authorization: `Bearer ${deps.token}` };
+    relay(res, await client.call({ ...call, headers, log: req.log }));
+  };
 
   router.get('/status', (_req, res) => {
     res.json({ replica: deps.replica, breaker: client.breakerState } satisfies FrontendStatus);
   });
 
-  router.get('/faults', async (req, res) => {
-    const path = ADMIN_ROUTES.faults;
-    relay(
-      res,
-      await client.call({
-        method: 'GET',
-        path,
-        headers: headers(req),
-        idempotent: true,
-        log: req.log,
-      }),
-    );
-  });
+  router.get('/faults', (req, res) =>
+    forward(req, res, { method: 'GET', path: ADMIN_ROUTES.faults, idempotent: true }),
+  );
 
   router.put('/faults', jsonBody(deps.bodyLimit), async (req, res) => {
     const parsed = faultUpdateSchema.safeParse(req.body);
     if (!parsed.success) throw invalidRequest(parsed.error, 'The fault settings are not valid.');
-    const response = await client.call({
+    // Setting the same values twice is the same as once: safe to retry.
+    await forward(req, res, {
       method: 'PUT',
       path: ADMIN_ROUTES.faults,
       body: parsed.data,
-      headers: headers(req),
-      // Setting the same values twice is the same as once.
       idempotent: true,
-      log: req.log,
     });
-    relay(res, response);
   });
 
-  router.get('/audit', async (req, res) => {
+  router.get('/audit', (req, res) => {
     const events = typeof req.query.events === 'string' ? req.query.events : undefined;
     const query = events === undefined ? '' : `?events=${encodeURIComponent(events)}`;
-    const path = `${ADMIN_ROUTES.audit}${query}`;
-    relay(
-      res,
-      await client.call({
-        method: 'GET',
-        path,
-        headers: headers(req),
-        idempotent: true,
-        log: req.log,
-      }),
-    );
+    return forward(req, res, {
+      method: 'GET',
+      path: `${ADMIN_ROUTES.audit}${query}`,
+      idempotent: true,
+    });
   });
 
-  router.post('/crash', async (req, res) => {
-    // Never retried: a retry would crash a second replica.
-    const path = ADMIN_ROUTES.crash;
-    relay(
-      res,
-      await client.call({
-        method: 'POST',
-        path,
-        headers: headers(req),
-        idempotent: false,
-        log: req.log,
-      }),
-    );
-  });
+  // Never retried: a retry would crash a second replica.
+  router.post('/crash', (req, res) =>
+    forward(req, res, { method: 'POST', path: ADMIN_ROUTES.crash, idempotent: false }),
+  );
 
   return router;
 }

@@ -1,3 +1,4 @@
+import type { NewEvent } from '../shared/admin-api.ts';
 import { AppError } from '../shared/errors.ts';
 import { inTransaction, type Pool } from './database.ts';
 
@@ -48,14 +49,7 @@ export async function getEvent(pool: Pool, id: string): Promise<Event> {
   return toEvent(row);
 }
 
-export interface NewEvent {
-  id: string;
-  name: string;
-  venue: string;
-  startsAt: string;
-  priceCents: number;
-  capacity: number;
-}
+export type { NewEvent };
 
 /**
  * Adds events with every seat available (the admin route behind a chaos run's stock). All or

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { createTestDatabase, skipOrFail } from '../support/database.ts';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium, needChromium } from '../support/browser.ts';
+import { createTestDatabase } from '../support/database.ts';
 import {
   type RunningFrontend,
   type RunningLogic,
@@ -10,7 +10,6 @@ import {
   startLogic,
 } from '../support/servers.ts';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const db = await createTestDatabase();
 
 /**
@@ -30,11 +29,8 @@ describe('the shop after an ambiguous failure, in a real browser (Chromium)', ()
       logicUrls: [logic.url],
       env: { LOGIC_DEADLINE_MS: '1500', LOGIC_RETRIES: '1', RETRY_BASE_MS: '10' },
     });
-    if (!existsSync(CHROMIUM_PATH)) return;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
+    if (!browser) return;
   });
   beforeEach(async () => {
     // A fresh page each time: sessionStorage (the pending attempts) starts empty.
@@ -87,7 +83,7 @@ describe('the shop after an ambiguous failure, in a real browser (Chromium)', ()
   }
 
   it('keeps the attempt after a 503 and buys exactly once when the user tries again', async (t) => {
-    if (!browser) return skipOrFail(t, `Chromium not found at ${CHROMIUM_PATH}`);
+    if (!needChromium(t, browser)) return;
     const eventId = await createEvent('Ambiguous Try Again', 10);
     const card = await buyIntoTheFault('Ambiguous Try Again', 2);
     assert.equal((await ordersOf(eventId)).length, 1, 'the fault let the order commit');
@@ -103,7 +99,7 @@ describe('the shop after an ambiguous failure, in a real browser (Chromium)', ()
   });
 
   it('resumes the unresolved attempt after a reload and settles it with the same key', async (t) => {
-    if (!browser) return skipOrFail(t, `Chromium not found at ${CHROMIUM_PATH}`);
+    if (!needChromium(t, browser)) return;
     const eventId = await createEvent('Ambiguous Reload', 10);
     await buyIntoTheFault('Ambiguous Reload', 3);
     await page.reload();
@@ -118,7 +114,7 @@ describe('the shop after an ambiguous failure, in a real browser (Chromium)', ()
   });
 
   it('ends on "booked", never "sold out", when the lost answer took the last seats', async (t) => {
-    if (!browser) return skipOrFail(t, `Chromium not found at ${CHROMIUM_PATH}`);
+    if (!needChromium(t, browser)) return;
     const eventId = await createEvent('Ambiguous Last Seats', 3);
     const card = await buyIntoTheFault('Ambiguous Last Seats', 3);
     const button = card.getByRole('button', { name: 'Try again for Ambiguous Last Seats' });
@@ -132,7 +128,7 @@ describe('the shop after an ambiguous failure, in a real browser (Chromium)', ()
   });
 
   it('asks before starting a different order while one is unresolved', async (t) => {
-    if (!browser) return skipOrFail(t, `Chromium not found at ${CHROMIUM_PATH}`);
+    if (!needChromium(t, browser)) return;
     const eventId = await createEvent('Ambiguous Start Over', 10);
     const card = await buyIntoTheFault('Ambiguous Start Over', 2);
     await card.getByRole('button', { name: 'Start a different order' }).click();

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { skipOrFail } from '../support/database.ts';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, needChromium } from '../support/browser.ts';
 import { type Shop, startShop, stopShop } from '../support/shop-process.ts';
 import { waitFor } from '../support/wait.ts';
-
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The number in a stat of the live panel, e.g. #confirmed. */
 async function statNumber(page: Page, id: string): Promise<number> {
@@ -31,11 +28,8 @@ describe('the live control room (/console) on npm start, in Chromium', () => {
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'flame-console-'));
     shop = await startShop(dataDir);
-    if (!existsSync(CHROMIUM_PATH)) return;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
+    if (!browser) return;
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) {
@@ -50,7 +44,7 @@ describe('the live control room (/console) on npm start, in Chromium', () => {
   });
 
   it('refuses a wrong admin token with a clear message', async (t) => {
-    if (!browser) return skipOrFail(t, `Chromium not found at ${CHROMIUM_PATH}`);
+    if (!needChromium(t, browser)) return;
     await page.goto(`${shop.frontendUrl}/console`);
     await page.getByLabel('Admin token').fill('not-the-token-but-long-enough');
     await page.getByRole('button', { name: 'Unlock' }).click();
@@ -60,7 +54,7 @@ describe('the live control room (/console) on npm start, in Chromium', () => {
   });
 
   it('runs buyers through 20 % faults and a crashed replica, and ends on a passing verdict', async (t) => {
-    if (!browser) return skipOrFail(t, `Chromium not found at ${CHROMIUM_PATH}`);
+    if (!needChromium(t, browser)) return;
     await page.getByLabel('Admin token').fill(shop.adminToken);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.locator('#room').waitFor();

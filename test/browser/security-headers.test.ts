@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { createTestDatabase, skipOrFail } from '../support/database.ts';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, needChromium } from '../support/browser.ts';
+import { createTestDatabase } from '../support/database.ts';
 import {
   type RunningFrontend,
   type RunningLogic,
@@ -10,7 +10,6 @@ import {
   startLogic,
 } from '../support/servers.ts';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const db = await createTestDatabase();
 
 /** Records every CSP violation the page reports, before any of the page's own scripts run. */
@@ -41,11 +40,8 @@ describe('security headers: the shop works in Chromium under its policy', () => 
   before(async () => {
     logic = await startLogic({ databaseUrl: db.url, replica: 'logic-csp' });
     frontend = await startFrontend({ logicUrls: [logic.url] });
-    if (!existsSync(CHROMIUM_PATH)) return;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
+    if (!browser) return;
   });
   after(async () => {
     await browser?.close();
@@ -67,11 +63,7 @@ describe('security headers: the shop works in Chromium under its policy', () => 
   });
 
   it('loads the shop, buys a ticket and reloads with no CSP violation', async (t) => {
-    if (!browser)
-      return skipOrFail(
-        t,
-        `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,
-      );
+    if (!needChromium(t, browser)) return;
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     const violations = recordViolations(page);
     const response = await page.goto(frontend.url);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { createTestDatabase, skipOrFail } from '../support/database.ts';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, needChromium } from '../support/browser.ts';
+import { createTestDatabase } from '../support/database.ts';
 import {
   type RunningFrontend,
   type RunningLogic,
@@ -10,7 +10,6 @@ import {
   startLogic,
 } from '../support/servers.ts';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const db = await createTestDatabase();
 
 describe('the shop in a real browser (Chromium via playwright-core)', () => {
@@ -31,11 +30,8 @@ describe('the shop in a real browser (Chromium via playwright-core)', () => {
         CATALOG_MAX_AGE_MS: '0',
       },
     });
-    if (!existsSync(CHROMIUM_PATH)) return;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
+    if (!browser) return;
     page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   });
   after(async () => {
@@ -46,11 +42,7 @@ describe('the shop in a real browser (Chromium via playwright-core)', () => {
   });
 
   it('buys a ticket and shows the confirmation with the order id', async (t) => {
-    if (!browser)
-      return skipOrFail(
-        t,
-        `Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,
-      );
+    if (!needChromium(t, browser)) return;
     await page.goto(frontend.url);
     const card = page.locator('li.event', { hasText: 'String Quartet' });
     await card.getByLabel('Tickets', { exact: true }).selectOption('2');
@@ -66,7 +58,7 @@ describe('the shop in a real browser (Chromium via playwright-core)', () => {
   });
 
   it('shows the friendly message and the stale banner when logic is down', async (t) => {
-    if (!browser) return skipOrFail(t, `Chromium not found at ${CHROMIUM_PATH}`);
+    if (!needChromium(t, browser)) return;
     await logic.close();
     await page.reload();
     await page.locator('#stale-banner').waitFor({ state: 'visible' });
