@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, stop } from 'esbuild';
 
 const ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
 /** Served by the frontend with the rest of the web UI; made, never committed. */
@@ -23,6 +23,12 @@ export const CONSOLE_BUILD: BuildOptions = Object.freeze({
  * invariant checker, so what it shows is judged by the same code as `npm run chaos`.
  */
 export async function buildConsole(): Promise<string> {
-  await build(CONSOLE_BUILD);
+  try {
+    await build(CONSOLE_BUILD);
+  } finally {
+    // esbuild keeps a service process for further builds; there are none, and a runner must
+    // not leave a child of its own behind.
+    await stop();
+  }
   return CONSOLE_BUNDLE;
 }

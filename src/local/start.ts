@@ -63,6 +63,12 @@ try {
   process.stderr.write(`\nCould not start FlameTickets: ${(error as Error).message}\n`);
   process.exit(1);
 }
+if (starting.signal.aborted) {
+  // Stopped in the moment between the last step of the start and here: nothing saw it yet.
+  await system.stop();
+  say('Stopped.');
+  process.exit(0);
+}
 
 const port = new URL(system.frontendUrl).port;
 say(`FlameTickets is ready: http://localhost:${port}`);

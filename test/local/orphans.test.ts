@@ -29,6 +29,8 @@ async function interruptAndCheck(
   await waitFor(`${moment} to start under npm start`, () => tree.find(moment) !== undefined, {
     timeoutMs: 90_000,
     intervalMs: 50,
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; npm start said:\n${run.output()}`);
   });
   await tree.poll();
   interrupt(tree, npmPid);
