@@ -33,15 +33,16 @@ async function fsyncTree(path: string): Promise<void> {
 }
 
 /**
- * Makes sure `dataDir` holds a cluster, copying the template folder the first time. The copy
+ * Makes sure `dataDir` holds a cluster, copying the template folder the first time (and says
+ * which it was: a fresh copy of the template, or the cluster already there). The copy
  * is made next to it, flushed, then renamed into place: a crash half-way leaves no folder
  * that looks like a database but is not one.
  */
 export async function ensureDataDir(
   dataDir: string,
   templateFolder: () => Promise<string>,
-): Promise<void> {
-  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+): Promise<'template' | 'existing'> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return 'existing';
   if (existsSync(dataDir)) {
     if (!(await stat(dataDir)).isDirectory() || (await readdir(dataDir)).length > 0) {
       throw new Error(
@@ -56,4 +57,5 @@ export async function ensureDataDir(
   await flushCopy(unpacking);
   await rename(unpacking, dataDir);
   fsyncPath(dirname(dataDir));
+  return 'template';
 }

@@ -18,6 +18,8 @@ export interface EmbeddedDatabase {
   syncCount(): number;
   /** Settles with the error when PGlite reports a fatal one; the session is then unusable. */
   fatal: Promise<Error>;
+  /** A fresh cluster from the cached template (no initdb), or the data folder already there. */
+  startedFrom: 'template' | 'existing';
   stop(): Promise<void>;
 }
 
@@ -59,17 +61,19 @@ async function openPglite(options: EmbeddedDatabaseOptions) {
     // In memory nothing survives the process anyway: fsync stays off.
     const loadDataDir = await loadTemplate(options.templateCacheDir);
     const db = await PGlite.create({ dataDir: 'memory://', loadDataDir });
-    return { db, fs: undefined };
+    return { db, fs: undefined, startedFrom: 'template' as const };
   }
   await mkdir(dirname(options.dataDir), { recursive: true });
-  await ensureDataDir(options.dataDir, () => loadTemplateFolder(options.templateCacheDir));
+  const startedFrom = await ensureDataDir(options.dataDir, () =>
+    loadTemplateFolder(options.templateCacheDir),
+  );
   if (options.durable === false) {
     const db = await PGlite.create({ fs: new NodeFS(options.dataDir) });
-    return { db, fs: undefined };
+    return { db, fs: undefined, startedFrom };
   }
   const fs = new DurableNodeFS(options.dataDir);
   const db = await PGlite.create({ fs, startParams: durableStartParams() });
-  return { db, fs };
+  return { db, fs, startedFrom };
 }
 
 /**
@@ -80,7 +84,7 @@ async function openPglite(options: EmbeddedDatabaseOptions) {
 export async function startEmbeddedDatabase(
   options: EmbeddedDatabaseOptions = {},
 ): Promise<EmbeddedDatabase> {
-  const { db, fs } = await openPglite(options);
+  const { db, fs, startedFrom } = await openPglite(options);
   const host = options.host ?? '127.0.0.1';
   let reportFatal: (error: Error) => void = () => undefined;
   const fatal = new Promise<Error>((resolve) => {
@@ -99,6 +103,7 @@ export async function startEmbeddedDatabase(
     url: `postgres://postgres:postgres@${host}:${port}/postgres`,
     port,
     durable: fs !== undefined,
+    startedFrom,
     syncCount: () => fs?.syncs ?? 0,
     fatal,
     async stop() {

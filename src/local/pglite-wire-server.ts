@@ -107,46 +107,18 @@ export class PgliteWireServer {
     socket.on('data', (chunk: Buffer) => {
       if (connection.gone) return;
       buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
-      while (true) {
+      while (!connection.gone) {
         const frame = nextFrame(buffer, started);
         if (frame === 'incomplete') return;
         if (frame === 'invalid') return this.#drop(connection);
         const { message, type } = frame;
         buffer = buffer.subarray(message.length);
         if (!started) {
-          const code = message.readInt32BE(4);
-          if (code === SSL_REQUEST_CODE || code === GSSENC_REQUEST_CODE) socket.write('N');
-          else if (code === PROTOCOL_3) {
-            started = true;
-            run([message]);
-          } else if (code === CANCEL_REQUEST_CODE) {
-            // PGlite runs a statement on this thread to the end; nothing can interrupt it, so
-            // a cancel is answered the way Postgres answers one it cannot match: by hanging up.
-            return this.#drop(connection);
-          } else {
-            return this.#drop(
-              connection,
-              errorResponse('FATAL', '08P01', `unsupported startup code ${code}`),
-            );
-          }
+          started = this.#startup(connection, message, run);
           continue;
         }
-        // Terminate: end now, rolling back, even if the client keeps its socket open.
-        if (type === 'X') return this.#drop(connection);
-        if (!SERVED_TYPES.has(type)) {
-          return this.#drop(
-            connection,
-            errorResponse(
-              'FATAL',
-              '08P01',
-              `unsupported frontend message type '${type}' (0x${message[0]?.toString(16)}): the embedded database serves simple and extended queries only`,
-            ),
-          );
-        }
-        batch.push(this.#guarded(type, message));
-        // Only Sync and a simple Query end a batch (COPY FROM STDIN, the one sub-protocol with
-        // messages after a Query, is refused).
-        if (type === 'S' || type === 'Q') {
+        const batchEnds = this.#accept(connection, type, message, batch);
+        if (batchEnds) {
           run(batch);
           batch = [];
         }
@@ -160,6 +132,52 @@ export class PgliteWireServer {
       this.#connections.delete(connection);
       queue = queue.then(() => this.#abandon(connection)).catch(() => undefined);
     });
+  }
+
+  /** A startup-phase packet: true once the session started (drops the connection on others). */
+  #startup(connection: Connection, message: Buffer, run: (messages: Buffer[]) => void): boolean {
+    const code = message.readInt32BE(4);
+    if (code === SSL_REQUEST_CODE || code === GSSENC_REQUEST_CODE) {
+      connection.socket.write('N');
+      return false;
+    }
+    if (code === PROTOCOL_3) {
+      run([message]);
+      return true;
+    }
+    // PGlite runs a statement on this thread to the end; nothing can interrupt it, so a cancel
+    // is answered the way Postgres answers one it cannot match: by hanging up.
+    if (code === CANCEL_REQUEST_CODE) this.#drop(connection);
+    else {
+      this.#drop(connection, errorResponse('FATAL', '08P01', `unsupported startup code ${code}`));
+    }
+    return false;
+  }
+
+  /**
+   * One message of a started session, added to the batch: true when it ends the batch. Only
+   * Sync and a simple Query do (COPY FROM STDIN, the one sub-protocol with messages after a
+   * Query, is refused). Terminate and unserved types drop the connection.
+   */
+  #accept(connection: Connection, type: string, message: Buffer, batch: Buffer[]): boolean {
+    // Terminate: end now, rolling back, even if the client keeps its socket open.
+    if (type === 'X') {
+      this.#drop(connection);
+      return false;
+    }
+    if (!SERVED_TYPES.has(type)) {
+      this.#drop(
+        connection,
+        errorResponse(
+          'FATAL',
+          '08P01',
+          `unsupported frontend message type '${type}' (0x${message[0]?.toString(16)}): the embedded database serves simple and extended queries only`,
+        ),
+      );
+      return false;
+    }
+    batch.push(this.#guarded(type, message));
+    return type === 'S' || type === 'Q';
   }
 
   /** The message itself, or one that fails with a clear error instead of breaking the session. */

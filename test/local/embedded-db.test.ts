@@ -95,7 +95,7 @@ describe('the embedded database on disk and at start', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('starts a fresh in-memory database from the cached template within 3 s, in a new process', async () => {
+  it('starts a fresh in-memory database from the cached template (no initdb) in a new process, and prints the time', async () => {
     // A new process, as each test file is: nothing compiled or loaded yet but the template file.
     const script = `
       import { startEmbeddedDatabase } from './src/local/embedded-db.ts';
@@ -108,7 +108,9 @@ describe('the embedded database on disk and at start', () => {
       const { rows } = await client.query("SELECT current_setting('fsync') AS fsync");
       await client.end();
       await db.stop();
-      process.stdout.write(JSON.stringify({ ms, fsync: rows[0].fsync, durable: db.durable }));`;
+      process.stdout.write(
+        JSON.stringify({ ms, fsync: rows[0].fsync, durable: db.durable, from: db.startedFrom }),
+      );`;
     const { stdout } = await run(process.execPath, [
       '--import',
       'tsx',
@@ -116,18 +118,21 @@ describe('the embedded database on disk and at start', () => {
       '-e',
       script,
     ]);
-    const { ms, fsync, durable } = JSON.parse(stdout) as {
+    const { ms, fsync, durable, from } = JSON.parse(stdout) as {
       ms: number;
       fsync: string;
       durable: boolean;
+      from: string;
     };
     process.stdout.write(`# fresh embedded database (memory, new process) ready in ${ms} ms\n`);
     assert.equal(fsync, 'off', 'in memory nothing survives the process: no fsync');
     assert.equal(durable, false);
-    assert.ok(ms <= 3_000, `ready in ${ms} ms`);
+    // The time is printed, not asserted (a busy machine must not fail the suite): what is
+    // asserted is that no initdb ran, the cost the template takes away.
+    assert.equal(from, 'template');
   });
 
-  it('starts a fresh file-backed database within 3 s and flushes every commit to disk', async () => {
+  it('starts a fresh file-backed database from the template (no initdb), prints the time, and flushes every commit to disk', async () => {
     const startedAt = Date.now();
     const db = await startEmbeddedDatabase({ dataDir: join(dir, 'pglite') });
     const ms = Date.now() - startedAt;
@@ -147,11 +152,12 @@ describe('the embedded database on disk and at start', () => {
       await client.end();
       await db.stop();
     }
-    assert.ok(ms <= 3_000, `ready in ${ms} ms`);
+    assert.equal(db.startedFrom, 'template', 'a fresh folder is a copy of the template');
     const reopened = await startEmbeddedDatabase({ dataDir: join(dir, 'pglite') });
     try {
       const { rows } = await queryOnce(reopened.url, 'SELECT count(*)::int AS n FROM t');
       assert.equal(rows[0]?.n, 5, 'the data folder is reopened, not replaced by the template');
+      assert.equal(reopened.startedFrom, 'existing');
     } finally {
       await reopened.stop();
     }

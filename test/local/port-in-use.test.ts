@@ -64,6 +64,9 @@ describe('a port that is already in use', { concurrency: true }, () => {
         EMBEDDED_DB_PORT: '0',
         METRICS_BASE_PORT: '0',
         DATA_DIR: dataDir,
+        // One replica: a second one would listen on port + 1, which anything else on this
+        // machine may hold by chance (a second "in use" line).
+        ...(variable === 'LOGIC_BASE_PORT' ? { LOGIC_REPLICAS: '1' } : {}),
         [variable]: String(port),
       });
       const [code] = await once(run.child, 'close');
