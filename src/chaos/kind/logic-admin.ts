@@ -1,11 +1,6 @@
 import { waitFor } from '../../kube/index.ts';
-import {
-  getAudit,
-  getFaultCounts,
-  postArchive,
-  postEvents,
-  putFaults,
-} from '../targets/admin-client.ts';
+import { AdminClient } from '../../shared/admin-client.ts';
+import { getAudit, getFaultCounts, postArchive, postEvents } from '../targets/admin-client.ts';
 import type { NewEvent } from '../targets/target.ts';
 import {
   type Audit,
@@ -42,16 +37,16 @@ export class KindLogicAdmin {
     );
   }
 
-  /** Sets faults on every Ready logic pod (seeds apart); returns the pods it reached. */
-  async setFaults(settings: FaultSettings): Promise<string[]> {
-    const pods = await this.#cluster.readyPods(LOGIC);
-    if (pods.length === 0) throw new Error('no Ready logic pod to set faults on');
-    for (const [i, pod] of pods.entries()) {
-      const seeded =
-        settings.seed === undefined ? settings : { ...settings, seed: settings.seed + i };
-      await this.#cluster.throughPod(pod, LOGIC_PORT, (url) => putFaults(url, this.#token, seeded));
-    }
-    return pods;
+  /**
+   * Sets faults on every logic replica with one PUT through any Ready pod: logic keeps fault
+   * settings in the database and each replica reads them every 500 ms (mixing the seed with
+   * its own name). Returns the pod it went through.
+   */
+  setFaults(settings: FaultSettings): Promise<string> {
+    return this.#anyPod('setting the faults', async (url) => {
+      const answer = await new AdminClient(url, this.#token).putFaults(settings);
+      return answer.replica;
+    });
   }
 
   async faultCounts(): Promise<FaultCounts> {
