@@ -115,6 +115,7 @@ export function putBackActions(
         done.push(`${child.spec.label} started again`);
       }
       await allLogicReady();
+      // Through each replica: every one applies a PUT it takes at once (see setFaults).
       await Promise.all(system.logicUrls.map((url) => putFaults(url, token, NO_FAULTS)));
       done.push(`faults cleared on ${system.logic.map((c) => c.spec.label).join(', ')}`);
       return done;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
-import type { FailedAttempt } from '../../shared/wait.ts';
+import { AdminClient } from '../../shared/admin-client.ts';
+import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
 import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../types.ts';
 import {
   answersReady,
@@ -116,14 +117,24 @@ function cannotRunLocally(scenario: string, system: LocalSystem): string | undef
 /** Faults, audit and stock, through the logic replicas' admin API. */
 function adminCalls({ system, token, retry, anyLogicUrl }: Local) {
   return {
+    /**
+     * One PUT through the first replica (logic keeps the settings in its database and mixes
+     * the seed with each replica's name), then a wait until every replica runs on them, so
+     * the fault phase starts with all replicas faulty and their counts from zero.
+     */
     async setFaults(settings: FaultSettings) {
-      await Promise.all(
-        system.logicUrls.map((url, i) =>
-          putFaults(url, token, {
-            ...settings,
-            ...(settings.seed === undefined ? {} : { seed: settings.seed + i }),
-          }),
-        ),
+      const [first] = system.logicUrls;
+      if (!first) throw new Error('no logic replica to set faults through');
+      await putFaults(first, token, settings);
+      await waitFor(
+        'every logic replica to apply the fault settings',
+        async () => {
+          const applied = await Promise.all(
+            system.logicUrls.map((url) => new AdminClient(url, token).getFaults()),
+          );
+          return applied.every((a) => sameFaults(a.faults, settings)) || undefined;
+        },
+        { timeoutMs: 10_000, delayMs: 100 },
       );
     },
 
@@ -149,4 +160,8 @@ function adminCalls({ system, token, retry, anyLogicUrl }: Local) {
         postArchive(anyLogicUrl(), token, ids),
       ),
   } satisfies Partial<ChaosTarget>;
+}
+
+function sameFaults(a: FaultSettings, b: FaultSettings): boolean {
+  return a.rate === b.rate && a.latencyMs === b.latencyMs && a.mode === b.mode && a.seed === b.seed;
 }
