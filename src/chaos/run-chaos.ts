@@ -8,7 +8,7 @@ import type { ChaosReport, ScenarioResult } from './result.ts';
 import { type RunState, runScenario } from './run-scenario.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 import type { ChaosTarget } from './targets/target.ts';
-import type { Audit } from './types.ts';
+import { type Audit, NO_FAULTS } from './types.ts';
 
 export interface ChaosRun {
   report: ChaosReport;
@@ -43,6 +43,9 @@ export async function runChaos(
   const audits = new Map<string, Audit>();
   progress.watch(log);
   try {
+    // Fault settings live in logic's database: a run killed before it could put them back
+    // (SIGKILL, a lost terminal) leaves them there. Every run starts from none.
+    await target.setFaults(NO_FAULTS);
     for (const scenario of plannedScenarios(options)) {
       const reason = !scenario.targets.includes(target.name)
         ? `not a ${target.name} scenario (targets: ${scenario.targets.join(', ')})`

@@ -6,6 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import pg from 'pg';
+import { startEmbeddedDatabase } from '../../src/local/embedded-db.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const WAIT_MS = 90_000;
@@ -18,7 +20,8 @@ describe('npm run chaos -- --target local, interrupted', () => {
     t.after(() => rm(dir, { recursive: true, force: true }));
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_NO_WARNINGS: '1' };
     delete env.DATABASE_URL;
-    const args = ['--target', 'local', '--quick', '--seed', '5', '--report', dir];
+    const data = join(dir, 'data');
+    const args = ['--target', 'local', '--quick', '--seed', '5', '--report', dir, '--data', data];
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'scripts/chaos.ts', ...args, '--scenario', 'flaky-logic'],
@@ -60,5 +63,18 @@ describe('npm run chaos -- --target local, interrupted', () => {
       fetch(`${shopUrl}/healthz`, { signal: AbortSignal.timeout(2000) }),
       'the frontend is gone',
     );
+    // Fault settings live in logic's database: the kept data folder must not carry the fault
+    // into the next run.
+    assert.match(output, /↺ fault settings cleared in the database/);
+    const db = await startEmbeddedDatabase({ dataDir: data });
+    try {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query('SELECT max(rate) AS rate FROM fault_settings');
+      await client.end();
+      assert.equal(rows[0]?.rate, 0, 'no fault left on in the database');
+    } finally {
+      await db.stop();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalSystem } from '../../local/system.ts';
 import { NO_FAULTS } from '../types.ts';
 import { answersReady, putFaults } from './admin-client.ts';
@@ -122,14 +123,33 @@ export function putBackActions(
     },
 
     async close() {
-      // Everything it started stops, faults (held in memory) with it: nothing to put back.
+      // Fault settings live in logic's database, which may be a data folder kept for the next
+      // run (--data): clear them through a replica still up before everything stops.
+      const faults = await clearFaultsThroughAnyReplica(system, token);
       await system.stop();
       if (tempDir) await rm(tempDir, { recursive: true, force: true });
       const parts = [
         system.database ? 'the database' : '',
         `${system.logic.length} logic replicas`,
       ];
-      return [`stopped ${parts.filter(Boolean).join(', ')} and the frontend it started`];
+      return [faults, `stopped ${parts.filter(Boolean).join(', ')} and the frontend it started`];
     },
   } satisfies Partial<ChaosTarget>;
+}
+
+/** Best effort, bounded: a replica may be down at the moment of an interrupt. */
+async function clearFaultsThroughAnyReplica(system: LocalSystem, token: string): Promise<string> {
+  const url = system.logicUrls.find((_, i) => system.logic[i]?.running);
+  if (!url) return 'no logic replica up to clear the fault settings through';
+  try {
+    await Promise.race([
+      putFaults(url, token, NO_FAULTS),
+      sleep(5000, undefined, { ref: false }).then(() => {
+        throw new Error('no answer within 5 s');
+      }),
+    ]);
+    return 'fault settings cleared in the database';
+  } catch (error) {
+    return `could not clear the fault settings: ${(error as Error).message}`;
+  }
 }
