@@ -51,11 +51,16 @@ CREATE TABLE IF NOT EXISTS fault_settings (
   version    bigint NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
--- Orders placed before keys had a table of their own keep answering their retries.
+`;
+
+/**
+ * Orders placed before keys had a table of their own keep answering their retries. Run once,
+ * when the key table is made: every later order records its key itself.
+ */
+const BACKFILL_KEYS = `
 INSERT INTO idempotency_keys (key, request_hash, status, order_id, created_at)
 SELECT idempotency_key, request_hash, 201, id, created_at FROM orders
-ON CONFLICT (key) DO NOTHING;
-`;
+ON CONFLICT (key) DO NOTHING`;
 
 export const SEED_EVENTS: readonly NewEvent[] = seedEvents;
 
@@ -71,7 +76,11 @@ export async function migrate(
 ): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
+    const { rows: before } = await client.query<{ keys: string | null }>(
+      "SELECT to_regclass('idempotency_keys')::text AS keys",
+    );
     await client.query(SCHEMA);
+    if (before[0]?.keys === null) await client.query(BACKFILL_KEYS);
     const { rows } = await client.query<{ count: string }>('SELECT count(*) AS count FROM events');
     if (rows[0]?.count !== '0') return;
     for (const event of events) {

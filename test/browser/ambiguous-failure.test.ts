@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, needChromium } from '../support/browser.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { createTestEvent } from '../support/events.ts';
 import {
   type RunningFrontend,
   type RunningLogic,
@@ -44,15 +45,8 @@ describe('the shop after an ambiguous failure, in a real browser (Chromium)', ()
     await db.drop();
   });
 
-  async function createEvent(name: string, capacity: number): Promise<string> {
-    const id = `amb-${Math.random().toString(36).slice(2, 10)}`;
-    await logic.pool.query(
-      `INSERT INTO events (id, name, venue, starts_at, price_cents, capacity, available)
-       VALUES ($1, $2, 'Test venue', now() - interval '1 year', 1000, $3, $3)`,
-      [id, name, capacity],
-    );
-    return id;
-  }
+  const createEvent = (name: string, capacity: number) =>
+    createTestEvent(logic.pool, { capacity, prefix: 'amb', name });
 
   async function ordersOf(eventId: string): Promise<{ quantity: number }[]> {
     const { rows } = await logic.pool.query('SELECT quantity FROM orders WHERE event_id = $1', [

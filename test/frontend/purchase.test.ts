@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase } from '../support/database.ts';
+import { createTestEvent } from '../support/events.ts';
 import {
   type ErrorBody,
   type EventsBody,
@@ -59,16 +60,8 @@ describe(`purchase through the frontend on the ${db.engine} database`, () => {
     return first.pool;
   }
 
-  /** Each test that counts seats makes its own event, so no test depends on the seed. */
-  async function createEvent(capacity: number): Promise<string> {
-    const id = `buy-${Math.random().toString(36).slice(2, 10)}`;
-    await database().query(
-      `INSERT INTO events (id, name, venue, starts_at, price_cents, capacity, available)
-       VALUES ($1, 'Test event', 'Test venue', now(), 1000, $2, $2)`,
-      [id, capacity],
-    );
-    return id;
-  }
+  const createEvent = (capacity: number) =>
+    createTestEvent(database(), { capacity, prefix: 'buy' });
 
   it('buys tickets, replays the same answer for the same key, and refuses the key for another body', async () => {
     const key = newKey();

@@ -161,6 +161,8 @@ const CONSOLE_SOURCES = [
   'src/chaos/types.ts',
   'src/console',
 ];
+const isConsoleSource = (file: string) =>
+  CONSOLE_SOURCES.some((source) => file === source || file.startsWith(`${source}/`));
 
 describe('the console bundle built in Dockerfile.frontend', () => {
   it('imports only the sources the build context lets in, and src/shared', async () => {
@@ -169,8 +171,7 @@ describe('the console bundle built in Dockerfile.frontend', () => {
     assert.ok(ours.includes('src/console/main.ts'));
     for (const file of ours) {
       assert.ok(
-        file.startsWith('src/shared/') ||
-          CONSOLE_SOURCES.some((source) => file === source || file.startsWith(`${source}/`)),
+        file.startsWith('src/shared/') || isConsoleSource(file),
         `${file} is imported by the console but not in .dockerignore's list`,
       );
     }
@@ -226,10 +227,7 @@ describe('.dockerignore', async () => {
     const chaos = files.filter((f) => f.startsWith('src/chaos/'));
     assert.ok(chaos.length > 0);
     for (const file of chaos) {
-      assert.ok(
-        CONSOLE_SOURCES.some((source) => file === source || file.startsWith(`${source}/`)),
-        `${file}: only the console bundle's sources of src/chaos`,
-      );
+      assert.ok(isConsoleSource(file), `${file}: only the console bundle's sources of src/chaos`);
     }
     assert.ok(!files.some((f) => f.startsWith('web/console.js')), 'no locally built bundle');
     assert.deepEqual(

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createTestDatabase } from '../support/database.ts';
+import { createTestEvent } from '../support/events.ts';
 import { type ErrorBody, newKey, type OrderBody, request } from '../support/http.ts';
 import { type RunningLogic, startLogic } from '../support/servers.ts';
 import { waitFor } from '../support/wait.ts';
@@ -32,15 +33,8 @@ describe(`one key raced by two requests on the ${db.engine} database`, () => {
     await db.drop();
   });
 
-  async function createEvent(capacity: number): Promise<string> {
-    const id = `race-${Math.random().toString(36).slice(2, 10)}`;
-    await logic.pool.query(
-      `INSERT INTO events (id, name, venue, starts_at, price_cents, capacity, available)
-       VALUES ($1, 'Race', 'Test venue', now(), 1000, $2, $2)`,
-      [id, capacity],
-    );
-    return id;
-  }
+  const createEvent = (capacity: number) =>
+    createTestEvent(logic.pool, { capacity, prefix: 'race', name: 'Race' });
 
   function order(body: { eventId: string; quantity: number; email?: string }, key: string) {
     return request<OrderBody & ErrorBody>(`${logic.url}/orders`, {

@@ -62,8 +62,14 @@ export class ProcessTree {
   }
 }
 
-/** `npm start` as a user runs it, in its own process group like a shell job. */
-export function spawnNpmStart(env: Record<string, string>): {
+/**
+ * `npm start` as a user runs it, in its own process group like a shell job. `direct` runs the
+ * runner's node process itself, without npm in between (a kill then reaches the runner).
+ */
+export function spawnNpmStart(
+  env: Record<string, string>,
+  { direct = false }: { direct?: boolean } = {},
+): {
   child: ChildProcess;
   output: () => string;
 } {
@@ -74,7 +80,10 @@ export function spawnNpmStart(env: Record<string, string>): {
     ...env,
   };
   delete childEnv.DATABASE_URL;
-  const child = spawn('npm', ['start'], {
+  const [command, args] = direct
+    ? [process.execPath, ['--import', 'tsx', 'src/local/start.ts']]
+    : ['npm', ['start']];
+  const child = spawn(command, args, {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -1,10 +1,10 @@
 /** `npm start` as a user runs it, for suites that drive the whole shop from outside. */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import psList from 'ps-list';
 import { newKey, type OrderBody, request } from './http.ts';
-import { isAlive } from './processes.ts';
+import { isAlive, spawnNpmStart } from './processes.ts';
 import { waitFor } from './wait.ts';
 
 export interface Shop {
@@ -20,39 +20,25 @@ const ADMIN_TOKEN = 'wire-suite-admin-token-0123456789';
 
 /** Starts the runner in its own process group and waits for the URLs it prints. */
 export async function startShop(dataDir: string, env: Record<string, string> = {}): Promise<Shop> {
-  const childEnv: Record<string, string | undefined> = {
-    ...process.env,
-    PORT: '0',
-    LOGIC_BASE_PORT: '0',
-    METRICS_BASE_PORT: '0',
-    DATA_DIR: dataDir,
-    ADMIN_TOKEN,
-    ...env,
-  };
-  delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/start.ts'], {
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk) => {
-    text += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    text += chunk;
-  });
+  const { child, output } = spawnNpmStart(
+    { PORT: '0', LOGIC_BASE_PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN, ...env },
+    { direct: true },
+  );
   const ready = /FlameTickets is ready: (http:\/\/localhost:\d+)/;
-  await waitFor('npm start to print its URL', () => ready.test(text) || child.exitCode !== null, {
-    timeoutMs: 120_000,
-    intervalMs: 100,
-  });
-  const frontendUrl = ready.exec(text)?.[1];
-  const logic = /Logic replicas: (http:\/\/[\d.:]+(?:, http:\/\/[\d.:]+)*)/.exec(text)?.[1];
-  const db = /postgres:\/\/postgres:postgres@127\.0\.0\.1:(\d+)\/postgres/.exec(text)?.[1];
+  await waitFor(
+    'npm start to print its URL',
+    () => ready.test(output()) || child.exitCode !== null,
+    {
+      timeoutMs: 120_000,
+      intervalMs: 100,
+    },
+  );
+  const frontendUrl = ready.exec(output())?.[1];
+  const logic = /Logic replicas: (http:\/\/[\d.:]+(?:, http:\/\/[\d.:]+)*)/.exec(output())?.[1];
+  const db = /postgres:\/\/postgres:postgres@127\.0\.0\.1:(\d+)\/postgres/.exec(output())?.[1];
   if (!frontendUrl || !logic || !db) {
     child.kill('SIGKILL');
-    throw new Error(`npm start did not print its URLs:\n${text}`);
+    throw new Error(`npm start did not print its URLs:\n${output()}`);
   }
   return {
     child,
@@ -60,7 +46,7 @@ export async function startShop(dataDir: string, env: Record<string, string> = {
     logicUrls: logic.split(', '),
     dbPort: Number(db),
     adminToken: ADMIN_TOKEN,
-    output: () => text,
+    output,
   };
 }
 
