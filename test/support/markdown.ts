@@ -1,61 +1,37 @@
 /**
- * Just enough Markdown reading to pin the docs to the code: headings, the table under a
- * heading, and links. Fenced code blocks are blanked first, so a `#` comment or a `](x)` in a
- * shell example is never taken for a heading or a link.
+ * Reading Markdown to pin the docs to the code: headings, the table under a heading, links
+ * and GitHub's heading anchors. marked's lexer does the parsing (code blocks are never taken
+ * for headings or links) and github-slugger makes the anchors as GitHub does.
  */
+import GithubSlugger from 'github-slugger';
+import { marked, type Token, type Tokens } from 'marked';
 
 export interface Heading {
   depth: number;
   text: string;
-  /** Line index in the file. */
+  /** Position of the heading among the document's top-level blocks (for `tableAfter`). */
   line: number;
 }
 
-/** The text with every fenced code block's lines emptied (line numbers are kept). */
-export function withoutCodeBlocks(markdown: string): string[] {
-  let inFence = false;
-  return markdown.split('\n').map((line) => {
-    if (/^\s*(```|~~~)/.test(line)) {
-      inFence = !inFence;
-      return '';
-    }
-    return inFence ? '' : line;
-  });
-}
+const blocks = (markdown: string): Token[] => marked.lexer(markdown);
 
 export function headings(markdown: string): Heading[] {
-  return withoutCodeBlocks(markdown).flatMap((line, index) => {
-    const match = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
-    return match
-      ? [{ depth: (match[1] as string).length, text: match[2] as string, line: index }]
-      : [];
-  });
+  return blocks(markdown).flatMap((token, index) =>
+    token.type === 'heading'
+      ? [{ depth: (token as Tokens.Heading).depth, text: token.text as string, line: index }]
+      : [],
+  );
 }
 
-/** Cells of one table row; `\|` inside a cell is a literal bar, not a separator. */
-function cells(row: string): string[] {
-  return row
-    .trim()
-    .replace(/^\|/, '')
-    .replace(/\|$/, '')
-    .split(/(?<!\\)\|/)
-    .map((cell) => cell.trim().replaceAll('\\|', '|'));
-}
+const rowText = (row: Tokens.TableCell[]) => row.map((cell) => cell.text.trim());
 
-/**
- * Rows of the first table after line `from` and before the next heading, without the header
- * and the separator row. Empty when there is none.
- */
+/** Rows of the first table after block `from` and before the next heading; empty when none. */
 export function tableAfter(markdown: string, from: number): string[][] {
-  const lines = withoutCodeBlocks(markdown);
-  const rows: string[][] = [];
-  for (let i = from + 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (/^#{1,6}\s/.test(line)) break;
-    if (line.trim().startsWith('|')) rows.push(cells(line));
-    else if (rows.length > 0) break;
+  for (const token of blocks(markdown).slice(from + 1)) {
+    if (token.type === 'heading') break;
+    if (token.type === 'table') return (token as Tokens.Table).rows.map(rowText);
   }
-  return rows.slice(2);
+  return [];
 }
 
 export interface Table {
@@ -65,10 +41,10 @@ export interface Table {
 
 /** Every table in the file, in order. */
 export function allTables(markdown: string): Table[] {
-  const lines = withoutCodeBlocks(markdown);
-  return lines.flatMap((line, i) => {
-    const startsTable = line.trim().startsWith('|') && !lines[i - 1]?.trim().startsWith('|');
-    return startsTable ? [{ header: cells(line), rows: tableAfter(markdown, i - 1) }] : [];
+  return blocks(markdown).flatMap((token) => {
+    if (token.type !== 'table') return [];
+    const table = token as Tokens.Table;
+    return [{ header: rowText(table.header), rows: table.rows.map(rowText) }];
   });
 }
 
@@ -82,20 +58,17 @@ export function codeSpans(cell: string): string[] {
   return [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1] as string);
 }
 
-/** Targets of inline links and images, outside code blocks and code spans. */
+/** Targets of links and images, wherever marked finds them (never inside code). */
 export function linkTargets(markdown: string): string[] {
-  const text = withoutCodeBlocks(markdown)
-    .join('\n')
-    .replace(/`[^`\n]*`/g, '');
-  return [...text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map(
-    (match) => match[1] as string,
-  );
+  const targets: string[] = [];
+  marked.walkTokens(blocks(markdown), (token) => {
+    if (token.type === 'link' || token.type === 'image') targets.push(token.href as string);
+  });
+  return targets;
 }
 
-/** The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens. */
-export function anchorOf(headingText: string): string {
-  return headingText
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
+/** Every heading's anchor as GitHub makes it, repeated headings numbered (`-1`, `-2`). */
+export function anchorsOf(markdown: string): string[] {
+  const slugger = new GithubSlugger();
+  return headings(markdown).map((h) => slugger.slug(h.text));
 }
