@@ -53,6 +53,58 @@ describe('waitFor (the one poll/retry loop)', () => {
     await assert.rejects(waiting, /shutting down/);
   });
 
+  it('ends on time when an attempt hangs, aborting the signal it gave that attempt', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    let given: AbortSignal | undefined;
+    // An attempt that never settles and ignores its signal: a kubectl or fetch that hangs.
+    const waiting = waitFor(
+      'a hung look-up',
+      (signal) => {
+        given = signal;
+        return new Promise<never>(() => undefined);
+      },
+      { timeoutMs: 200, delayMs: 50 },
+    );
+    const outcome = waiting.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    t.mock.timers.tick(200);
+    const error = await outcome;
+    assert.ok(error instanceof TimedOut, `expected TimedOut, got ${String(error)}`);
+    assert.match(
+      error.message,
+      /waiting for a hung look-up \(last attempt: no answer within 200 ms\)/,
+    );
+    assert.equal(given?.aborted, true);
+  });
+
+  it('gives each attempt its own deadline and tries again after one hangs', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const reasons: string[] = [];
+    let calls = 0;
+    const waiting = waitFor(
+      'a second answer',
+      async () => {
+        calls++;
+        if (calls === 1) return new Promise<never>(() => undefined);
+        return 'answered';
+      },
+      {
+        timeoutMs: 10_000,
+        attemptTimeoutMs: 100,
+        delayMs: 10,
+        onRetry: ({ reason }) => reasons.push(reason),
+      },
+    );
+    t.mock.timers.tick(100);
+    // The pause between attempts is a timer too: advance it once the retry is scheduled.
+    await new Promise(setImmediate);
+    t.mock.timers.tick(10);
+    assert.equal(await waiting, 'answered');
+    assert.deepEqual(reasons, ['no answer within 100 ms']);
+  });
+
   it('backs off exponentially up to a cap', () => {
     const delay = backoff(250, 5000);
     assert.deepEqual([1, 2, 3, 4, 5, 6].map(delay), [500, 1000, 2000, 4000, 5000, 5000]);
