@@ -41,14 +41,16 @@ function quoted(line: string): string {
   return text.length > QUOTED_LINE_CHARS ? `${text.slice(0, QUOTED_LINE_CHARS)}…` : text;
 }
 
+/** "\n    its last lines:\n      …", or nothing when it wrote none. */
+function lastLinesOf(exit: ChildExit): string {
+  const lines = exit.lastLines.map((line) => `\n      ${quoted(line)}`).join('');
+  return lines ? `\n    its last lines:${lines}` : '';
+}
+
 /** Why a child died, as the runner tells it: signal or code, any cause, its last lines. */
 export function whyItDied(exit: ChildExit, cause?: string): string {
   const ended = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-  const lines = exit.lastLines.map((line) => `\n      ${quoted(line)}`).join('');
-  return (
-    `    why: ${ended}, not asked for by the runner${cause ? `; ${cause}` : ''}` +
-    (lines ? `\n    its last lines:${lines}` : '')
-  );
+  return `    why: ${ended}, not asked for by the runner${cause ? `; ${cause}` : ''}${lastLinesOf(exit)}`;
 }
 
 /**
@@ -85,7 +87,7 @@ export function superviseChild(child: ManagedChild, options: SupervisorOptions) 
         // Died while starting, or never became ready: stop what is left and try again.
         if (child.running) await child.stop();
         line = `${label} did not come back`;
-        why = `    why: ${(error as Error).message}`;
+        why = `    why: ${(error as Error).message}${lastLinesOf(await child.ended)}`;
       }
     }
   }

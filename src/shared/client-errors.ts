@@ -30,6 +30,9 @@ function rawAnswer(error: AppError): string {
 export function answerClientErrorsAsJson(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    // As Node's own handler: never write into a response already under way on this socket.
+    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (inFlight?.headersSent) return void socket.destroy();
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       return void socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
     }

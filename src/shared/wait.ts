@@ -103,17 +103,24 @@ export async function waitFor<T>(
       reason = error instanceof Error ? error.message : String(error);
     }
     const left = deadline - Date.now();
-    if (left <= 0) {
+    const pause = typeof delayMs === 'number' ? delayMs : delayMs(n);
+    // No attempt starts at the deadline, where it would have no time to answer: the wait
+    // gives up then with this attempt's reason.
+    const last = left <= pause;
+    if (!last) onRetry?.({ what, attempt: n, reason, error: failure, delayMs: pause });
+    await sleep(
+      Math.max(0, Math.min(pause, left)),
+      undefined,
+      signal ? { signal } : undefined,
+    ).catch((error: unknown) => {
+      throw signal?.aborted ? signal.reason : error;
+    });
+    if (last) {
       throw new TimedOut(
         `Timed out after ${formatSeconds(timeoutMs ?? 0)} waiting for ${what}` +
           (reason === 'not yet' ? '' : ` (last attempt: ${reason})`),
       );
     }
-    const pause = Math.min(typeof delayMs === 'number' ? delayMs : delayMs(n), left);
-    onRetry?.({ what, attempt: n, reason, error: failure, delayMs: pause });
-    await sleep(pause, undefined, signal ? { signal } : undefined).catch((error: unknown) => {
-      throw signal?.aborted ? signal.reason : error;
-    });
   }
 }
 

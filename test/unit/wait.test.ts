@@ -45,7 +45,7 @@ describe('waitFor (the one poll/retry loop)', () => {
   it('stops waiting when its signal aborts (a shutdown)', async () => {
     const controller = new AbortController();
     const waiting = waitFor('forever', async () => undefined, {
-      timeoutMs: 5000,
+      timeoutMs: 120_000,
       delayMs: 60_000,
       signal: controller.signal,
       onRetry: () => controller.abort(new Error('shutting down')),
@@ -103,6 +103,24 @@ describe('waitFor (the one poll/retry loop)', () => {
     t.mock.timers.tick(10);
     assert.equal(await waiting, 'answered');
     assert.deepEqual(reasons, ['no answer within 100 ms']);
+  });
+
+  it('makes no attempt at the deadline, where it would have no time: gives up with the reason before', async () => {
+    let calls = 0;
+    const error = await waitFor(
+      'a smoke purchase',
+      async () => {
+        calls++;
+        throw new Error('GET /api/events answered 503');
+      },
+      { timeoutMs: 100, delayMs: 200 },
+    ).catch((thrown: unknown) => thrown);
+    assert.ok(error instanceof TimedOut);
+    assert.match(
+      error.message,
+      /waiting for a smoke purchase \(last attempt: GET \/api\/events answered 503\)$/,
+    );
+    assert.equal(calls, 1);
   });
 
   it('backs off exponentially up to a cap', () => {
