@@ -60,7 +60,7 @@ interface EmbeddedDatabase {
   supervisor: ReturnType<typeof superviseDatabase>;
 }
 
-/** The embedded engine on its port, watched by its supervisor (restart after a fatal error). */
+/** The embedded engine on its port, watched by its supervisor (restarted whenever it dies unasked). */
 async function startEmbedded(
   launcher: Launcher,
   options: LocalSystemOptions,
