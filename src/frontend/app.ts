@@ -11,7 +11,7 @@ import { adminRelay } from './admin-relay.ts';
 import { type Catalog, CatalogCache } from './catalog.ts';
 import type { FrontendConfig } from './config.ts';
 import { type LogicClient, LogicUnavailableError } from './logic-client.ts';
-import { withMaskedEmail } from './mask-email.ts';
+import { publicOrderAnswer, publicOrderId } from './public-order.ts';
 import { relay } from './relay.ts';
 
 /** The web UI: plain HTML/CSS/JS, the same folder in the repo and in the image. */
@@ -76,14 +76,15 @@ function apiRouter(deps: FrontendDeps): Router {
   });
 
   router.get('/orders/:id', async (req, res) => {
+    const id = publicOrderId(req.params.id);
     const response = await client.call({
       method: 'GET',
-      path: `/orders/${encodeURIComponent(req.params.id)}`,
+      path: `/orders/${id}`,
       headers: forwardHeaders(req),
       idempotent: true,
       log: req.log,
     });
-    relay(res, withMaskedEmail(response));
+    relay(res, publicOrderAnswer(response));
   });
 
   router.use(notFound);
@@ -125,6 +126,21 @@ function logicFailuresAs503(deps: FrontendDeps): express.ErrorRequestHandler {
   };
 }
 
+/**
+ * The console's source map stays next to its bundle for stack traces, but is not served: it
+ * carries the full sources (sourcesContent), which a visitor has no use for.
+ */
+const withoutSourceMaps: express.RequestHandler = (req, _res, next) => {
+  let path: string;
+  try {
+    path = decodeURIComponent(req.path); // as the static handler will read it: %2emap too
+  } catch {
+    return next(); // the static handler refuses a path it cannot decode (400)
+  }
+  if (!path.toLowerCase().endsWith('.map')) return next();
+  next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}.`));
+};
+
 /** The frontend's Express app: the web UI and the public /api gateway to logic. */
 export function createFrontendApp(deps: FrontendDeps): Express {
   const app = express();
@@ -157,7 +173,7 @@ export function createFrontendApp(deps: FrontendDeps): Express {
   app.use('/api', rememberRouteBase, apiRouter(deps));
   // The control room: a page of its own; what it can do is guarded by /api/admin's token.
   app.get('/console', (_req, res) => void res.sendFile('console.html', { root: WEB_DIR }));
-  app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
+  app.use(withoutSourceMaps, express.static(WEB_DIR, { index: 'index.html', maxAge: '5m' }));
   app.use(notFound);
   app.use(logicFailuresAs503(deps));
   app.use(errorHandler(deps.logger));

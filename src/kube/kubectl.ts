@@ -24,6 +24,10 @@ export interface KubectlOptions {
   input?: string;
   /** Neither echo the command nor print its output: a look-up whose output is data. */
   quiet?: boolean;
+  /** Kills kubectl (SIGTERM) if it has not finished by then: a look-up inside a wait. */
+  timeoutMs?: number;
+  /** Kills kubectl when aborted: a wait's attempt that ran past its deadline. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -34,9 +38,14 @@ export function kubectl(
   what: string,
   target: KubeTarget,
   args: readonly string[],
-  { input, quiet = false }: KubectlOptions = {},
+  { input, quiet = false, timeoutMs, signal }: KubectlOptions = {},
 ): Promise<string> {
-  const shell = $({ quiet, ...(input === undefined ? {} : { input }) });
+  const shell = $({
+    quiet,
+    ...(input === undefined ? {} : { input }),
+    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+    ...(signal === undefined ? {} : { signal }),
+  });
   return step(what, shell`kubectl ${kubectlArgs(target, args)}`);
 }
 
@@ -98,13 +107,20 @@ export interface PodSummary {
   ready: boolean;
 }
 
-/** Pods matching a label selector (e.g. `app=flame-logic`), with their Ready condition. */
-export async function listPods(target: KubeTarget, selector: string): Promise<PodSummary[]> {
+/**
+ * Pods matching a label selector (e.g. `app=flame-logic`), with their Ready condition. A
+ * look-up polled inside a wait: `signal` (the attempt's deadline) and `timeoutMs` bound it.
+ */
+export async function listPods(
+  target: KubeTarget,
+  selector: string,
+  { timeoutMs = 30_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<PodSummary[]> {
   const json = await kubectl(
     `listing pods ${selector}`,
     target,
     ['get', 'pods', '-l', selector, '-o', 'json'],
-    { quiet: true },
+    { quiet: true, timeoutMs, ...(signal ? { signal } : {}) },
   );
   const list = JSON.parse(json) as {
     items: {

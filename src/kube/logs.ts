@@ -17,7 +17,7 @@ export interface FollowOptions {
  * pod has come back within `goneTimeoutMs`.
  */
 export async function followLogs(flame: KubeTarget, options: FollowOptions): Promise<void> {
-  if ((await podNames(flame)).length === 0) {
+  if ((await podNames(flame, AbortSignal.timeout(30_000))).length === 0) {
     throw new ScriptError(
       `no flame-frontend or flame-logic pod in namespace ${flame.namespace} (is the app deployed? run npm run deploy)`,
     );
@@ -39,7 +39,7 @@ export async function followLogs(flame: KubeTarget, options: FollowOptions): Pro
     );
     await waitFor(
       'flame pods to follow',
-      async () => ((await podNames(flame)).length > 0 ? true : undefined),
+      async (signal) => ((await podNames(flame, signal)).length > 0 ? true : undefined),
       {
         timeoutMs: options.goneTimeoutMs,
         intervalMs: 1000,
@@ -50,12 +50,13 @@ export async function followLogs(flame: KubeTarget, options: FollowOptions): Pro
   }
 }
 
-async function podNames(flame: KubeTarget): Promise<string[]> {
+/** A look-up polled inside a wait: killed when that attempt's deadline passes. */
+async function podNames(flame: KubeTarget, signal: AbortSignal): Promise<string[]> {
   const out = await kubectl(
     'listing the flame pods',
     flame,
     ['get', 'pods', '-l', SELECTOR, '-o', 'name'],
-    { quiet: true },
+    { quiet: true, timeoutMs: 30_000, signal },
   );
   return out.split('\n').filter(Boolean);
 }

@@ -10,6 +10,8 @@ export interface WaitOptions {
   intervalMs?: number;
   /** Where each failed attempt is told (the scripts: stdout; the chaos runner: system.log). */
   log?: (line: string) => void;
+  /** Each attempt's own deadline (default: the time left of the wait). */
+  attemptTimeoutMs?: number;
 }
 
 /** "  · a smoke purchase: attempt 3 — GET /api/events answered 503; next in 2s" */
@@ -20,17 +22,19 @@ export function attemptLine({ what, attempt, reason, delayMs }: FailedAttempt): 
 /**
  * Calls `attempt` until it returns a value other than undefined, telling `log` about each
  * attempt that did not succeed; rejects with TimedOut "Timed out after Ns waiting for <what>
- * (last attempt: …)" as a ScriptError after `timeoutMs`. The shared loop of src/shared/wait.ts.
+ * (last attempt: …)" as a ScriptError after `timeoutMs`. The shared loop of src/shared/wait.ts:
+ * each attempt gets a signal that aborts at its deadline (pass it to kubectl or fetch).
  */
 export async function waitFor<T>(
   what: string,
-  attempt: () => Promise<T | undefined>,
-  { timeoutMs, intervalMs = 1000, log }: WaitOptions,
+  attempt: (signal: AbortSignal) => Promise<T | undefined>,
+  { timeoutMs, intervalMs = 1000, log, attemptTimeoutMs }: WaitOptions,
 ): Promise<T> {
   try {
     return await poll(what, attempt, {
       timeoutMs,
       delayMs: intervalMs,
+      ...(attemptTimeoutMs === undefined ? {} : { attemptTimeoutMs }),
       ...(log ? { onRetry: (failed: FailedAttempt) => log(attemptLine(failed)) } : {}),
     });
   } catch (error) {

@@ -5,6 +5,21 @@ import { fileURLToPath } from 'node:url';
 
 export type LineSink = (label: string, line: string) => void;
 
+/** How one run of a child ended, for a supervisor to decide and to say why. */
+export interface ChildExit {
+  /** Exit code; null when a signal ended it. */
+  code: number | null;
+  /** The signal that ended it (SIGKILL from an out-of-memory kill), or null. */
+  signal: NodeJS.Signals | null;
+  /** The runner asked for this exit (stop() or kill()): no restart is due. */
+  asked: boolean;
+  /** Its last few output lines, oldest first. */
+  lastLines: string[];
+}
+
+/** How many of a child's last lines its exit keeps, to say why it died. */
+const KEPT_LINES = 5;
+
 export interface ChildSpec {
   /** Shown next to every log line, e.g. logic-1. */
   label: string;
@@ -32,7 +47,14 @@ export class ManagedChild {
   readonly #sink: LineSink;
   readonly #lineWatchers = new Set<(line: string) => void>();
   #child: ChildProcess | undefined;
-  #exited: Promise<number | null> = Promise.resolve(null);
+  #ended: Promise<ChildExit> = Promise.resolve({
+    code: null,
+    signal: null,
+    asked: true,
+    lastLines: [],
+  });
+  #askedToStop = false;
+  #recentLines: string[] = [];
   #lastFatal: Record<string, unknown> | undefined;
 
   constructor(spec: ChildSpec, sink: LineSink) {
@@ -57,7 +79,12 @@ export class ManagedChild {
 
   /** Resolves with the exit code (null when killed by a signal), once its output is read. */
   get exited(): Promise<number | null> {
-    return this.#exited;
+    return this.#ended.then((exit) => exit.code);
+  }
+
+  /** Resolves once this run's output is read: code, signal, whether it was asked, last lines. */
+  get ended(): Promise<ChildExit> {
+    return this.#ended;
   }
 
   start(envOverrides: Record<string, string> = {}): void {
@@ -72,8 +99,15 @@ export class ManagedChild {
     });
     this.#child = child;
     this.#lastFatal = undefined;
+    this.#askedToStop = false;
+    this.#recentLines = [];
     // 'close', not 'exit': the last lines (a fatal one) are read by then.
-    this.#exited = once(child, 'close').then(([code]) => code as number | null);
+    this.#ended = once(child, 'close').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+      asked: this.#askedToStop,
+      lastLines: this.#recentLines,
+    }));
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => this.#onLine(line));
@@ -82,6 +116,8 @@ export class ManagedChild {
 
   #onLine(line: string): void {
     if (line.includes('"level":"fatal"')) this.#lastFatal = parseRecord(line);
+    this.#recentLines.push(line);
+    if (this.#recentLines.length > KEPT_LINES) this.#recentLines.shift();
     this.#sink(this.spec.label, line);
     for (const watch of this.#lineWatchers) watch(line);
   }
@@ -104,7 +140,7 @@ export class ManagedChild {
         resolve(record);
       };
       this.#lineWatchers.add(watch);
-      this.#exited.then((code) => {
+      void this.exited.then((code) => {
         if (!this.#lineWatchers.has(watch)) return;
         clearTimeout(timer);
         this.#lineWatchers.delete(watch);
@@ -115,20 +151,22 @@ export class ManagedChild {
 
   /** SIGTERM and wait; SIGKILL if it has not exited within timeoutMs. */
   async stop(timeoutMs = 10_000): Promise<number | null> {
-    if (!this.running) return this.#exited;
+    if (!this.running) return this.exited;
+    this.#askedToStop = true;
     this.#child?.kill('SIGTERM');
     const timer = setTimeout(() => this.#child?.kill('SIGKILL'), timeoutMs);
     try {
-      return await this.#exited;
+      return await this.exited;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /** Hard kill, as a crash or an OOM kill would. */
+  /** Hard kill, as a crash or an OOM kill would, but asked for: no supervisor restarts it. */
   async kill(): Promise<void> {
     if (!this.running) return;
+    this.#askedToStop = true;
     this.#child?.kill('SIGKILL');
-    await this.#exited;
+    await this.#ended;
   }
 }

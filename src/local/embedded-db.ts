@@ -16,6 +16,8 @@ export interface EmbeddedDatabase {
   durable: boolean;
   /** fsync calls that reached the disk so far (always 0 in memory). */
   syncCount(): number;
+  /** Clients waiting for the one session now: what a transaction left open holds up. */
+  waitingClients(): number;
   /** Settles with the error when PGlite reports a fatal one; the session is then unusable. */
   fatal: Promise<Error>;
   /** A fresh cluster from the cached template (no initdb), or the data folder already there. */
@@ -105,6 +107,7 @@ export async function startEmbeddedDatabase(
     durable: fs !== undefined,
     startedFrom,
     syncCount: () => fs?.syncs ?? 0,
+    waitingClients: () => server.waitingClients,
     fatal,
     async stop() {
       await server.close();

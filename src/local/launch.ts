@@ -132,7 +132,25 @@ export class Launcher {
     }
   }
 
-  ready(url: string, what: string): Promise<void> {
-    return waitUntilReady(url, this.readyTimeoutMs, what, this.#options.signal);
+  /**
+   * Waits until `url` answers 200. With `child`, gives up as soon as that process exits: a
+   * replica that dies while starting is not waited on for the whole readiness timeout.
+   */
+  ready(url: string, what: string, child?: ManagedChild): Promise<void> {
+    const signals = [this.#options.signal, child && diedSignal(child)].filter(
+      (signal): signal is AbortSignal => signal !== undefined,
+    );
+    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+    return waitUntilReady(url, this.readyTimeoutMs, what, signal);
   }
+}
+
+/** Aborts when the child's current run ends, with the reason it ended. */
+function diedSignal(child: ManagedChild): AbortSignal {
+  const controller = new AbortController();
+  void child.ended.then((exit) => {
+    const ended = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+    controller.abort(new Error(`${child.spec.label} exited (${ended}) before it was ready`));
+  });
+  return controller.signal;
 }

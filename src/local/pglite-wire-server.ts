@@ -68,6 +68,11 @@ export class PgliteWireServer {
     this.#limits = options.limits ?? DEFAULT_LIMITS;
   }
 
+  /** Connections waiting for the one session (another holds it, e.g. in a transaction). */
+  get waitingClients(): number {
+    return this.#lock.waiting;
+  }
+
   async listen(port: number, host: string): Promise<number> {
     const server = createServer((socket) => this.#serve(socket));
     this.#server = server;

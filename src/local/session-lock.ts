@@ -11,6 +11,11 @@ export class SessionLock {
     return this.#owner;
   }
 
+  /** How many connections wait for the session now (behind an open transaction). */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
   async acquire(who: object): Promise<void> {
     if (this.#owner === who) return;
     if (this.#owner === undefined) {

@@ -79,15 +79,12 @@ say(
 );
 say('Press Ctrl-C to stop.\n');
 
+// The embedded database has its supervisor already (system.ts): the chaos runner needs it too.
 restartCrashedServices({
   system,
   services: [system.frontend, ...system.logic],
   say,
   isStopping: () => stopping,
-});
-const database = system.database;
-void database?.exited.then((code) => {
-  if (!stopping) say(`${database.spec.label} exited unexpectedly (code ${code}).`);
 });
 
 /**

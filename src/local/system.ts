@@ -60,7 +60,7 @@ interface EmbeddedDatabase {
   supervisor: ReturnType<typeof superviseDatabase>;
 }
 
-/** The embedded engine on its port, watched by its supervisor (restart after a fatal error). */
+/** The embedded engine on its port, watched by its supervisor (restarted whenever it dies unasked). */
 async function startEmbedded(
   launcher: Launcher,
   options: LocalSystemOptions,
@@ -121,7 +121,9 @@ async function startLogicReplicas(
     ),
   );
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
-  await Promise.all(urls.map((url, i) => launcher.ready(`${url}/readyz`, `logic-${i + 1}`)));
+  await Promise.all(
+    urls.map((url, i) => launcher.ready(`${url}/readyz`, `logic-${i + 1}`, children[i])),
+  );
   return { children, urls };
 }
 
@@ -153,7 +155,7 @@ async function startFrontendChild(
     options.metricsBasePort ?? 0,
   );
   const url = `http://127.0.0.1:${port}`;
-  await launcher.ready(`${url}/readyz`, 'frontend');
+  await launcher.ready(`${url}/readyz`, 'frontend', child);
   return { child, url };
 }
 
@@ -212,7 +214,7 @@ function runningSystem(parts: {
       const portEnv = child === database ? 'EMBEDDED_DB_PORT' : 'PORT';
       await launcher.launch(child, portEnv, port, launcher.metricsPorts.get(child));
       if (child === database) embedded?.supervisor.watch();
-      else await launcher.ready(`http://127.0.0.1:${port}/readyz`, child.spec.label);
+      else await launcher.ready(`http://127.0.0.1:${port}/readyz`, child.spec.label, child);
     },
     async stop() {
       embedded?.supervisor.stop();

@@ -12,6 +12,10 @@ export const ERROR_CODES = {
     message: 'This Idempotency-Key was already used for a different order.',
   },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request headers are too large (at most 16 KB in all).',
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
   INJECTED_FAULT: { status: 500, message: 'A fault was injected on purpose (chaos testing).' },
   SERVICE_UNAVAILABLE: {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { answerClientErrorsAsJson } from './client-errors.ts';
 import type { Logger } from './logger.ts';
 
 /** Listens and resolves with the bound port (useful with port 0). */
@@ -17,6 +18,7 @@ export function listen(
     // Slow clients must not hold a socket forever; keep-alive longer than typical LB idle timeouts.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
+    answerClientErrorsAsJson(server);
   });
 }
 

@@ -28,19 +28,62 @@ export interface WaitOptions {
   onRetry?: (attempt: FailedAttempt) => void;
   /** Ends the wait early (a shutdown): waitFor then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Each attempt's own deadline; default (and at most) the time left of the whole wait. An
+   * attempt still running then counts as failed: its signal aborts and the wait moves on.
+   */
+  attemptTimeoutMs?: number;
+}
+
+/** An attempt ran past its own deadline (WaitOptions.attemptTimeoutMs or the wait's). */
+class AttemptTimedOut extends Error {
+  override name = 'AttemptTimedOut';
+}
+
+/**
+ * Runs one attempt with a signal that aborts at `deadlineMs` or with `outer`, and settles by
+ * then even if the attempt ignores its signal: a hung attempt cannot outlive the wait.
+ */
+async function attemptWithin<T>(
+  attempt: (signal: AbortSignal) => Promise<T>,
+  deadlineMs: number,
+  outer: AbortSignal | undefined,
+): Promise<T> {
+  const controller = new AbortController();
+  const timer = Number.isFinite(deadlineMs)
+    ? setTimeout(
+        () => controller.abort(new AttemptTimedOut(`no answer within ${deadlineMs} ms`)),
+        deadlineMs,
+      )
+    : undefined;
+  const onOuterAbort = () => controller.abort(outer?.reason);
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+      once: true,
+    });
+  });
+  try {
+    return await Promise.race([attempt(controller.signal), aborted]);
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', onOuterAbort);
+  }
 }
 
 /**
  * The one poll/retry loop: calls `attempt` until it returns a value other than undefined and
  * returns that value. A thrown error counts as a failed attempt (its message is the reason).
- * After `timeoutMs`, rejects with TimedOut "Timed out after Ns waiting for <what>
- * (last attempt: <reason>)". Used by the scripts, the chaos runner, the local runner and the
- * logic service's start-up migration.
+ * Each attempt gets a signal that aborts at its own deadline (never later than the wait's);
+ * an attempt still running then is abandoned as failed, so the wait ends on time even if the
+ * attempt hangs. After `timeoutMs`, rejects with TimedOut "Timed out after Ns waiting for
+ * <what> (last attempt: <reason>)". Used by the scripts, the chaos runner, the local runner
+ * and the logic service's start-up migration.
  */
 export async function waitFor<T>(
   what: string,
-  attempt: () => Promise<T | undefined>,
-  { timeoutMs, delayMs = 1000, onRetry, signal }: WaitOptions = {},
+  attempt: (signal: AbortSignal) => Promise<T | undefined>,
+  { timeoutMs, delayMs = 1000, onRetry, signal, attemptTimeoutMs }: WaitOptions = {},
 ): Promise<T> {
   const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
   for (let n = 1; ; n++) {
@@ -48,24 +91,36 @@ export async function waitFor<T>(
     let reason = 'not yet';
     let failure: unknown;
     try {
-      const value = await attempt();
+      const attemptDeadline = Math.min(
+        Math.max(0, deadline - Date.now()),
+        attemptTimeoutMs ?? Number.POSITIVE_INFINITY,
+      );
+      const value = await attemptWithin(attempt, attemptDeadline, signal);
       if (value !== undefined) return value;
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       failure = error;
       reason = error instanceof Error ? error.message : String(error);
     }
     const left = deadline - Date.now();
-    if (left <= 0) {
+    const pause = typeof delayMs === 'number' ? delayMs : delayMs(n);
+    // No attempt starts at the deadline, where it would have no time to answer: the wait
+    // gives up then with this attempt's reason.
+    const last = left <= pause;
+    if (!last) onRetry?.({ what, attempt: n, reason, error: failure, delayMs: pause });
+    await sleep(
+      Math.max(0, Math.min(pause, left)),
+      undefined,
+      signal ? { signal } : undefined,
+    ).catch((error: unknown) => {
+      throw signal?.aborted ? signal.reason : error;
+    });
+    if (last) {
       throw new TimedOut(
         `Timed out after ${formatSeconds(timeoutMs ?? 0)} waiting for ${what}` +
           (reason === 'not yet' ? '' : ` (last attempt: ${reason})`),
       );
     }
-    const pause = Math.min(typeof delayMs === 'number' ? delayMs : delayMs(n), left);
-    onRetry?.({ what, attempt: n, reason, error: failure, delayMs: pause });
-    await sleep(pause, undefined, signal ? { signal } : undefined).catch((error: unknown) => {
-      throw signal?.aborted ? signal.reason : error;
-    });
   }
 }
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase } from '../support/database.ts';
 import {
   type ErrorBody,
@@ -16,6 +15,7 @@ import {
   startFrontend,
   startLogic,
 } from '../support/servers.ts';
+import { waitFor } from '../support/wait.ts';
 
 const db = await createTestDatabase();
 
@@ -233,13 +233,14 @@ describe(`frontend resilience on the ${db.engine} database`, () => {
       );
 
       logic = await startLogic({ databaseUrl: db.url, replica: 'solo', port });
-      let recovered = false;
-      for (let i = 0; i < 50 && !recovered; i++) {
-        await sleep(100);
-        const res = await request<EventsBody>(`${frontend.url}/api/events`);
-        recovered = res.status === 200 && res.body.stale === false;
-      }
-      assert.ok(recovered, 'the catalog is fresh again once logic is back');
+      await waitFor(
+        'the catalog to be fresh again once logic is back',
+        async () => {
+          const res = await request<EventsBody>(`${frontend.url}/api/events`);
+          return res.status === 200 && res.body.stale === false;
+        },
+        { intervalMs: 100 },
+      );
       const order = await request<OrderBody>(`${frontend.url}/api/orders`, {
         method: 'POST',
         body: { eventId: 'rust-conf', quantity: 1 },

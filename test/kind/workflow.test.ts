@@ -21,12 +21,13 @@ type Job = {
   needs?: string | string[];
   if?: string;
   'timeout-minutes'?: number;
-  services?: Record<string, { image: string }>;
+  services?: Record<string, { image: string; env?: Record<string, string> }>;
   env?: Record<string, string>;
   steps: Step[];
 };
 
 const WORKFLOW_PATH = join(REPO_ROOT, '.github', 'workflows', 'ci.yml');
+const CI_RUN_PATH = join(REPO_ROOT, '.ci', 'run');
 const text = await readFile(WORKFLOW_PATH, 'utf8');
 const workflow = parse(text) as { on: Record<string, unknown>; jobs: Record<string, Job> };
 const packageJson = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -50,19 +51,39 @@ describe('GitHub Actions workflow (.github/workflows/ci.yml)', () => {
     }
   });
 
-  it('test job: Node 24, the pinned PostgreSQL, npm ci then npm run check with DATABASE_URL and CI', () => {
+  it('test job: Node 24, the pinned PostgreSQL, and .ci/run, the same script as on any machine', () => {
     const setupNode = test.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
     assert.equal(String(setupNode?.with?.['node-version']), '24');
     assert.equal(test.services?.postgres?.image, `${POSTGRES_IMAGE.tag}@${POSTGRES_IMAGE.digest}`);
-    const npm = runs(test).filter((r) => r.startsWith('npm'));
-    assert.deepEqual(npm, ['npm ci', 'npm run check']);
-    assert.match(
-      test.env?.DATABASE_URL ?? '',
-      /^postgres:\/\/postgres:postgres@localhost:5432\/postgres$/,
-    );
+    // .ci/run connects as postgres without a password, as on a machine with trust auth.
+    assert.equal(test.services?.postgres?.env?.POSTGRES_HOST_AUTH_METHOD, 'trust');
+    assert.deepEqual(runs(test), ['.ci/run'], 'the test job runs .ci/run and nothing else');
+    const step = stepRunning(test, '.ci/run');
+    assert.ok((step?.['timeout-minutes'] ?? 0) < (test['timeout-minutes'] ?? 0));
     assert.equal(test.env?.CI, 'true');
-    assert.ok(test.env?.CHROMIUM_PATH, 'the browser test is told where Chrome is');
-    assert.ok(runs(test).some((r) => r.includes('apt-get install -y -qq shellcheck')));
+    assert.equal(test.env?.DATABASE_URL, undefined, '.ci/run chooses the engine per suite');
+    assert.ok(test.env?.CHROMIUM_PATH, 'the browser tests are told where Chrome is');
+  });
+
+  it('.ci/run: every suite on PostgreSQL and on the embedded engine, and test:e2e, with the tools it needs', async () => {
+    const script = await readFile(CI_RUN_PATH, 'utf8');
+    const commands = script.split('\n').filter((line) => !line.trim().startsWith('#'));
+    const has = (pattern: RegExp, what: string) =>
+      assert.ok(
+        commands.some((line) => pattern.test(line)),
+        `.ci/run runs ${what}`,
+      );
+    has(/npm ci\b/, 'npm ci');
+    has(/npm run typecheck/, 'the typecheck');
+    has(/npm run lint/, 'the lint');
+    has(
+      /DATABASE_URL="postgres:\/\/postgres@127\.0\.0\.1:5432\/postgres" npm test$/,
+      'npm test on PostgreSQL',
+    );
+    has(/env -u DATABASE_URL npm run test:db$/, 'the database suites on the embedded engine');
+    has(/env -u DATABASE_URL npm run test:e2e$/, 'the end-to-end suites');
+    for (const tool of ['postgresql', 'chromium', 'shellcheck'])
+      has(new RegExp(`apt_install ${tool}`), `an install of ${tool}`);
   });
 
   it('kind job: after test, pinned kind >= 0.24 and a kubectl matching the node image', () => {
@@ -158,12 +179,13 @@ describe('the workflow under static tools (issue 13)', () => {
     assert.match(findings, /property "nope" is not defined/);
   });
 
-  it('shellcheck finds nothing in any run: block', (t) => {
+  it('shellcheck finds nothing in any run: block, nor in .ci/run that the test job runs', async (t) => {
     if (!hasShellcheck())
       return skipOrFail(t, 'shellcheck is not installed (apt-get install shellcheck)');
     const blocks = Object.values(workflow.jobs).flatMap(runs);
-    assert.ok(blocks.length >= 8);
+    assert.ok(blocks.length >= 7);
     for (const block of blocks) assert.deepEqual(shellcheck(block), [], block);
+    assert.deepEqual(shellcheck(await readFile(CI_RUN_PATH, 'utf8')), [], '.ci/run');
   });
 
   it('shellcheck catches an unquoted expansion', (t) => {

@@ -4,12 +4,12 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/local/embedded-db.ts';
 import { loadTemplateFolder } from '../../src/local/pglite-template.ts';
 import { abandonFailedParse, sendNegativeLength } from '../support/raw-protocol.ts';
+import { waitFor } from '../support/wait.ts';
 
 describe('the embedded database served to many pg clients at once', () => {
   let db: EmbeddedDatabase;
@@ -61,7 +61,8 @@ describe('the embedded database served to many pg clients at once', () => {
       await a.query('BEGIN');
       await a.query('INSERT INTO items VALUES (1)');
       const other = pool.query<{ n: number }>('SELECT count(*)::int AS n FROM items');
-      await sleep(150);
+      // The other query has reached the server and waits for the session: commit only then.
+      await waitFor('the other client to wait for the session', () => db.waitingClients() === 1);
       await a.query('INSERT INTO items VALUES (2)');
       await a.query('COMMIT');
       assert.equal((await other).rows[0]?.n, 2, 'the other client waited for the commit');

@@ -49,10 +49,8 @@ describe('npm start keeps the embedded database running after a fatal error', ()
     await db.child.waitForLog(db.ready, 30_000);
     db.supervisor.watch();
     await waitFor('a restart', () => db.launches() === 1 && db.child.running);
-    assert.match(
-      db.lines.join('\n'),
-      /embedded database stopped \(exit code 1\); restarting it in 20 ms/,
-    );
+    assert.match(db.lines.join('\n'), /db exited with code 1; restarting it in 0\.02 s/);
+    assert.match(db.lines.join('\n'), /why: exit code 1, not asked for by the runner/);
     await waitFor('the restart to be announced', () =>
       db.lines.some((line) => /embedded database restarted/.test(line)),
     );
@@ -66,9 +64,24 @@ describe('npm start keeps the embedded database running after a fatal error', ()
     await db.child.waitForLog(db.ready, 30_000);
     db.supervisor.watch();
     writeFileSync(db.fatalFile, 'a batch ran 16000 ms, past the embedded database batch limit\n');
-    await db.child.kill();
+    process.kill(db.child.pid as number, 'SIGKILL'); // as the watchdog does, from inside
     await waitFor('a restart', () => db.launches() === 1 && db.child.running);
-    assert.match(db.lines.join('\n'), /stopped \(a batch ran 16000 ms/);
+    assert.match(db.lines.join('\n'), /not asked for by the runner; a batch ran 16000 ms/);
+    db.supervisor.stop();
+  });
+
+  it('restarts it when the system kills it (SIGKILL, no note: an out-of-memory kill), naming the signal and its last lines', async () => {
+    const db = supervised(dir, '');
+    children.push(db.child);
+    db.child.start();
+    await db.child.waitForLog(db.ready, 30_000);
+    db.supervisor.watch();
+    process.kill(db.child.pid as number, 'SIGKILL'); // not through the runner: nobody asked
+    await waitFor('a restart', () => db.launches() === 1 && db.child.running);
+    const said = db.lines.join('\n');
+    assert.match(said, /db was killed; restarting it in 0\.02 s/);
+    assert.match(said, /why: signal SIGKILL, not asked for by the runner/);
+    assert.match(said, /its last lines:\n\s+embedded database ready/);
     db.supervisor.stop();
   });
 

@@ -137,9 +137,11 @@ export class RawClient {
 export async function abandonFailedParse(port: number): Promise<void> {
   const client = await RawClient.connect(port);
   client.send(message('P', Buffer.from('\0SELEKT 1\0\0\0', 'latin1')));
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  client.destroy();
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Hang up after the Parse, and wait until the server has closed its side: by then it has
+  // read the Parse (bytes before the FIN) and seen the client go.
+  const closed = once(client.socket, 'close');
+  client.socket.end();
+  await closed;
 }
 
 /** Sends a message whose length field is negative; resolves when the server hangs up. */

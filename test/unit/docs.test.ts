@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -69,6 +70,34 @@ function variablesReadBy(exported: unknown): string[] {
   return [...read];
 }
 
+/** What a zod field gives for an unset variable: its default, undefined, or 'required'. */
+function defaultOf(field: { safeParse(input: unknown): { success: boolean; data?: unknown } }) {
+  const parsed = field.safeParse(undefined);
+  if (!parsed.success) return { required: true as const };
+  const value = Array.isArray(parsed.data) ? parsed.data.join(',') : parsed.data;
+  return { required: false as const, value };
+}
+
+/**
+ * Whether a documented default says what the schema does: a code span is the value itself
+ * (`2000`, `info`); "— (required)" means no default; "host name" is os.hostname(); any other
+ * words ("unset", "generated": the runner makes one) mean the schema leaves it undefined.
+ */
+function defaultMismatch(variable: string, cell: string, field: unknown): string | undefined {
+  const inCode = defaultOf(field as Parameters<typeof defaultOf>[0]);
+  const said = codeSpans(cell)[0];
+  const shown = inCode.required ? 'required' : JSON.stringify(inCode.value);
+  const ok =
+    said !== undefined
+      ? !inCode.required && String(inCode.value) === said
+      : /required/.test(cell)
+        ? inCode.required
+        : cell === 'host name'
+          ? !inCode.required && inCode.value === hostname()
+          : !inCode.required && inCode.value === undefined;
+  return ok ? undefined : `${variable}: the doc says ${cell}, the schema ${shown}`;
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts'))
@@ -99,6 +128,24 @@ describe('docs/CONFIGURATION.md', () => {
       const inDoc = documented(heading.line);
       assert.ok(inDoc.length > 0, `no table under "${heading.text}"`);
       assert.deepEqual([...inDoc].sort(), variablesReadBy(module[name]).sort());
+    });
+  }
+
+  for (const { heading, file, name } of pinned) {
+    it(`documents the default of every variable as ${file} ${name} has it`, async (t) => {
+      const module: Record<string, unknown> = await import(pathToFileURL(join(ROOT, file)).href);
+      const schema = module[name];
+      if (typeof schema !== 'object' || schema === null || !('shape' in schema)) {
+        return t.skip(`${name} is a loader function, not a zod schema: no defaults to read`);
+      }
+      const shape = (schema as { shape: Record<string, unknown> }).shape;
+      const markdownRows = tableAfter(markdown, heading.line);
+      assert.ok(markdownRows.length > 0);
+      const wrong = markdownRows.flatMap(([variableCell = '', defaultCell = '']) => {
+        const variable = plain(variableCell);
+        return defaultMismatch(variable, defaultCell.trim(), shape[variable]) ?? [];
+      });
+      assert.deepEqual(wrong, []);
     });
   }
 

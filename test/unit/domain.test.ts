@@ -19,6 +19,7 @@ describe('error registry', () => {
       SOLD_OUT: 409,
       IDEMPOTENCY_KEY_REUSED: 422,
       PAYLOAD_TOO_LARGE: 413,
+      HEADERS_TOO_LARGE: 431,
       INTERNAL: 500,
       INJECTED_FAULT: 500,
       SERVICE_UNAVAILABLE: 503,

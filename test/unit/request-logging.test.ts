@@ -6,6 +6,7 @@ import { completionLevel, requestLogging } from '../../src/shared/http.ts';
 import { listen } from '../../src/shared/listen.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { LogCapture } from '../support/servers.ts';
+import { waitFor } from '../support/wait.ts';
 
 describe('completionLevel', () => {
   it('puts failures at error, writes and refusals at info, good reads at debug', () => {
@@ -58,11 +59,9 @@ describe('requestLogging (a real Express app on a real port)', () => {
   const linesFor = (reqId: string) => logs.records.filter((r) => r.reqId === reqId);
   /** The completion line is written when the response closes, just after the client has it. */
   async function completed(reqId: string): Promise<Record<string, unknown>[]> {
-    for (let i = 0; i < 200; i++) {
-      const lines = linesFor(reqId);
-      if (lines.some((l) => String(l.msg).startsWith('request '))) return lines;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(`the completion line of ${reqId}`, () =>
+      linesFor(reqId).some((l) => String(l.msg).startsWith('request ')),
+    );
     return linesFor(reqId);
   }
 

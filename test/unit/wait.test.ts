@@ -45,12 +45,82 @@ describe('waitFor (the one poll/retry loop)', () => {
   it('stops waiting when its signal aborts (a shutdown)', async () => {
     const controller = new AbortController();
     const waiting = waitFor('forever', async () => undefined, {
-      timeoutMs: 5000,
+      timeoutMs: 120_000,
       delayMs: 60_000,
       signal: controller.signal,
       onRetry: () => controller.abort(new Error('shutting down')),
     });
     await assert.rejects(waiting, /shutting down/);
+  });
+
+  it('ends on time when an attempt hangs, aborting the signal it gave that attempt', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    let given: AbortSignal | undefined;
+    // An attempt that never settles and ignores its signal: a kubectl or fetch that hangs.
+    const waiting = waitFor(
+      'a hung look-up',
+      (signal) => {
+        given = signal;
+        return new Promise<never>(() => undefined);
+      },
+      { timeoutMs: 200, delayMs: 50 },
+    );
+    const outcome = waiting.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    t.mock.timers.tick(200);
+    const error = await outcome;
+    assert.ok(error instanceof TimedOut, `expected TimedOut, got ${String(error)}`);
+    assert.match(
+      error.message,
+      /waiting for a hung look-up \(last attempt: no answer within 200 ms\)/,
+    );
+    assert.equal(given?.aborted, true);
+  });
+
+  it('gives each attempt its own deadline and tries again after one hangs', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const reasons: string[] = [];
+    let calls = 0;
+    const waiting = waitFor(
+      'a second answer',
+      async () => {
+        calls++;
+        if (calls === 1) return new Promise<never>(() => undefined);
+        return 'answered';
+      },
+      {
+        timeoutMs: 10_000,
+        attemptTimeoutMs: 100,
+        delayMs: 10,
+        onRetry: ({ reason }) => reasons.push(reason),
+      },
+    );
+    t.mock.timers.tick(100);
+    // The pause between attempts is a timer too: advance it once the retry is scheduled.
+    await new Promise(setImmediate);
+    t.mock.timers.tick(10);
+    assert.equal(await waiting, 'answered');
+    assert.deepEqual(reasons, ['no answer within 100 ms']);
+  });
+
+  it('makes no attempt at the deadline, where it would have no time: gives up with the reason before', async () => {
+    let calls = 0;
+    const error = await waitFor(
+      'a smoke purchase',
+      async () => {
+        calls++;
+        throw new Error('GET /api/events answered 503');
+      },
+      { timeoutMs: 100, delayMs: 200 },
+    ).catch((thrown: unknown) => thrown);
+    assert.ok(error instanceof TimedOut);
+    assert.match(
+      error.message,
+      /waiting for a smoke purchase \(last attempt: GET \/api\/events answered 503\)$/,
+    );
+    assert.equal(calls, 1);
   });
 
   it('backs off exponentially up to a cap', () => {

@@ -7,7 +7,10 @@ import {
   waitFor,
 } from '../../kube/index.ts';
 
-/** The kubectl calls the kind target makes, each logged and bounded in time. */
+/**
+ * The kubectl calls the kind target makes, each logged and bounded in time: every call is
+ * killed after `timeoutMs`, and a call inside a wait also when that attempt's deadline passes.
+ */
 export class Cluster {
   readonly kube: KubeTarget;
   /** The run's system.log: each kubectl call and each failed wait attempt. */
@@ -23,11 +26,14 @@ export class Cluster {
   /** kubectl --context C -n flame args…, logged to the run's system.log. */
   run(what: string, args: readonly string[]): Promise<string> {
     this.log(`$ kubectl ${args.join(' ')}`);
-    return kubectl(what, this.kube, args, { quiet: true });
+    return kubectl(what, this.kube, args, { quiet: true, timeoutMs: this.timeoutMs });
   }
 
-  pods(selector: string): Promise<PodSummary[]> {
-    return listPods(this.kube, selector);
+  pods(selector: string, signal?: AbortSignal): Promise<PodSummary[]> {
+    return listPods(this.kube, selector, {
+      timeoutMs: this.timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   async readyPods(selector: string): Promise<string[]> {
@@ -92,8 +98,10 @@ export class Cluster {
   ): Promise<number> {
     await waitFor(
       what,
-      async () => {
-        const ready = (await this.pods(selector)).filter((p) => p.ready && p.uid !== excludeUid);
+      async (signal) => {
+        const ready = (await this.pods(selector, signal)).filter(
+          (p) => p.ready && p.uid !== excludeUid,
+        );
         return ready.length >= count ? true : undefined;
       },
       { timeoutMs: this.timeoutMs, intervalMs: 250, log: this.log },
@@ -102,11 +110,15 @@ export class Cluster {
   }
 
   async waitGone(what: string, selector: string): Promise<void> {
-    await waitFor(what, async () => ((await this.pods(selector)).length === 0 ? true : undefined), {
-      timeoutMs: this.timeoutMs,
-      intervalMs: 500,
-      log: this.log,
-    });
+    await waitFor(
+      what,
+      async (signal) => ((await this.pods(selector, signal)).length === 0 ? true : undefined),
+      {
+        timeoutMs: this.timeoutMs,
+        intervalMs: 500,
+        log: this.log,
+      },
+    );
   }
 
   /** Runs fn with a local URL that reaches port `remotePort` of one pod; then closes it. */

@@ -18,7 +18,8 @@ export interface ProbeResult {
 
 /**
  * What a scenario may do to a running shop. The local target does it to processes it
- * started; the kind target through kubectl. Every wait inside has a timeout.
+ * started; the kind target through kubectl. Every wait inside has a timeout, and so has each
+ * attempt within it (waitFor aborts it) and each kubectl call (Cluster.run).
  */
 export interface ChaosTarget {
   readonly name: TargetName;
