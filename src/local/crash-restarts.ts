@@ -1,6 +1,5 @@
 import { sleep } from '../shared/sleep.ts';
 import type { ChildExit, ManagedChild } from './child-process.ts';
-import type { LocalSystem } from './system.ts';
 
 /** Kubernetes' restart backoff, shortened for a laptop: 1 s, 2 s, 4 s … at most 30 s. */
 const FIRST_DELAY_MS = 1000;
@@ -109,13 +108,14 @@ export function superviseChild(child: ManagedChild, options: SupervisorOptions) 
 
 /** `npm start`: every service other than the database, restarted by superviseChild. */
 export function restartCrashedServices(deps: {
-  system: LocalSystem;
+  /** Starts a child again on its old ports (the local system's restart). */
+  restart: (child: ManagedChild) => Promise<void>;
   services: readonly ManagedChild[];
   say: (message: string) => void;
   isStopping: () => boolean;
 }): void {
-  const { system, say, isStopping } = deps;
+  const { restart, say, isStopping } = deps;
   for (const child of deps.services) {
-    superviseChild(child, { restart: () => system.restart(child), say, isStopping }).watch();
+    superviseChild(child, { restart: () => restart(child), say, isStopping }).watch();
   }
 }

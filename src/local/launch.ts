@@ -1,7 +1,6 @@
 import { PORT_IN_USE } from '../shared/listen.ts';
 import { TimedOut, waitFor } from '../shared/wait.ts';
 import type { LineSink, ManagedChild } from './child-process.ts';
-import type { LocalSystemOptions } from './system.ts';
 
 // How `npm start`'s runner starts a child and knows it is up: its "listening" log line, then
 // GET /readyz; and how a failed start is told (a taken port names the variable to change).
@@ -84,6 +83,14 @@ export async function stopNewestFirst(children: ManagedChild[]): Promise<void> {
   for (const child of [...children].reverse()) await child.stop();
 }
 
+/** What a launch needs of the system's options. */
+export interface LaunchOptions {
+  /** How long a child may take to answer ready (default 60 s). */
+  readyTimeoutMs?: number;
+  /** Aborts a start in progress (npm start's Ctrl-C). */
+  signal?: AbortSignal;
+}
+
 /**
  * Starts children on their ports and remembers what it started, so a failed or aborted start
  * can stop exactly that, newest first, and a restart can reuse each child's ports.
@@ -92,10 +99,10 @@ export class Launcher {
   readonly started: ManagedChild[] = [];
   readonly ports = new Map<ManagedChild, number>();
   readonly metricsPorts = new Map<ManagedChild, number>();
-  readonly #options: LocalSystemOptions;
+  readonly #options: LaunchOptions;
   readonly readyTimeoutMs: number;
 
-  constructor(options: LocalSystemOptions) {
+  constructor(options: LaunchOptions) {
     this.#options = options;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   }

@@ -80,8 +80,9 @@ say(
 say('Press Ctrl-C to stop.\n');
 
 // The embedded database has its supervisor already (system.ts): the chaos runner needs it too.
+const running = system;
 restartCrashedServices({
-  system,
+  restart: (child) => running.restart(child),
   services: [system.frontend, ...system.logic],
   say,
   isStopping: () => stopping,
