@@ -171,6 +171,27 @@ describe('settings and versions (script helpers)', () => {
     );
   });
 
+  it('KIND_WORKERS chooses the one-node or the three-node cluster config, and only those', () => {
+    assert.match(loadSettings({}).clusterConfig, /manifests\/kind-cluster\.yaml$/);
+    assert.match(loadSettings({ KIND_WORKERS: '0' }).clusterConfig, /kind-cluster\.yaml$/);
+    assert.match(
+      loadSettings({ KIND_WORKERS: '2' }).clusterConfig,
+      /manifests\/kind-cluster-multi\.yaml$/,
+    );
+    assert.equal(
+      loadSettings({ FLAME_CLUSTER_CONFIG: '/tmp/c.yaml' }).clusterConfig,
+      '/tmp/c.yaml',
+    );
+    assert.throws(
+      () => loadSettings({ KIND_WORKERS: '3' }),
+      /KIND_WORKERS must be 0 or 2 \(got "3"\)/,
+    );
+    assert.throws(
+      () => loadSettings({ KIND_WORKERS: '2', FLAME_CLUSTER_CONFIG: '/tmp/c.yaml' }),
+      /set KIND_WORKERS or FLAME_CLUSTER_CONFIG, not both/,
+    );
+  });
+
   it('compares versions numerically', () => {
     assert.deepEqual(parseVersion('kind v0.24.0 go1.22.6 linux/amd64'), [0, 24, 0]);
     assert.ok(versionAtLeast([0, 100, 0], [0, 24, 0]));
