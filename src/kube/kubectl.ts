@@ -96,6 +96,8 @@ export interface PodSummary {
   /** Tells a StatefulSet's replacement from the pod it replaces: same name, new uid. */
   uid: string;
   ready: boolean;
+  /** The node it was scheduled on; undefined while Pending. */
+  node: string | undefined;
 }
 
 /** Pods matching a label selector (e.g. `app=flame-logic`), with their Ready condition. */
@@ -109,12 +111,14 @@ export async function listPods(target: KubeTarget, selector: string): Promise<Po
   const list = JSON.parse(json) as {
     items: {
       metadata: { name: string; uid?: string; deletionTimestamp?: string };
+      spec?: { nodeName?: string };
       status?: { conditions?: { type: string; status: string }[] };
     }[];
   };
   return list.items.map((pod) => ({
     name: pod.metadata.name,
     uid: pod.metadata.uid ?? pod.metadata.name,
+    node: pod.spec?.nodeName,
     ready:
       !pod.metadata.deletionTimestamp &&
       (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),

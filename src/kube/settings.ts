@@ -55,6 +55,11 @@ export interface Settings {
   manifestsDir: string;
   /** Where the shop answers (FLAME_URL, default http://localhost:8080). */
   url: string;
+  /**
+   * The Docker network of kind's nodes (KIND_EXPERIMENTAL_DOCKER_NETWORK, kind's own knob,
+   * default kind): the node-partition scenario disconnects a node from it.
+   */
+  kindNetwork: string;
   /** Container CLI: KIND_EXPERIMENTAL_PROVIDER=podman → podman, else docker. */
   containerCli: 'docker' | 'podman';
   /** NodePort of Service flame-frontend (FLAME_NODE_PORT, default 30080, 30000-32767). */
@@ -87,6 +92,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     clusterConfig: clusterConfig(env, problems),
     manifestsDir: join(REPO_ROOT, 'manifests', 'flame'),
     url: (env.FLAME_URL || 'http://localhost:8080').replace(/\/+$/, ''),
+    kindNetwork: env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind',
     containerCli: env.KIND_EXPERIMENTAL_PROVIDER === 'podman' ? 'podman' : 'docker',
     nodesTimeoutS: seconds('FLAME_NODES_TIMEOUT_S', 180),
     rolloutTimeoutS: seconds('FLAME_ROLLOUT_TIMEOUT_S', 300),

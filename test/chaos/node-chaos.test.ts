@@ -1,0 +1,227 @@
+// The node scenarios' kind logic (src/chaos/kind/node-chaos.ts): which worker is taken, that
+// the cluster is seen to notice through kubectl, that the node's pods are replaced before it
+// is given back, and restore after an interrupt. kubectl is the repo's stand-in; the nodes are
+// real containers (test/docker/support/node-standin.ts), and a small node controller here
+// plays Kubernetes: a node whose container is paused, stopped or disconnected turns not
+// Ready, and its pods are replaced on another worker with new names and uids.
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { Cluster } from '../../src/chaos/kind/cluster.ts';
+import { chooseNode, NodeChaos, type NodeSummary } from '../../src/chaos/kind/node-chaos.ts';
+import { NODE_FAULTS, NodeFaults } from '../../src/chaos/kind/node-faults.ts';
+import type { DockerEngine } from '../../src/docker/engine.ts';
+import { flameTarget, type PodSummary } from '../../src/kube/index.ts';
+import {
+  canRunStandIns,
+  ensureNodeStandinImage,
+  standInCluster,
+} from '../docker/support/node-standin.ts';
+import { makeStandInKubectl, type StandInKubectl } from './support/stand-in-kubectl.ts';
+
+const pod = (name: string, node: string, ready = true): PodSummary => ({
+  name,
+  uid: `${name}-uid`,
+  ready,
+  node,
+});
+const node = (name: string, ready = true, controlPlane = false): NodeSummary => ({
+  name,
+  ready,
+  controlPlane,
+});
+
+describe('chooseNode: the worker a node scenario takes away', () => {
+  const nodes = [node('cp', true, true), node('w1'), node('w2')];
+
+  it('takes a worker with a logic replica, not the control plane nor postgres’ node', () => {
+    const logic = [pod('logic-a', 'w2'), pod('logic-b', 'w1')];
+    assert.deepEqual(chooseNode(nodes, logic, [pod('postgres-0', 'w2')]), { node: 'w1' });
+    assert.deepEqual(chooseNode(nodes, logic, [pod('postgres-0', 'w1')]), { node: 'w2' });
+  });
+
+  it('refuses when every Ready logic replica is on one node: buyers would have none left', () => {
+    const choice = chooseNode(
+      nodes,
+      [pod('logic-a', 'w1'), pod('logic-b', 'w1'), pod('logic-c', 'w2', false)],
+      [pod('postgres-0', 'w2')],
+    );
+    assert.ok('reason' in choice);
+    assert.match(choice.reason, /logic: logic-a on w1, logic-b on w1, logic-c on w2/);
+  });
+
+  it('refuses on a one-node cluster', () => {
+    const choice = chooseNode([node('cp', true, true)], [pod('logic-a', 'cp')], []);
+    assert.ok('reason' in choice);
+  });
+});
+
+/** Plays the node controller and the replica sets over the stand-in kubectl's state files. */
+function nodeController(
+  engine: DockerEngine,
+  network: string,
+  state: string,
+  names: { controlPlane: string; workers: [string, string]; replace: boolean },
+) {
+  let pods: Record<'logic' | 'frontend' | 'postgres', PodSummary[]> = {
+    logic: [pod('flame-logic-a', names.workers[0]), pod('flame-logic-b', names.workers[1])],
+    frontend: [
+      pod('flame-frontend-a', names.workers[0]),
+      pod('flame-frontend-b', names.workers[1]),
+    ],
+    postgres: [pod('postgres-0', names.workers[1])],
+  };
+  let stopped = false;
+  const all = [names.controlPlane, ...names.workers];
+  const write = async (ready: Map<string, boolean>) => {
+    const nodes = all.map((n) => ({
+      metadata: {
+        name: n,
+        labels: n === names.controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {},
+      },
+      status: { conditions: [{ type: 'Ready', status: ready.get(n) ? 'True' : 'Unknown' }] },
+    }));
+    await writeFile(join(state, 'nodes.json'), JSON.stringify({ items: nodes }));
+    for (const [app, list] of Object.entries(pods)) {
+      const items = list.map((p) => ({
+        metadata: { name: p.name, uid: p.uid },
+        spec: { nodeName: p.node },
+        status: { conditions: [{ type: 'Ready', status: p.ready ? 'True' : 'False' }] },
+      }));
+      await writeFile(
+        join(state, `pods-${app}.items`),
+        items.map((i) => JSON.stringify(i)).join(','),
+      );
+    }
+  };
+  const tick = async () => {
+    const ready = new Map<string, boolean>();
+    for (const n of all) {
+      // find: the test's clean-up may remove the containers before this loop stops.
+      const s = await engine.find(n);
+      ready.set(n, s !== undefined && s.running && !s.paused && s.ips[network] !== undefined);
+    }
+    // A lost node's Deployment pods are replaced on a Ready worker; postgres waits for it.
+    const spare = names.workers.find((w) => ready.get(w));
+    const move = (p: PodSummary) =>
+      ready.get(p.node ?? '') || !spare || !names.replace ? p : pod(`${p.name}-moved`, spare);
+    pods = {
+      logic: pods.logic.map(move),
+      frontend: pods.frontend.map(move),
+      postgres: pods.postgres,
+    };
+    await write(ready);
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await tick();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return {
+    first: tick(),
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+describe('NodeChaos through the stand-in kubectl, on stand-in node containers', () => {
+  let kubectl: StandInKubectl;
+  const savedPath = process.env.PATH;
+  before(async () => {
+    kubectl = await makeStandInKubectl();
+    process.env.PATH = `${kubectl.bin}:${savedPath}`;
+    process.env.FAKE_STATE = kubectl.state;
+  });
+  after(async () => {
+    process.env.PATH = savedPath;
+    await kubectl.cleanup();
+  });
+
+  async function cluster(t: TestContext, { timeoutMs = 30_000, replace = true } = {}) {
+    ensureNodeStandinImage();
+    const standIns = await standInCluster(t, ['control-plane', 'worker', 'worker2']);
+    const [controlPlane, worker, worker2] = standIns.names as [string, string, string];
+    const controller = nodeController(standIns.engine, standIns.network, kubectl.state, {
+      controlPlane,
+      workers: [worker, worker2],
+      replace,
+    });
+    t.after(() => controller.stop());
+    await controller.first;
+    const lines: string[] = [];
+    const kube = new Cluster(flameTarget('kind-flame'), (l) => lines.push(l), timeoutMs);
+    const faults = new NodeFaults(standIns.engine, standIns.network);
+    const chaos = new NodeChaos(kube, faults, { logic: 2, frontend: 2 });
+    return { ...standIns, chaos, faults, kube, worker, worker2, lines };
+  }
+
+  for (const fault of NODE_FAULTS) {
+    it(`node-${fault}: takes the worker without postgres, sees it not Ready, waits for its pods elsewhere, gives it back Ready`, async (t) => {
+      if (!canRunStandIns(t)) return;
+      const { engine, network, chaos, worker } = await cluster(t);
+      const taken = await chaos.take(fault);
+      assert.equal(taken.node, worker);
+      assert.deepEqual(
+        taken.logicPods.map((p) => p.name),
+        ['flame-logic-a'],
+      );
+      assert.deepEqual(
+        taken.frontendPods.map((p) => p.name),
+        ['flame-frontend-a'],
+      );
+      assert.ok(taken.notReadySeconds >= 0);
+      const away = await engine.inspect(worker);
+      assert.equal(away.running && !away.paused && away.ips[network] !== undefined, false);
+      const back = await chaos.giveBack();
+      assert.ok(back.replacedSeconds >= taken.notReadySeconds);
+      const state = await engine.inspect(worker);
+      assert.equal(state.running && !state.paused, true);
+      assert.ok(state.ips[network]);
+    });
+  }
+
+  it('giveBack does not give the node back until its pods run elsewhere; restore then does', async (t) => {
+    if (!canRunStandIns(t)) return;
+    const { engine, chaos, worker } = await cluster(t, { timeoutMs: 3000, replace: false });
+    await chaos.take('freeze');
+    await assert.rejects(chaos.giveBack(), /Timed out .* Ready logic pods without those of node/);
+    assert.equal((await engine.inspect(worker)).paused, true, 'not healed: nothing replaced it');
+    assert.deepEqual(await chaos.restore(), [`node ${worker} unpaused`]);
+  });
+
+  it('restore after an interrupted node-loss starts the node again, knowing nothing of the run', async (t) => {
+    if (!canRunStandIns(t)) return;
+    const { engine, network, kube, chaos, worker } = await cluster(t);
+    await chaos.take('loss');
+    const fresh = new NodeChaos(kube, new NodeFaults(engine, network), { logic: 2, frontend: 2 });
+    assert.deepEqual(await fresh.restore(), [`node ${worker} started`]);
+    assert.equal((await engine.inspect(worker)).running, true);
+    assert.deepEqual(await fresh.restore(), []);
+  });
+
+  it('cannotRun says how to make workers when the cluster has none', async () => {
+    await writeFile(
+      join(kubectl.state, 'nodes.json'),
+      JSON.stringify({
+        items: [
+          {
+            metadata: {
+              name: 'flame-control-plane',
+              labels: { 'node-role.kubernetes.io/control-plane': '' },
+            },
+          },
+        ],
+      }),
+    );
+    const kube = new Cluster(flameTarget('kind-flame'), () => {}, 5000);
+    const chaos = new NodeChaos(kube, new NodeFaults({} as DockerEngine), {
+      logic: 2,
+      frontend: 2,
+    });
+    assert.match((await chaos.cannotRun()) ?? '', /KIND_WORKERS=2 npm run cluster:up/);
+  });
+});
