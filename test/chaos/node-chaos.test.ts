@@ -100,7 +100,7 @@ function nodeController(
     for (const n of all) {
       // find: the test's clean-up may remove the containers before this loop stops.
       const s = await engine.find(n);
-      ready.set(n, s !== undefined && s.running && !s.paused && s.ips[network] !== undefined);
+      ready.set(n, Boolean(s?.running && !s.paused && s.ips[network] !== undefined));
     }
     // A lost node's Deployment pods are replaced on a Ready worker; postgres waits for it.
     const spare = names.workers.find((w) => ready.get(w));
