@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SCENARIO_NAMES } from './scenarios.ts';
+import { SCENARIO_NAMES } from './scenarios/index.ts';
 import type { TargetName } from './targets/target.ts';
 
 export interface ChaosOptions {

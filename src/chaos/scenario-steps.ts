@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestLog } from './load/request-log.ts';
+import type { FaultCounts, FrontendCounts } from './model.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
-import type { Scenario, ScenarioContext } from './scenarios.ts';
+import type { Scenario, ScenarioContext } from './scenarios/index.ts';
 import {
   largeCapacity,
   largeEvents,
@@ -12,7 +13,6 @@ import {
   smallEvents,
 } from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
-import type { FaultCounts } from './types.ts';
 
 /** Pause between two operations of one buyer; its low end bounds the purchase rate. */
 export const THINK_MS: readonly [number, number] = [100, 300];
@@ -98,6 +98,7 @@ export async function injectHoldRollback(
   const enterPhase = (phase: string) => run.progress.phase(scenario.name, phase);
   try {
     enterPhase('injecting the fault');
+    context.observed.frontendAtInject = await frontendCountsOrNone(context.target);
     await scenario.inject(context);
     enterPhase('fault held');
     const left = faultStart + run.options.faultMs - run.log.now();
@@ -112,4 +113,18 @@ export async function injectHoldRollback(
     errors.push(...failure('rollback', error));
   }
   return errors;
+}
+
+/**
+ * The frontend's counts, or undefined when its metrics cannot be read (a proof that needs
+ * them then says so): reading them is observation, never a reason to stop the scenario.
+ */
+export async function frontendCountsOrNone(
+  target: ChaosTarget,
+): Promise<FrontendCounts | undefined> {
+  try {
+    return await target.frontendCounts();
+  } catch {
+    return undefined;
+  }
 }

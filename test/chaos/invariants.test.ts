@@ -8,7 +8,7 @@ describe('checkInvariants on crafted records and database states', () => {
     const result = checkInvariants(audit(10, [{ id: 'o1', key: 'k1', quantity: 2 }]), [
       purchase({ key: 'k1', orderId: 'o1', quantity: 2 }),
       purchase({ key: 'k1', orderId: 'o1', quantity: 2, status: 200, replayed: true }),
-      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT' }),
+      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT', eventId: 'other-gig' }),
     ]);
     assert.equal(totalViolations(result), 0);
     assert.deepEqual(result.examples, []);
@@ -119,8 +119,14 @@ describe('checkInvariants on crafted records and database states', () => {
       purchase({ key: 'k1', status: 201, errorCode: 'BAD_BODY' }),
       purchase({ key: 'k1', orderId: 'o1' }),
       purchase({ key: 'k1', orderId: 'o1', status: 200, replayed: true }),
-      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT' }),
-      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT', replayed: true }),
+      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT', eventId: 'other-gig' }),
+      purchase({
+        key: 'k2',
+        status: 409,
+        errorCode: 'SOLD_OUT',
+        eventId: 'other-gig',
+        replayed: true,
+      }),
     ]);
     assert.equal(result.outcomeChanged, 0);
     assert.equal(totalViolations(result), 0);

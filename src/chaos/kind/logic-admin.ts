@@ -1,14 +1,16 @@
 import { waitFor } from '../../kube/index.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
-import { getAudit, getFaultCounts, postArchive, postEvents } from '../targets/admin-client.ts';
-import type { NewEvent } from '../targets/target.ts';
 import {
   type Audit,
   addFaultCounts,
   type FaultCounts,
   type FaultSettings,
+  type ReplicaIdentity,
   zeroFaultCounts,
-} from '../types.ts';
+} from '../model.ts';
+import { getAudit, getFaultCounts, postArchive, postEvents } from '../targets/admin-client.ts';
+import { readIdentity } from '../targets/observe.ts';
+import type { NewEvent } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
 
 export const LOGIC = 'app=flame-logic';
@@ -58,6 +60,15 @@ export class KindLogicAdmin {
       sum = addFaultCounts(sum, counts);
     }
     return sum;
+  }
+
+  /** What each Ready logic pod says it is on /healthz (a terminating one is not serving). */
+  async identities(): Promise<ReplicaIdentity[]> {
+    const identities: ReplicaIdentity[] = [];
+    for (const pod of await this.#cluster.readyPods(LOGIC)) {
+      identities.push(await this.#cluster.throughPod(pod, LOGIC_PORT, readIdentity));
+    }
+    return identities;
   }
 
   audit(eventIds?: readonly string[]): Promise<Audit> {

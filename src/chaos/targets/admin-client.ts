@@ -1,6 +1,6 @@
 import { AdminClient } from '../../shared/admin-client.ts';
 import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
-import type { Audit, FaultCounts, FaultSettings } from '../types.ts';
+import type { Audit, FaultCounts, FaultSettings } from '../model.ts';
 import type { NewEvent } from './target.ts';
 
 const client = (logicUrl: string, token: string) => new AdminClient(logicUrl, token);

@@ -5,7 +5,7 @@ import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
 import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
-import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../types.ts';
+import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../model.ts';
 import {
   answersReady,
   getAudit,
@@ -15,7 +15,13 @@ import {
   putFaults,
   withRetry,
 } from './admin-client.ts';
-import { faultActions, healthChecks, type Local, putBackActions } from './local-actions.ts';
+import {
+  databaseControl,
+  faultActions,
+  healthChecks,
+  type Local,
+  putBackActions,
+} from './local-actions.ts';
 import type { ChaosTarget } from './target.ts';
 
 export interface LocalTargetOptions {
@@ -96,22 +102,17 @@ function localTarget(
   return {
     name: 'local',
     shopUrl: system.frontendUrl,
-    cannotRun: (scenario) => cannotRunLocally(scenario, system),
+    controls: { database: databaseControl(local) },
+    whyNot: {
+      database: 'DATABASE_URL names a PostgreSQL this runner did not start, so it cannot kill it',
+      frontend: 'the local shop has one frontend process',
+      networkPolicy: 'the local shop has no network policies',
+    },
     ...adminCalls(local),
     ...healthChecks(local),
     ...faultActions(local),
     ...putBackActions(local, tempDir),
   };
-}
-
-function cannotRunLocally(scenario: string, system: LocalSystem): string | undefined {
-  if (scenario === 'db-down' && !system.database) {
-    return 'DATABASE_URL names a PostgreSQL this runner did not start, so it cannot kill it';
-  }
-  if (scenario === 'frontend-kill' || scenario === 'network-policy') {
-    return 'kind only: the local shop has one frontend process and no network policies';
-  }
-  return undefined;
 }
 
 /** Faults, audit and stock, through the logic replicas' admin API. */
