@@ -5,14 +5,20 @@
 // plays Kubernetes: a node whose container is paused, stopped or disconnected turns not
 // Ready, and its pods are replaced on another worker with new names and uids.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { Cluster } from '../../src/chaos/kind/cluster.ts';
+import { connectKindTarget } from '../../src/chaos/kind/kind-target.ts';
 import { chooseNode, NodeChaos, type NodeSummary } from '../../src/chaos/kind/node-chaos.ts';
+import { connectNodeControl } from '../../src/chaos/kind/node-control.ts';
 import { NODE_FAULTS, NodeFaults } from '../../src/chaos/kind/node-faults.ts';
-import type { DockerEngine } from '../../src/docker/engine.ts';
-import { flameTarget, type PodSummary } from '../../src/kube/index.ts';
+import { NODE_PARTITION } from '../../src/chaos/scenarios/nodes.ts';
+import type { ScenarioContext } from '../../src/chaos/scenarios/scenario.ts';
+import { type DockerEngine, dockerEngine } from '../../src/docker/engine.ts';
+import { flameTarget, loadSettings, type PodSummary } from '../../src/kube/index.ts';
 import {
   canRunStandIns,
   ensureNodeStandinImage,
@@ -57,6 +63,12 @@ describe('chooseNode: the worker a node scenario takes away', () => {
   });
 });
 
+/** The stand-in kubectl reads these files while the controller rewrites them. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.tmp`, text);
+  await rename(`${path}.tmp`, path);
+}
+
 /** Plays the node controller and the replica sets over the stand-in kubectl's state files. */
 function nodeController(
   engine: DockerEngine,
@@ -73,6 +85,7 @@ function nodeController(
     postgres: [pod('postgres-0', names.workers[1])],
   };
   let stopped = false;
+  const restarted: Partial<Record<'logic' | 'frontend', number>> = {};
   const all = [names.controlPlane, ...names.workers];
   const write = async (ready: Map<string, boolean>) => {
     const nodes = all.map((n) => ({
@@ -82,14 +95,14 @@ function nodeController(
       },
       status: { conditions: [{ type: 'Ready', status: ready.get(n) ? 'True' : 'Unknown' }] },
     }));
-    await writeFile(join(state, 'nodes.json'), JSON.stringify({ items: nodes }));
+    await writeAtomically(join(state, 'nodes.json'), JSON.stringify({ items: nodes }));
     for (const [app, list] of Object.entries(pods)) {
       const items = list.map((p) => ({
         metadata: { name: p.name, uid: p.uid },
         spec: { nodeName: p.node },
         status: { conditions: [{ type: 'Ready', status: p.ready ? 'True' : 'False' }] },
       }));
-      await writeFile(
+      await writeAtomically(
         join(state, `pods-${app}.items`),
         items.map((i) => JSON.stringify(i)).join(','),
       );
@@ -111,6 +124,17 @@ function nodeController(
       frontend: pods.frontend.map(move),
       postgres: pods.postgres,
     };
+    // A rollout restart places new pods over both workers, as the spread rule would.
+    const calls = await readFile(join(state, 'calls.log'), 'utf8').catch(() => '');
+    for (const app of ['logic', 'frontend'] as const) {
+      const restarts = calls.split(`rollout restart deployment/flame-${app}`).length - 1;
+      if (restarts > (restarted[app] ?? 0)) {
+        restarted[app] = restarts;
+        pods[app] = pods[app].map((p, i) =>
+          pod(`${p.name}-r${restarts}`, names.workers[i % 2] as string),
+        );
+      }
+    }
     await write(ready);
   };
   const loop = (async () => {
@@ -145,6 +169,7 @@ describe('NodeChaos through the stand-in kubectl, on stand-in node containers', 
     ensureNodeStandinImage();
     const standIns = await standInCluster(t, ['control-plane', 'worker', 'worker2']);
     const [controlPlane, worker, worker2] = standIns.names as [string, string, string];
+    await kubectl.clearCalls();
     const controller = nodeController(standIns.engine, standIns.network, kubectl.state, {
       controlPlane,
       workers: [worker, worker2],
@@ -155,8 +180,9 @@ describe('NodeChaos through the stand-in kubectl, on stand-in node containers', 
     const lines: string[] = [];
     const kube = new Cluster(flameTarget('kind-flame'), (l) => lines.push(l), timeoutMs);
     const faults = new NodeFaults(standIns.engine, standIns.network);
-    const chaos = new NodeChaos(kube, faults, { logic: 2, frontend: 2 });
-    return { ...standIns, chaos, faults, kube, worker, worker2, lines };
+    const choice = await connectNodeControl(kube, faults, { logic: 2, frontend: 2 });
+    assert.ok('control' in choice, 'whyNot' in choice ? choice.whyNot : '');
+    return { ...standIns, chaos: choice.control, faults, kube, worker, worker2, lines };
   }
 
   for (const fault of NODE_FAULTS) {
@@ -165,14 +191,8 @@ describe('NodeChaos through the stand-in kubectl, on stand-in node containers', 
       const { engine, network, chaos, worker } = await cluster(t);
       const taken = await chaos.take(fault);
       assert.equal(taken.node, worker);
-      assert.deepEqual(
-        taken.logicPods.map((p) => p.name),
-        ['flame-logic-a'],
-      );
-      assert.deepEqual(
-        taken.frontendPods.map((p) => p.name),
-        ['flame-frontend-a'],
-      );
+      assert.deepEqual(taken.logicPods, ['flame-logic-a']);
+      assert.deepEqual(taken.frontendPods, ['flame-frontend-a']);
       assert.ok(taken.notReadySeconds >= 0);
       const away = await engine.inspect(worker);
       assert.equal(away.running && !away.paused && away.ips[network] !== undefined, false);
@@ -203,25 +223,101 @@ describe('NodeChaos through the stand-in kubectl, on stand-in node containers', 
     assert.deepEqual(await fresh.restore(), []);
   });
 
-  it('cannotRun says how to make workers when the cluster has none', async () => {
+  it('offers node scenarios only on a cluster with workers whose nodes are containers here', async (t) => {
+    const kube = new Cluster(flameTarget('kind-flame'), () => {}, 5000);
+    const nodesFile = join(kubectl.state, 'nodes.json');
+    const counts = { logic: 2, frontend: 2 };
+    const cp = { 'node-role.kubernetes.io/control-plane': '' };
+    const faults = new NodeFaults(dockerEngine(), 'flame-test-no-network');
     await writeFile(
-      join(kubectl.state, 'nodes.json'),
+      nodesFile,
+      JSON.stringify({ items: [{ metadata: { name: 'flame-control-plane', labels: cp } }] }),
+    );
+    const single = await connectNodeControl(kube, faults, counts);
+    assert.match(
+      'whyNot' in single ? single.whyNot : '',
+      /no worker nodes .*KIND_WORKERS=2 npm run cluster:up/,
+    );
+    if (!canRunStandIns(t)) return;
+    await writeFile(
+      nodesFile,
       JSON.stringify({
         items: [
-          {
-            metadata: {
-              name: 'flame-control-plane',
-              labels: { 'node-role.kubernetes.io/control-plane': '' },
-            },
-          },
+          { metadata: { name: 'flame-test-absent-control-plane', labels: cp } },
+          { metadata: { name: 'flame-test-absent-worker' } },
         ],
       }),
     );
-    const kube = new Cluster(flameTarget('kind-flame'), () => {}, 5000);
-    const chaos = new NodeChaos(kube, new NodeFaults({} as DockerEngine), {
-      logic: 2,
-      frontend: 2,
+    const elsewhere = await connectNodeControl(kube, faults, counts);
+    assert.match(
+      'whyNot' in elsewhere ? elsewhere.whyNot : '',
+      /node flame-test-absent-control-plane is no container on this machine's engine/,
+    );
+  });
+
+  it('the kind target runs node-partition: inject sees the node not Ready, rollback gives it back; restore() after an interrupted node-freeze', async (t) => {
+    if (!canRunStandIns(t)) return;
+    const { engine, network, worker } = await cluster(t);
+    const admin = await fakeAdmin(t);
+    process.env.FAKE_TOKEN = 'stand-in-admin-token-0123456789';
+    process.env.FAKE_ADMIN_PORT = String(admin.port);
+    const settings = loadSettings({
+      FLAME_URL: `http://127.0.0.1:${admin.port}`,
+      FLAME_ROLLOUT_TIMEOUT_S: '30',
+      KIND_EXPERIMENTAL_DOCKER_NETWORK: network,
     });
-    assert.match((await chaos.cannotRun()) ?? '', /KIND_WORKERS=2 npm run cluster:up/);
+    const { target } = await connectKindTarget({ log: () => {}, settings });
+    assert.ok(target.controls.nodes, JSON.stringify(target.whyNot));
+    let clock = 0;
+    const context: ScenarioContext = {
+      target,
+      seed: 1,
+      attemptTimeoutMs: 2000,
+      observed: {},
+      now: () => (clock += 10),
+      stockIds: () => [],
+    };
+    await NODE_PARTITION.inject(context);
+    assert.equal(context.observed.node?.node, worker);
+    assert.deepEqual(context.observed.node?.logicPods, ['flame-logic-a']);
+    assert.equal((await engine.inspect(worker)).ips[network], undefined, 'cut off');
+    await NODE_PARTITION.rollback(context);
+    assert.ok((await engine.inspect(worker)).ips[network], 'reconnected');
+    assert.ok(context.observed.node?.nodeReadySeconds !== undefined);
+    assert.ok(context.observed.replicasAfter);
+    const calls = await kubectl.calls();
+    for (const app of ['logic', 'frontend']) {
+      assert.ok(calls.includes(`rollout restart deployment/flame-${app}`), 'spread again');
+    }
+
+    await target.controls.nodes.take('freeze');
+    const lines = await target.restore();
+    assert.equal(lines[0], `node ${worker} unpaused`);
+    assert.equal((await engine.inspect(worker)).paused, false);
   });
 });
+
+/** Just enough of logic's admin API for the kind target to connect and read identities. */
+async function fakeAdmin(t: TestContext): Promise<{ port: number }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/healthz') {
+        const identity = {
+          status: 'ok',
+          replica: 'flame-logic-b',
+          bootId: 'b1',
+          pid: 1,
+          startedAt: '',
+        };
+        return void res.end(JSON.stringify(identity));
+      }
+      if (req.method === 'PUT') return void res.end('{"replica":"flame-logic-b","faults":{}}');
+      res.end('{"status":"ready"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  return { port: (server.address() as AddressInfo).port };
+}

@@ -1,7 +1,8 @@
 import type { PodSummary } from '../../kube/index.ts';
+import type { NodeControl, NodeFault, ReturnedNode, TakenNode } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
 import { LOGIC } from './logic-admin.ts';
-import type { NodeFault, NodeFaults } from './node-faults.ts';
+import type { NodeFaults } from './node-faults.ts';
 
 const FRONTEND = 'app=flame-frontend';
 const POSTGRES = 'app=postgres';
@@ -11,25 +12,6 @@ export interface NodeSummary {
   name: string;
   ready: boolean;
   controlPlane: boolean;
-}
-
-/** The node a scenario took away, and what ran on it then (seen through kubectl). */
-export interface TakenNode {
-  node: string;
-  fault: NodeFault;
-  /** Logic pods on it: their names are what buyers see in x-served-by. */
-  logicPods: PodSummary[];
-  frontendPods: PodSummary[];
-  /** Seconds from the Docker action until kubectl showed the node not Ready. */
-  notReadySeconds: number;
-}
-
-/** How the cluster came back: seconds, each from when the node was taken or given back. */
-export interface ReturnedNode {
-  /** Until logic and the frontend had their full count Ready without the node's pods. */
-  replacedSeconds: number;
-  /** From giving the node back until kubectl showed it Ready. */
-  nodeReadySeconds: number;
 }
 
 /** The cluster's nodes as kubectl sees them: Ready condition and control-plane role. */
@@ -85,25 +67,18 @@ export function chooseNode(
  * Node faults as a scenario sees them: take a worker away through Docker, wait until the
  * cluster notices (kubectl), then wait for the replacements and give the node back.
  */
-export class NodeChaos {
+export class NodeChaos implements NodeControl {
   readonly #cluster: Cluster;
   readonly #faults: NodeFaults;
   readonly #counts: { logic: number; frontend: number };
-  #taken: (TakenNode & { since: number }) | undefined;
+  #taken:
+    | { node: string; fault: NodeFault; since: number; logic: PodSummary[]; frontend: PodSummary[] }
+    | undefined;
 
   constructor(cluster: Cluster, faults: NodeFaults, counts: { logic: number; frontend: number }) {
     this.#cluster = cluster;
     this.#faults = faults;
     this.#counts = counts;
-  }
-
-  /** Why node scenarios cannot run on this cluster now, or undefined. */
-  async cannotRun(): Promise<string | undefined> {
-    const nodes = await readNodes(this.#cluster);
-    if (!nodes.some((n) => !n.controlPlane)) {
-      return 'the cluster has no worker nodes (make one with KIND_WORKERS=2 npm run cluster:up)';
-    }
-    return undefined;
   }
 
   async take(fault: NodeFault): Promise<TakenNode> {
@@ -120,21 +95,26 @@ export class NodeChaos {
     const since = Date.now();
     cluster.log(`$ docker (${fault}) ${node}`);
     await this.#faults.inject(node, fault);
-    this.#taken = {
+    const acted = Date.now();
+    const taken = {
       node,
       fault,
       since,
-      logicPods: logic.filter((p) => p.node === node),
-      frontendPods: frontend.filter((p) => p.node === node),
-      notReadySeconds: Number.NaN,
+      logic: logic.filter((p) => p.node === node),
+      frontend: frontend.filter((p) => p.node === node),
     };
+    this.#taken = taken;
     await cluster.waitFor(`node ${node} to be not Ready`, async () => {
       const seen = (await readNodes(cluster)).find((n) => n.name === node);
       return seen && !seen.ready ? true : undefined;
     });
-    this.#taken.notReadySeconds = secondsSince(since);
-    const { since: _, ...taken } = this.#taken;
-    return taken;
+    return {
+      node,
+      fault,
+      logicPods: taken.logic.map((p) => p.name),
+      frontendPods: taken.frontend.map((p) => p.name),
+      notReadySeconds: secondsSince(acted),
+    };
   }
 
   /** Waits for the node's pods to be replaced elsewhere, gives the node back, waits for it. */
@@ -148,14 +128,14 @@ export class NodeChaos {
       LOGIC,
       this.#counts.logic,
       taken.since,
-      gone(taken.logicPods),
+      gone(taken.logic),
     );
     await cluster.waitReady(
       `${this.#counts.frontend} Ready frontend pods without those of node ${taken.node}`,
       FRONTEND,
       this.#counts.frontend,
       taken.since,
-      gone(taken.frontendPods),
+      gone(taken.frontend),
     );
     const replacedSeconds = secondsSince(taken.since);
     const back = Date.now();
@@ -165,15 +145,48 @@ export class NodeChaos {
     await cluster.waitFor(`node ${taken.node} to be Ready again`, async () =>
       (await readNodes(cluster)).find((n) => n.name === taken.node)?.ready ? true : undefined,
     );
-    return { replacedSeconds, nodeReadySeconds: secondsSince(back) };
+    const nodeReadySeconds = secondsSince(back);
+    await this.#spreadAgain();
+    return { replacedSeconds, nodeReadySeconds };
+  }
+
+  /**
+   * The replacements all run on the node that stayed, and nothing moves them back by itself:
+   * a rolling restart (maxUnavailable 0, so buyers see no gap) lets the spread rule place
+   * them over both workers again, ready for the next node scenario.
+   */
+  async #spreadAgain(): Promise<void> {
+    for (const [deployment, selector] of [
+      ['flame-logic', LOGIC],
+      ['flame-frontend', FRONTEND],
+    ] as const) {
+      const nodes = new Set((await this.#cluster.pods(selector)).map((p) => p.node));
+      if (nodes.size > 1) continue;
+      await this.#cluster.run(`spreading ${deployment} over the nodes again`, [
+        'rollout',
+        'restart',
+        `deployment/${deployment}`,
+      ]);
+      await this.#cluster.run(`waiting for the ${deployment} rollout`, [
+        'rollout',
+        'status',
+        `deployment/${deployment}`,
+        `--timeout=${Math.round(this.#cluster.timeoutMs / 1000)}s`,
+      ]);
+    }
   }
 
   /** Every node of the cluster running, unpaused and connected (after an interrupt, too). */
   async restore(): Promise<string[]> {
     this.#taken = undefined;
-    const nodes = await readNodes(this.#cluster);
-    return this.#faults.restore(nodes.map((n) => n.name));
+    return restoreNodes(this.#cluster, this.#faults);
   }
+}
+
+/** Every node running, unpaused and connected; one line per node it changed. */
+export async function restoreNodes(cluster: Cluster, faults: NodeFaults): Promise<string[]> {
+  const nodes = await readNodes(cluster);
+  return faults.restore(nodes.map((n) => n.name));
 }
 
 const secondsSince = (since: number) => Math.round((Date.now() - since) / 10) / 100;

@@ -1,12 +1,12 @@
 import type { ContainerState, DockerEngine } from '../../docker/engine.ts';
+import type { NodeFault } from '../targets/target.ts';
 
-/**
+/*
  * What happens to a kind node, which is a container on the Docker engine that runs kind:
  * - freeze: `docker pause` — every process on the node (kubelet, pods) alive but silent;
  * - loss: `docker stop -t 0` — the node is gone at once, as if its power were cut;
  * - partition: `docker network disconnect` from kind's network — running, but unreachable.
  */
-export type NodeFault = 'freeze' | 'loss' | 'partition';
 export const NODE_FAULTS: readonly NodeFault[] = ['freeze', 'loss', 'partition'];
 
 /** The Docker network `kind create cluster` attaches every node to. */
