@@ -160,7 +160,9 @@ export class NodeChaos implements NodeControl {
       ['flame-logic', LOGIC],
       ['flame-frontend', FRONTEND],
     ] as const) {
-      const nodes = new Set((await this.#cluster.pods(selector)).map((p) => p.node));
+      // Ready pods only: the node's old pods may still be listed while they terminate.
+      const ready = (await this.#cluster.pods(selector)).filter((p) => p.ready);
+      const nodes = new Set(ready.map((p) => p.node));
       if (nodes.size > 1) continue;
       await this.#cluster.run(`spreading ${deployment} over the nodes again`, [
         'rollout',
