@@ -127,14 +127,18 @@ describe('kubectl helpers for the chaos runner (stand-in kubectl, no real cluste
     );
   });
 
-  it('listPods reads names, uids and readiness, and counts a terminating pod as not ready', async (t) => {
+  it('listPods reads names, uids, nodes and readiness, and counts a terminating pod as not ready', async (t) => {
     const s = await onPath(t);
     const ready = { conditions: [{ type: 'Ready', status: 'True' }] };
     await s.scene(
       'pods.json',
       JSON.stringify({
         items: [
-          { metadata: { name: 'flame-logic-a', uid: 'u-a' }, status: ready },
+          {
+            metadata: { name: 'flame-logic-a', uid: 'u-a' },
+            spec: { nodeName: 'flame-worker' },
+            status: ready,
+          },
           {
             metadata: { name: 'flame-logic-b' },
             status: { conditions: [{ type: 'Ready', status: 'False' }] },
@@ -147,9 +151,9 @@ describe('kubectl helpers for the chaos runner (stand-in kubectl, no real cluste
       }),
     );
     assert.deepEqual(await listPods(target, 'app=flame-logic'), [
-      { name: 'flame-logic-a', uid: 'u-a', ready: true },
-      { name: 'flame-logic-b', uid: 'flame-logic-b', ready: false },
-      { name: 'flame-logic-c', uid: 'flame-logic-c', ready: false },
+      { name: 'flame-logic-a', uid: 'u-a', ready: true, node: 'flame-worker' },
+      { name: 'flame-logic-b', uid: 'flame-logic-b', ready: false, node: undefined },
+      { name: 'flame-logic-c', uid: 'flame-logic-c', ready: false, node: undefined },
     ]);
     assert.deepEqual(await s.calls(), [
       'kubectl --context kind-flame -n flame get pods -l app=flame-logic -o json',
