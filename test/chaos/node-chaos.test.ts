@@ -137,14 +137,17 @@ function nodeController(
     }
     await write(ready);
   };
+  // One tick at a time: the first one written before the tests read anything.
+  const first = tick();
   const loop = (async () => {
+    await first;
     while (!stopped) {
-      await tick();
       await new Promise((resolve) => setTimeout(resolve, 200));
+      await tick();
     }
   })();
   return {
-    first: tick(),
+    first,
     stop: async () => {
       stopped = true;
       await loop;
