@@ -96,10 +96,11 @@ export async function injectHoldRollback(
 ): Promise<string[]> {
   const errors: string[] = [];
   const enterPhase = (phase: string) => run.progress.phase(scenario.name, phase);
+  const fault = run.options.withoutFault ? undefined : scenario;
   try {
     enterPhase('injecting the fault');
     context.observed.frontendAtInject = await frontendCountsOrNone(context.target);
-    await scenario.inject(context);
+    await fault?.inject(context);
     enterPhase('fault held');
     const left = faultStart + run.options.faultMs - run.log.now();
     if (left > 0) await sleep(left);
@@ -108,7 +109,7 @@ export async function injectHoldRollback(
   }
   try {
     enterPhase('rolling back');
-    await scenario.rollback(context);
+    await fault?.rollback(context);
   } catch (error) {
     errors.push(...failure('rollback', error));
   }

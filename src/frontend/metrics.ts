@@ -58,10 +58,16 @@ export class FrontendMetrics {
       labelNames: ['call', 'cause'] as const,
       registers,
     });
+    // Every series from the start, at 0: a reader can tell "none yet" from "not counted".
+    const child = (call: LogicCallKind, cause: AttemptFailure) => {
+      const series = failed.labels(call, cause);
+      series.inc(0);
+      return series;
+    };
     const causes = (call: LogicCallKind) => ({
-      status_5xx: failed.labels(call, 'status_5xx'),
-      timeout: failed.labels(call, 'timeout'),
-      network: failed.labels(call, 'network'),
+      status_5xx: child(call, 'status_5xx'),
+      timeout: child(call, 'timeout'),
+      network: child(call, 'network'),
     });
     this.failedAttempts = { orders: causes('orders'), other: causes('other') };
     this.staleCatalogReads = new Counter({

@@ -124,6 +124,11 @@ describe('verdicts', () => {
     assert.ok(result.checks.some((c) => c.name === 'catalog always served' && !c.ok));
   });
 
+  it('does not hold a frontend restart against frontend-kill, which restarts it on purpose', () => {
+    const killed = { ...evidence('frontend-kill', tested, steady), frontendAfter: 'pid 2' };
+    assert.ok(!judge(killed).checks.some((c) => c.name === 'frontend never restarted'));
+  });
+
   it('fails a scenario whose frontend restarted, or whose success rate is under threshold', () => {
     const restarted = { ...evidence('flaky-logic', tested, steady), frontendAfter: 'pid 2' };
     assert.equal(judge(restarted).verdict, 'fail');

@@ -1,5 +1,27 @@
 import { type Check, evidenceCheck, type ProofInput } from '../model.ts';
+import { withRetry } from '../targets/admin-client.ts';
+import type { DatabaseControl } from '../targets/target.ts';
 import { BOTH_TARGETS, type Scenario } from './scenario.ts';
+
+/** How long the runner's probe may take to see the database go down, or come back. */
+const PROBE_WITHIN_MS = 10_000;
+
+/**
+ * Probes until the database is `wanted` (reachable or not), for at most PROBE_WITHIN_MS: a
+ * pod being deleted may take its grace period to stop, and one probe can time out on a busy
+ * machine. Returns what was seen last.
+ */
+async function probeUntil(database: DatabaseControl, wanted: boolean): Promise<boolean> {
+  const what = `the runner's probe to see the database ${wanted ? 'up' : 'down'}`;
+  try {
+    await withRetry(what, PROBE_WITHIN_MS, async () => {
+      if ((await database.reachable()) !== wanted) throw new Error(`not ${wanted ? 'up' : 'down'}`);
+    });
+    return wanted;
+  } catch {
+    return !wanted;
+  }
+}
 
 const reach = (seen: boolean | undefined) =>
   seen === undefined ? 'not probed' : seen ? 'reachable' : 'unreachable';
@@ -48,13 +70,16 @@ export const DB_DOWN: Scenario = {
     if (!database) throw new Error('this target cannot kill its database');
     c.observed.ordersBeforeKill = (await c.target.audit(c.stockIds())).orders.map((o) => o.id);
     await database.kill();
-    c.observed.database = { duringFault: await database.reachable(), afterRestore: undefined };
+    c.observed.database = {
+      duringFault: await probeUntil(database, false),
+      afterRestore: undefined,
+    };
   },
   async rollback(c) {
     const database = c.target.controls.database;
     if (!database) return;
     c.observed.replacementReadySeconds = await database.restore();
-    const afterRestore = await database.reachable();
+    const afterRestore = await probeUntil(database, true);
     c.observed.database = { duringFault: c.observed.database?.duringFault, afterRestore };
     c.observed.ordersAfterRestore = (await c.target.audit(c.stockIds())).orders.map((o) => o.id);
   },

@@ -68,9 +68,6 @@ export async function createLocalTarget(options: LocalTargetOptions): Promise<Ch
   return localTarget(system, keepData ? undefined : dataDir, options.onLine);
 }
 
-/** Creating twice is harmless: ids are unique per run, so "taken" means our own first try. */
-const takenByUs = (error: unknown) => /answered 400.*already taken/s.test(String(error));
-
 /** `tempDir`: removed by close (undefined when the data is to be kept, or not on disk). */
 function localTarget(
   system: LocalSystem,
@@ -151,9 +148,7 @@ function adminCalls({ system, token, retry, anyLogicUrl }: Local) {
 
     createEvents: (events) =>
       retry('creating events with POST /admin/events', 30_000, () =>
-        postEvents(anyLogicUrl(), token, events).catch((error: unknown) => {
-          if (!takenByUs(error)) throw error;
-        }),
+        postEvents(anyLogicUrl(), token, events),
       ),
 
     archiveEvents: (ids) =>
