@@ -121,6 +121,8 @@ export interface NodeObservation {
   notReadySeconds: number;
   replacedSeconds?: number;
   nodeReadySeconds?: number;
+  /** The logic pods that replaced the node's (kubectl, before the node was given back). */
+  replacementPods?: string[];
 }
 
 export interface ProbeResult {

@@ -201,6 +201,7 @@ describe('NodeChaos through the stand-in kubectl, on stand-in node containers', 
       assert.equal(away.running && !away.paused && away.ips[network] !== undefined, false);
       const back = await chaos.giveBack();
       assert.ok(back.replacedSeconds >= taken.notReadySeconds);
+      assert.deepEqual(back.replacementPods, ['flame-logic-a-moved'], 'seen by kubectl');
       const state = await engine.inspect(worker);
       assert.equal(state.running && !state.paused, true);
       assert.ok(state.ips[network]);

@@ -72,7 +72,15 @@ export class NodeChaos implements NodeControl {
   readonly #faults: NodeFaults;
   readonly #counts: { logic: number; frontend: number };
   #taken:
-    | { node: string; fault: NodeFault; since: number; logic: PodSummary[]; frontend: PodSummary[] }
+    | {
+        node: string;
+        fault: NodeFault;
+        since: number;
+        logic: PodSummary[];
+        frontend: PodSummary[];
+        /** Every logic pod there was when the node was taken, wherever it ran. */
+        logicBefore: Set<string>;
+      }
     | undefined;
 
   constructor(cluster: Cluster, faults: NodeFaults, counts: { logic: number; frontend: number }) {
@@ -102,6 +110,7 @@ export class NodeChaos implements NodeControl {
       since,
       logic: logic.filter((p) => p.node === node),
       frontend: frontend.filter((p) => p.node === node),
+      logicBefore: new Set(logic.map((p) => p.name)),
     };
     this.#taken = taken;
     await cluster.waitFor(`node ${node} to be not Ready`, async () => {
@@ -138,6 +147,9 @@ export class NodeChaos implements NodeControl {
       gone(taken.frontend),
     );
     const replacedSeconds = secondsSince(taken.since);
+    const replacementPods = (await cluster.readyPods(LOGIC)).filter(
+      (name) => !taken.logicBefore.has(name),
+    );
     const back = Date.now();
     cluster.log(`$ docker (undo ${taken.fault}) ${taken.node}`);
     this.#taken = undefined;
@@ -147,7 +159,7 @@ export class NodeChaos implements NodeControl {
     );
     const nodeReadySeconds = secondsSince(back);
     await this.#spreadAgain();
-    return { replacedSeconds, nodeReadySeconds };
+    return { replacedSeconds, nodeReadySeconds, replacementPods };
   }
 
   /**

@@ -8,10 +8,10 @@ import { purchasesInFault } from './footprint.ts';
 import { KIND_ONLY, type Scenario } from './scenario.ts';
 
 /**
- * What the buyers, the runner's /healthz reads and kubectl saw: the node went not Ready; its
- * logic pod had answered buyers and answered none once the node was taken; purchases were
- * confirmed meanwhile by replicas elsewhere; new replicas replaced its pods and answered
- * buyers; the node came back Ready.
+ * What the buyers and kubectl saw: the node went not Ready; its logic pod had answered buyers
+ * and answered none once the node was taken; purchases were confirmed meanwhile by replicas
+ * elsewhere; new pods replaced its logic pod (kubectl) and answered buyers (x-served-by); the
+ * node came back Ready.
  */
 export function nodeProof({ requests, observed }: ProofInput): Check[] {
   const node = observed.node;
@@ -27,11 +27,10 @@ export function nodeProof({ requests, observed }: ProofInput): Check[] {
       .filter((r) => confirmsOrder(r) && r.servedBy && !onNode.has(r.servedBy))
       .map((r) => r.servedBy),
   );
-  const beforeNames = new Set((observed.replicasBefore ?? []).map((r) => r.replica));
-  const newReplicas = (observed.replicasAfter ?? [])
-    .map((r) => r.replica)
-    .filter((name) => !beforeNames.has(name));
-  const servedNew = newReplicas.filter((name) => requests.some((r) => r.servedBy === name));
+  const replacements = node?.replacementPods ?? [];
+  const servedNew = replacements.filter((name) =>
+    requests.some((r) => r.status > 0 && r.servedBy === name),
+  );
   const name = node ? `${node.node} (${node.fault})` : '(no node taken)';
   return [
     evidenceCheck(
@@ -56,8 +55,8 @@ export function nodeProof({ requests, observed }: ProofInput): Check[] {
     ),
     evidenceCheck(
       'new logic pods replaced the node’s and answered buyers',
-      newReplicas.length >= onNode.size && onNode.size > 0 && servedNew.length > 0,
-      `new on /healthz: ${newReplicas.join(', ') || 'none'}; answered buyers: ${servedNew.join(', ') || 'none'}; Ready without the node's pods after ${node?.replacedSeconds ?? '—'} s`,
+      replacements.length >= onNode.size && onNode.size > 0 && servedNew.length > 0,
+      `replacements Ready ${node?.replacedSeconds ?? '—'} s after the node was taken: ${replacements.join(', ') || 'none'}; answered buyers (x-served-by): ${servedNew.join(', ') || 'none'}`,
     ),
     {
       name: 'the node came back Ready',

@@ -56,6 +56,8 @@ export interface ReturnedNode {
   replacedSeconds: number;
   /** Seconds from giving the node back until kubectl showed it Ready. */
   nodeReadySeconds: number;
+  /** The Ready logic pods that were not there when the node was taken: its replacements. */
+  replacementPods: string[];
 }
 
 /** Take a worker node away while the shop runs on the others, and give it back. */
