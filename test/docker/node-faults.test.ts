@@ -14,12 +14,12 @@ import {
 
 async function twoNodes(t: TestContext) {
   ensureNodeStandinImage();
-  const { engine, network, names } = await standInCluster(t, ['worker', 'peer']);
+  const { engine, network, names, other } = await standInCluster(t, ['worker', 'peer']);
   const [node, peer] = names as [string, string];
   const address = (await engine.inspect(node)).ips[network];
   assert.ok(address, `${node} has an address on ${network}`);
   assert.ok(await answers(peer, address), 'the node answers before any fault');
-  return { engine, network, node, peer, address, faults: new NodeFaults(engine, network) };
+  return { engine, network, node, peer, address, other, faults: new NodeFaults(engine, network) };
 }
 
 describe('node faults on containers standing in for kind nodes (real Docker)', () => {
@@ -66,10 +66,9 @@ describe('node faults on containers standing in for kind nodes (real Docker)', (
 
   it('heal says so when the node came back with another address (someone took its own)', async (t) => {
     if (!canRunStandIns(t)) return;
-    const { engine, network, node, address, faults } = await twoNodes(t);
+    const { engine, network, node, address, faults, other } = await twoNodes(t);
     await faults.inject(node, 'partition');
-    const squatter = `${node}-squatter`;
-    t.after(() => engine.run(['rm', '-f', squatter]).catch(() => undefined));
+    const squatter = other('squatter');
     // Docker gives a new container the lowest free address: the one the node left.
     await engine.run(['run', '-d', '--name', squatter, '--network', network, NODE_STANDIN_IMAGE]);
     assert.equal((await engine.inspect(squatter)).ips[network], address);

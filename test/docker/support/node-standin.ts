@@ -70,15 +70,23 @@ export async function standInCluster(t: TestContext, nodes: readonly string[]) {
   const id = `flame-test-nodes-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const network = `${id}-net`;
   const names = nodes.map((n) => `${id}-${n}`);
+  const others: string[] = [];
   t.after(async () => {
-    for (const name of names) await engine.run(['rm', '-f', name]).catch(() => undefined);
+    for (const name of [...names, ...others]) {
+      await engine.run(['rm', '-f', name]).catch(() => undefined);
+    }
     await engine.run(['network', 'rm', network]).catch(() => undefined);
   });
   await engine.run(['network', 'create', network]);
   for (const name of names) {
     await engine.run(['run', '-d', '--name', name, '--network', network, NODE_STANDIN_IMAGE]);
   }
-  return { engine, network, names };
+  /** Another container on the network, removed with the rest (before the network). */
+  const other = (suffix: string) => {
+    others.push(`${id}-${suffix}`);
+    return `${id}-${suffix}`;
+  };
+  return { engine, network, names, other };
 }
 
 /**
