@@ -93,6 +93,7 @@ export type {
   DatabaseProbes,
   FrontendCounts,
   KillObservation,
+  NodeObservation,
   Observations,
   ProbeResult,
   ReplicaIdentity,

@@ -104,9 +104,27 @@ export interface Observations {
   probes?: ProbeResult[];
   /** Restore after a failed step: what it put back. */
   restored?: string;
+  /** node-freeze, node-loss, node-partition: the node taken away and how the cluster took it. */
+  node?: NodeObservation;
 }
 
 /** One expected-vs-seen connection of the network-policy probe. */
+/** A node scenario's node, as kubectl listed it, with when (run clock) each step happened. */
+export interface NodeObservation {
+  node: string;
+  fault: string;
+  /** Its logic pods' names (x-served-by) and its frontend pods' names when it was taken. */
+  logicPods: string[];
+  frontendPods: string[];
+  /** Run clock once the Docker action had returned: nothing there could answer after. */
+  takenAt: number;
+  notReadySeconds: number;
+  replacedSeconds?: number;
+  nodeReadySeconds?: number;
+  /** The logic pods that replaced the node's (kubectl, before the node was given back). */
+  replacementPods?: string[];
+}
+
 export interface ProbeResult {
   from: string;
   to: string;

@@ -105,6 +105,8 @@ export interface PodSummary {
   /** Tells a StatefulSet's replacement from the pod it replaces: same name, new uid. */
   uid: string;
   ready: boolean;
+  /** The node it was scheduled on; undefined while Pending. */
+  node: string | undefined;
 }
 
 /**
@@ -125,12 +127,14 @@ export async function listPods(
   const list = JSON.parse(json) as {
     items: {
       metadata: { name: string; uid?: string; deletionTimestamp?: string };
+      spec?: { nodeName?: string };
       status?: { conditions?: { type: string; status: string }[] };
     }[];
   };
   return list.items.map((pod) => ({
     name: pod.metadata.name,
     uid: pod.metadata.uid ?? pod.metadata.name,
+    node: pod.spec?.nodeName,
     ready:
       !pod.metadata.deletionTimestamp &&
       (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),

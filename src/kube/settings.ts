@@ -45,12 +45,21 @@ export interface Settings {
   kubeContext: string;
   /** kind node image (KIND_NODE_IMAGE); unset → kind's own default for its version. */
   nodeImage: string | undefined;
-  /** kind cluster config (FLAME_CLUSTER_CONFIG, default manifests/kind-cluster.yaml). */
+  /**
+   * kind cluster config: FLAME_CLUSTER_CONFIG, else by KIND_WORKERS — 0 (default)
+   * manifests/kind-cluster.yaml, one node; 2 manifests/kind-cluster-multi.yaml, a control
+   * plane and two workers (the node chaos scenarios need workers).
+   */
   clusterConfig: string;
   /** Folder of the app manifests (manifests/flame). */
   manifestsDir: string;
   /** Where the shop answers (FLAME_URL, default http://localhost:8080). */
   url: string;
+  /**
+   * The Docker network of kind's nodes (KIND_EXPERIMENTAL_DOCKER_NETWORK, kind's own knob,
+   * default kind): the node-partition scenario disconnects a node from it.
+   */
+  kindNetwork: string;
   /** Container CLI: KIND_EXPERIMENTAL_PROVIDER=podman → podman, else docker. */
   containerCli: 'docker' | 'podman';
   /** NodePort of Service flame-frontend (FLAME_NODE_PORT, default 30080, 30000-32767). */
@@ -80,9 +89,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     clusterName,
     kubeContext: env.KUBE_CONTEXT || `kind-${clusterName}`,
     nodeImage: env.KIND_NODE_IMAGE || undefined,
-    clusterConfig: env.FLAME_CLUSTER_CONFIG || join(REPO_ROOT, 'manifests', 'kind-cluster.yaml'),
+    clusterConfig: clusterConfig(env, problems),
     manifestsDir: join(REPO_ROOT, 'manifests', 'flame'),
     url: (env.FLAME_URL || 'http://localhost:8080').replace(/\/+$/, ''),
+    kindNetwork: env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind',
     containerCli: env.KIND_EXPERIMENTAL_PROVIDER === 'podman' ? 'podman' : 'docker',
     nodesTimeoutS: seconds('FLAME_NODES_TIMEOUT_S', 180),
     rolloutTimeoutS: seconds('FLAME_ROLLOUT_TIMEOUT_S', 300),
@@ -92,6 +102,31 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
   if (problems.length > 0) throw new ScriptError(problems.join('\n'));
   return Object.freeze(settings);
+}
+
+/** The cluster configs KIND_WORKERS chooses between, by number of workers. */
+export const CLUSTER_CONFIGS: Readonly<Record<string, string>> = {
+  '0': join(REPO_ROOT, 'manifests', 'kind-cluster.yaml'),
+  '2': join(REPO_ROOT, 'manifests', 'kind-cluster-multi.yaml'),
+};
+
+function clusterConfig(env: NodeJS.ProcessEnv, problems: string[]): string {
+  const workers = env.KIND_WORKERS || undefined;
+  const explicit = env.FLAME_CLUSTER_CONFIG || undefined;
+  if (workers !== undefined && explicit !== undefined) {
+    problems.push(
+      `set KIND_WORKERS or FLAME_CLUSTER_CONFIG, not both (got ${JSON.stringify(workers)} and ${JSON.stringify(explicit)})`,
+    );
+  }
+  if (explicit !== undefined) return explicit;
+  const config = CLUSTER_CONFIGS[workers ?? '0'];
+  if (config === undefined) {
+    problems.push(
+      `KIND_WORKERS must be ${Object.keys(CLUSTER_CONFIGS).join(' or ')} (got ${JSON.stringify(workers)})`,
+    );
+    return CLUSTER_CONFIGS['0'] as string;
+  }
+  return config;
 }
 
 /** Kubernetes' default NodePort range; a cluster made elsewhere may have another port free. */

@@ -27,7 +27,7 @@ describe('target controls', () => {
     assert.equal(missingControl({ ...noDatabase, controls: { database } }, 'database'), undefined);
   });
 
-  it('names its needs and its restarts as data: only frontend-kill restarts the frontend', () => {
+  it('names its needs and its restarts as data: only frontend-kill and the node scenarios restart the frontend', () => {
     const needs = Object.fromEntries(
       SCENARIOS.filter((s) => s.needs).map((s) => [s.name, s.needs]),
     );
@@ -35,10 +35,13 @@ describe('target controls', () => {
       'db-down': 'database',
       'frontend-kill': 'frontend',
       'network-policy': 'networkPolicy',
+      'node-freeze': 'nodes',
+      'node-loss': 'nodes',
+      'node-partition': 'nodes',
     });
     assert.deepEqual(
       SCENARIOS.filter((s) => s.restartsFrontend).map((s) => s.name),
-      ['frontend-kill'],
+      ['frontend-kill', 'node-freeze', 'node-loss', 'node-partition'],
     );
   });
 });

@@ -127,14 +127,18 @@ describe('kubectl helpers for the chaos runner (stand-in kubectl, no real cluste
     );
   });
 
-  it('listPods reads names, uids and readiness, and counts a terminating pod as not ready', async (t) => {
+  it('listPods reads names, uids, nodes and readiness, and counts a terminating pod as not ready', async (t) => {
     const s = await onPath(t);
     const ready = { conditions: [{ type: 'Ready', status: 'True' }] };
     await s.scene(
       'pods.json',
       JSON.stringify({
         items: [
-          { metadata: { name: 'flame-logic-a', uid: 'u-a' }, status: ready },
+          {
+            metadata: { name: 'flame-logic-a', uid: 'u-a' },
+            spec: { nodeName: 'flame-worker' },
+            status: ready,
+          },
           {
             metadata: { name: 'flame-logic-b' },
             status: { conditions: [{ type: 'Ready', status: 'False' }] },
@@ -147,9 +151,9 @@ describe('kubectl helpers for the chaos runner (stand-in kubectl, no real cluste
       }),
     );
     assert.deepEqual(await listPods(target, 'app=flame-logic'), [
-      { name: 'flame-logic-a', uid: 'u-a', ready: true },
-      { name: 'flame-logic-b', uid: 'flame-logic-b', ready: false },
-      { name: 'flame-logic-c', uid: 'flame-logic-c', ready: false },
+      { name: 'flame-logic-a', uid: 'u-a', ready: true, node: 'flame-worker' },
+      { name: 'flame-logic-b', uid: 'flame-logic-b', ready: false, node: undefined },
+      { name: 'flame-logic-c', uid: 'flame-logic-c', ready: false, node: undefined },
     ]);
     assert.deepEqual(await s.calls(), [
       'kubectl --context kind-flame -n flame get pods -l app=flame-logic -o json',
@@ -168,6 +172,27 @@ describe('settings and versions (script helpers)', () => {
     assert.throws(
       () => loadSettings({ FLAME_ROLLOUT_TIMEOUT_S: 'soon', FLAME_SMOKE_TIMEOUT_S: '-1' }),
       /FLAME_ROLLOUT_TIMEOUT_S must be .*\n.*FLAME_SMOKE_TIMEOUT_S must be/,
+    );
+  });
+
+  it('KIND_WORKERS chooses the one-node or the three-node cluster config, and only those', () => {
+    assert.match(loadSettings({}).clusterConfig, /manifests\/kind-cluster\.yaml$/);
+    assert.match(loadSettings({ KIND_WORKERS: '0' }).clusterConfig, /kind-cluster\.yaml$/);
+    assert.match(
+      loadSettings({ KIND_WORKERS: '2' }).clusterConfig,
+      /manifests\/kind-cluster-multi\.yaml$/,
+    );
+    assert.equal(
+      loadSettings({ FLAME_CLUSTER_CONFIG: '/tmp/c.yaml' }).clusterConfig,
+      '/tmp/c.yaml',
+    );
+    assert.throws(
+      () => loadSettings({ KIND_WORKERS: '3' }),
+      /KIND_WORKERS must be 0 or 2 \(got "3"\)/,
+    );
+    assert.throws(
+      () => loadSettings({ KIND_WORKERS: '2', FLAME_CLUSTER_CONFIG: '/tmp/c.yaml' }),
+      /set KIND_WORKERS or FLAME_CLUSTER_CONFIG, not both/,
     );
   });
 

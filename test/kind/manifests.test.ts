@@ -12,7 +12,13 @@ import {
   withImages,
   withNodePort,
 } from '../../src/kube/manifests.ts';
-import { DEFAULT_NODE_PORT, SECRET_KEYS, SECRET_NAME, WORKLOADS } from '../../src/kube/settings.ts';
+import {
+  CLUSTER_CONFIGS,
+  DEFAULT_NODE_PORT,
+  SECRET_KEYS,
+  SECRET_NAME,
+  WORKLOADS,
+} from '../../src/kube/settings.ts';
 import { checks, containerEnv, type Workload, workloads } from './support/policies.ts';
 import { validateObject } from './support/schema.ts';
 import { REPO_ROOT } from './support/stand-ins.ts';
@@ -41,6 +47,11 @@ const objectIn = (docs: KubeObject[], kind: string, name: string) => {
   assert.ok(found, `${kind}/${name}`);
   return found;
 };
+const podSpecIn = (docs: KubeObject[], name: string) =>
+  workloadIn(docs, name).spec.template.spec as {
+    topologySpreadConstraints?: { whenUnsatisfiable?: string; labelSelector?: object }[];
+    tolerations?: { key?: string; tolerationSeconds?: number }[];
+  };
 const containerIn = (docs: KubeObject[], name: string) => {
   const c = workloadIn(docs, name).spec.template.spec.containers[0];
   assert.ok(c);
@@ -303,6 +314,42 @@ describe('manifest policies catch violations (each check can fail)', () => {
         (policy.spec as { ingress: object[] }).ingress.splice(1, 1);
       },
     ],
+    [
+      'prefer one replica per node',
+      'logic has no topology spread',
+      (d) => delete podSpecIn(d, 'flame-logic').topologySpreadConstraints,
+    ],
+    [
+      'prefer one replica per node',
+      'the frontend spread is DoNotSchedule (Pending on a one-node cluster)',
+      (d) => {
+        const spread = podSpecIn(d, 'flame-frontend').topologySpreadConstraints?.[0];
+        if (spread) spread.whenUnsatisfiable = 'DoNotSchedule';
+      },
+    ],
+    [
+      'prefer one replica per node',
+      'the logic spread counts the frontend pods',
+      (d) => {
+        const spread = podSpecIn(d, 'flame-logic').topologySpreadConstraints?.[0];
+        if (spread) spread.labelSelector = { matchLabels: { app: 'flame-frontend' } };
+      },
+    ],
+    [
+      'tolerate a not-ready or unreachable node',
+      'logic keeps the default 300 s tolerations',
+      (d) => delete podSpecIn(d, 'flame-logic').tolerations,
+    ],
+    [
+      'tolerate a not-ready or unreachable node',
+      'the frontend tolerates an unreachable node for 120 s',
+      (d) => {
+        const unreachable = podSpecIn(d, 'flame-frontend').tolerations?.find(
+          (t) => t.key === 'node.kubernetes.io/unreachable',
+        );
+        if (unreachable) unreachable.tolerationSeconds = 120;
+      },
+    ],
   ];
   for (const [checkName, violation, change] of cases) {
     const entry = Object.entries(checks).find(([name]) => name.includes(checkName));
@@ -390,8 +437,7 @@ describe('manifests match DESIGN.md names and the scripts', () => {
   });
 });
 
-describe('kind cluster config (manifests/kind-cluster.yaml)', async () => {
-  const config = parse(await readFile(join(REPO_ROOT, 'manifests', 'kind-cluster.yaml'), 'utf8'));
+describe('kind cluster configs (manifests/kind-cluster*.yaml, chosen by KIND_WORKERS)', async () => {
   // The subset of kind's v1alpha4 Cluster we use; strict, so a misspelt field fails.
   const portMapping = z.strictObject({
     containerPort: z.number().int(),
@@ -411,18 +457,30 @@ describe('kind cluster config (manifests/kind-cluster.yaml)', async () => {
       }),
     ),
   });
+  const service = find('Service', 'flame-frontend').spec as { ports: { nodePort?: number }[] };
+  const nodePort = service.ports[0]?.nodePort;
 
-  it('is a valid kind Cluster config named flame', () => {
-    const parsed = kindConfig.parse(config);
-    assert.equal(parsed.name, 'flame');
-  });
+  for (const [workers, path] of Object.entries(CLUSTER_CONFIGS)) {
+    const config = kindConfig.parse(parse(await readFile(path, 'utf8')));
+    const roles = config.nodes.map((n) => n.role);
 
-  it('maps localhost:8080 to the flame-frontend NodePort', () => {
-    const mappings = kindConfig.parse(config).nodes.flatMap((n) => n.extraPortMappings ?? []);
-    const service = find('Service', 'flame-frontend').spec as { ports: { nodePort?: number }[] };
-    const nodePort = service.ports[0]?.nodePort;
-    assert.ok(mappings.some((m) => m.hostPort === 8080 && m.containerPort === nodePort));
-  });
+    it(`KIND_WORKERS=${workers}: a valid kind Cluster named flame with ${workers} workers`, () => {
+      assert.equal(config.name, 'flame');
+      assert.deepEqual(roles, ['control-plane', ...Array(Number(workers)).fill('worker')]);
+    });
+
+    // The control plane: no chaos scenario stops it, and its kube-proxy reaches a frontend
+    // pod on any node through the NodePort.
+    it(`KIND_WORKERS=${workers}: the control plane maps localhost:8080 to the flame-frontend NodePort`, () => {
+      const [controlPlane, ...others] = config.nodes;
+      const maps = (n: typeof controlPlane) =>
+        (n?.extraPortMappings ?? []).some(
+          (m) => m.hostPort === 8080 && m.containerPort === nodePort,
+        );
+      assert.ok(maps(controlPlane));
+      assert.ok(!others.some(maps), 'a worker that publishes 8080 would take it away when lost');
+    });
+  }
 });
 
 describe('withImages (the deploy script sets the built image tags)', () => {

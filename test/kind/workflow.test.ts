@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { POSTGRES_IMAGE } from '../../src/kube/settings.ts';
+import { SCENARIO_NAMES } from '../../src/chaos/scenarios/index.ts';
+import { loadSettings, POSTGRES_IMAGE } from '../../src/kube/settings.ts';
 import { parseVersion, versionAtLeast } from '../../src/kube/tools.ts';
 import { skipOrFail } from '../support/database.ts';
 import { REPO_ROOT } from './support/stand-ins.ts';
@@ -138,6 +139,16 @@ describe('GitHub Actions workflow (.github/workflows/ci.yml)', () => {
     ]);
     const docs = await readFile(join(REPO_ROOT, 'docs', 'KIND.md'), 'utf8');
     assert.ok(docs.includes(chaos), 'docs/KIND.md shows the same command');
+  });
+
+  it('kind job: a cluster with two workers, so the full chaos run takes the node scenarios', async () => {
+    assert.equal(String(kind.env?.KIND_WORKERS), '2');
+    assert.match(loadSettings({ KIND_WORKERS: '2' }).clusterConfig, /kind-cluster-multi\.yaml$/);
+    const chaos = runs(kind).find((r) => r.startsWith('npm run chaos'));
+    assert.doesNotMatch(chaos ?? '', /--scenario/, 'every scenario, not a chosen few');
+    for (const name of ['node-freeze', 'node-loss', 'node-partition']) {
+      assert.ok(SCENARIO_NAMES.includes(name), `${name} is a scenario of the full run`);
+    }
   });
 
   it('kind job: a limit on every long step, all within the job limit, so a slow step fails first (issue 13)', () => {

@@ -86,27 +86,33 @@ export class Cluster {
 
   /**
    * Resolves with the seconds from `since` until `count` pods of `selector` are Ready, not
-   * counting the pod with uid `excludeUid` (the one just killed: by uid, because a StatefulSet's
-   * replacement keeps its name).
+   * counting the pods with uids `exclude` (the ones just killed: by uid, because a
+   * StatefulSet's replacement keeps its name).
    */
   async waitReady(
     what: string,
     selector: string,
     count: number,
     since: number,
-    excludeUid?: string,
+    exclude: string | readonly string[] = [],
   ): Promise<number> {
+    const excluded = new Set(typeof exclude === 'string' ? [exclude] : exclude);
     await waitFor(
       what,
       async (signal) => {
         const ready = (await this.pods(selector, signal)).filter(
-          (p) => p.ready && p.uid !== excludeUid,
+          (p) => p.ready && !excluded.has(p.uid),
         );
         return ready.length >= count ? true : undefined;
       },
       { timeoutMs: this.timeoutMs, intervalMs: 250, log: this.log },
     );
     return Math.round((Date.now() - since) / 10) / 100;
+  }
+
+  /** Polls `attempt` until it returns a value, within the cluster's time limit. */
+  waitFor<T>(what: string, attempt: (signal: AbortSignal) => Promise<T | undefined>): Promise<T> {
+    return waitFor(what, attempt, { timeoutMs: this.timeoutMs, intervalMs: 500, log: this.log });
   }
 
   async waitGone(what: string, selector: string): Promise<void> {

@@ -15,6 +15,9 @@ import { Cluster } from './cluster.ts';
 import { KindLogicAdmin, LOGIC } from './logic-admin.ts';
 import { readLogicScale, scaleLogic } from './logic-scale.ts';
 import { probeNetworkPolicy } from './network-probe.ts';
+import { restoreNodes } from './node-chaos.ts';
+import { connectNodeControl, kindNodeFaults, type NodeControlChoice } from './node-control.ts';
+import type { NodeFaults } from './node-faults.ts';
 import { healthChecks, type KindState, logicScaling, podKills } from './pod-actions.ts';
 import { restoreCluster } from './restore.ts';
 
@@ -39,6 +42,11 @@ export async function connectKindTarget(options: {
     settings.rolloutTimeoutS * 1000,
   );
   const token = await readSecretKey(cluster.kube, SECRET_NAME, SECRET_KEYS.adminToken);
+  // A run interrupted during a node scenario may have left a node paused, stopped or cut off.
+  const faults = kindNodeFaults(settings);
+  for (const line of await restoreNodesIfAny(cluster, faults)) {
+    options.log(`an interrupted run left a node away: ${line}`);
+  }
   const logicReplicas = await logicReplicasAfterAnyInterruptedRun(cluster, options.log);
   const frontendReplicas = await cluster.deploymentReplicas('flame-frontend');
   const attemptTimeoutMs = await readAttemptTimeout(cluster);
@@ -47,10 +55,14 @@ export async function connectKindTarget(options: {
     async () => ((await answersReady(`${settings.url}/readyz`)) ? true : undefined),
     { timeoutMs: 30_000, intervalMs: 500, log: options.log },
   );
+  const nodes = await connectNodeControl(cluster, faults, {
+    logic: logicReplicas,
+    frontend: frontendReplicas,
+  });
   return {
     context: settings.kubeContext,
     attemptTimeoutMs,
-    target: kindTarget({ cluster, settings, token, logicReplicas, frontendReplicas }),
+    target: kindTarget({ cluster, settings, token, logicReplicas, frontendReplicas }, nodes),
   };
 }
 
@@ -92,14 +104,31 @@ async function readAttemptTimeout(cluster: Cluster): Promise<number> {
   return Number.isInteger(value) && value > 0 ? value : DEFAULT_ATTEMPT_TIMEOUT_MS;
 }
 
-function kindTarget(state: KindState): ChaosTarget {
+/** Node restore at start, where the cluster's nodes may be no containers of this machine. */
+async function restoreNodesIfAny(cluster: Cluster, faults: NodeFaults): Promise<string[]> {
+  const lines = await restoreNodes(cluster, faults);
+  return lines.filter(
+    (line) => !line.startsWith('could not') && !line.includes('no such container'),
+  );
+}
+
+function kindTarget(state: KindState, nodes: NodeControlChoice): ChaosTarget {
   const { cluster } = state;
   const admin = new KindLogicAdmin(cluster, state.token);
   const kills = podKills(state);
+  // The nodes first: the pods that logic's scale and the faults need run on them.
+  const restoreAll = async () => [
+    ...('control' in nodes
+      ? await nodes.control
+          .restore()
+          .catch((e: Error) => [`could not restore the nodes: ${e.message}`])
+      : []),
+    ...(await restoreCluster(cluster, admin, state.logicReplicas)),
+  ];
   return {
     name: 'kind',
     shopUrl: state.settings.url,
-    whyNot: {},
+    whyNot: 'whyNot' in nodes ? { nodes: nodes.whyNot } : {},
 
     async setFaults(settings: FaultSettings) {
       await admin.setFaults(settings);
@@ -116,10 +145,11 @@ function kindTarget(state: KindState): ChaosTarget {
       database: kills.database,
       frontend: kills.frontend,
       networkPolicy: { probe: () => probeNetworkPolicy(cluster) },
+      ...('control' in nodes ? { nodes: nodes.control } : {}),
     },
 
-    restore: () => restoreCluster(cluster, admin, state.logicReplicas),
+    restore: () => restoreAll(),
     // The cluster stays up; close puts back whatever an interrupted scenario left changed.
-    close: () => restoreCluster(cluster, admin, state.logicReplicas),
+    close: () => restoreAll(),
   };
 }

@@ -1,6 +1,7 @@
 import { DB_DOWN } from './db-down.ts';
 import { FRONTEND_KILL, NETWORK_POLICY } from './kind-only.ts';
 import { FLAKY_LOGIC, LOST_RESPONSES, SLOW_LOGIC } from './logic-faults.ts';
+import { NODE_FREEZE, NODE_LOSS, NODE_PARTITION } from './nodes.ts';
 import { LOGIC_DOWN, REPLICA_KILL, ROLLING_RESTART } from './restarts.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -17,6 +18,9 @@ export const SCENARIOS: readonly Scenario[] = [
   DB_DOWN,
   FRONTEND_KILL,
   NETWORK_POLICY,
+  NODE_FREEZE,
+  NODE_LOSS,
+  NODE_PARTITION,
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);

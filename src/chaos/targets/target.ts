@@ -34,6 +34,41 @@ export interface NetworkPolicyControl {
 }
 
 /**
+ * How a node is taken away (kind: through the Docker engine that runs its container):
+ * freeze (`docker pause`: alive but silent), loss (`docker stop`) or partition (`docker network
+ * disconnect` from the nodes' network).
+ */
+export type NodeFault = 'freeze' | 'loss' | 'partition';
+
+/** The node a scenario took away, and what ran on it then, as kubectl listed it. */
+export interface TakenNode {
+  node: string;
+  fault: NodeFault;
+  /** Its logic pods' names: what buyers see in x-served-by. */
+  logicPods: string[];
+  frontendPods: string[];
+  /** Seconds from when the Docker action returned until kubectl showed the node not Ready. */
+  notReadySeconds: number;
+}
+
+export interface ReturnedNode {
+  /** Seconds from taking the node until logic and the frontend were Ready without its pods. */
+  replacedSeconds: number;
+  /** Seconds from giving the node back until kubectl showed it Ready. */
+  nodeReadySeconds: number;
+  /** The Ready logic pods that were not there when the node was taken: its replacements. */
+  replacementPods: string[];
+}
+
+/** Take a worker node away while the shop runs on the others, and give it back. */
+export interface NodeControl {
+  /** Takes a worker that runs a logic replica (not postgres' node) and waits until it is not Ready. */
+  take(fault: NodeFault): Promise<TakenNode>;
+  /** Waits until its pods are replaced elsewhere, gives it back and waits until it is Ready. */
+  giveBack(): Promise<ReturnedNode>;
+}
+
+/**
  * What only some targets can do. A scenario names the control it needs; a target without it
  * skips the scenario, with the reason it gives in `whyNot` (or a generic one).
  */
@@ -41,6 +76,7 @@ export interface TargetControls {
   database?: DatabaseControl;
   frontend?: FrontendControl;
   networkPolicy?: NetworkPolicyControl;
+  nodes?: NodeControl;
 }
 export type ControlName = keyof TargetControls;
 
@@ -90,7 +126,8 @@ export interface ChaosTarget {
 
   /**
    * Puts back what a run may have changed, whatever step it stopped at (an interrupt, a
-   * failed step): faults cleared on every replica, logic scaled back, the probe removed.
+   * failed step): faults cleared on every replica, logic scaled back, the probe removed,
+   * every node running and connected.
    * Returns one line per thing it restored; safe to call when nothing needs it.
    */
   restore(): Promise<string[]>;

@@ -5,6 +5,7 @@
 // count, read back by `get deployment/flame-logic -o json` with its annotation), `annotate`
 // keeps the noted count, and `port-forward` points at a fake admin server the test runs on
 // 127.0.0.1. The probe pod's phase is Succeeded unless the file probe-phase says otherwise.
+// `get nodes` answers from nodes.json, which the node scenario tests keep as a node controller.
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,7 @@ case " $* " in
   *" get deployment/flame-frontend -o jsonpath={.spec.template.spec.containers[0].image} "*) echo 'flame-frontend:0123456789ab' ;;
   *" get deployment/flame-frontend -o json "*)
     echo '{"spec":{"template":{"spec":{"containers":[{"env":[{"name":"LOGIC_ATTEMPT_TIMEOUT_MS","value":"1500"}]}]}}}}' ;;
+  *" get nodes -o json "*) cat "$FAKE_STATE/nodes.json" 2>/dev/null || echo '{"items":[]}' ;;
   *" get pods -l app=flame-logic -o json "*) pods logic ;;
   *" get pods -l app=flame-frontend -o json "*) pods frontend ;;
   *" get pods -l app=postgres -o json "*) pods postgres ;;

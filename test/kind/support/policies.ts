@@ -1,9 +1,10 @@
 // Policy checks over the parsed manifests. Each returns a list of problems (empty = passes),
 // so the tests can show both that our manifests pass and that each check catches a violation.
-// The checks live by concern: pod templates, wiring across objects, hardening, metrics.
+// The checks live by concern: pod templates, wiring across objects, hardening, metrics, nodes.
 import type { KubeObject } from '../../../src/kube/manifests.ts';
 import { hardeningChecks } from './hardening-policies.ts';
 import { metricsChecks } from './metrics-policies.ts';
+import { nodeChecks } from './node-policies.ts';
 import { podChecks } from './pod-policies.ts';
 import { wiringChecks } from './wiring-policies.ts';
 
@@ -14,4 +15,5 @@ export const checks: Record<string, (docs: readonly KubeObject[]) => string[]> =
   ...wiringChecks,
   ...hardeningChecks,
   ...metricsChecks,
+  ...nodeChecks,
 };
