@@ -1,0 +1,186 @@
+import { auditFlash, createFlashEvent, type FlashCounts, removeFlashEvent } from './flash-audit.ts';
+import { httpSender, type Purchase, type Send, sellOut, statementSender } from './flash-buyers.ts';
+import type { OnProgress } from './groups.ts';
+import { median, round } from './stats.ts';
+
+/** How big a flash sale: seats, buyers at once, and the statement reference's connections. */
+export interface FlashShape {
+  capacity: number;
+  buyers: number;
+  /** The reference's pool: as many connections as the logic replica it is compared with. */
+  statementConnections: number;
+  runs: number;
+}
+
+/** One sell-out as the buyers saw it, with the database's verdict. */
+export interface FlashSample {
+  purchasesPerSec: number;
+  seatsPerSec: number;
+  soldOutMs: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  correct: boolean;
+  counts: FlashCounts;
+  failures: string[];
+}
+
+export interface FlashVariantResult {
+  name: string;
+  buyers: number;
+  capacity: number;
+  runs: number;
+  /** Medians over the runs (max latency: the worst run). */
+  purchasesPerSec: number;
+  seatsPerSec: number;
+  soldOutMs: number;
+  latencyMs: { p50: number; p99: number; max: number };
+}
+
+export interface FlashReport {
+  /** Every run of every variant passed its correctness check. */
+  correct: boolean;
+  /** Summed over every run of every variant. */
+  counts: FlashCounts & { runs: number };
+  failures: string[];
+  results: FlashVariantResult[];
+}
+
+/** A way to buy: over HTTP to a service, or the bare statement from this process. */
+export interface FlashVariant {
+  name: string;
+  sender: (eventId: string, shape: FlashShape) => { send: Send; close: () => Promise<void> };
+}
+
+export const httpVariant = (name: string, url: string): FlashVariant => ({
+  name,
+  sender: (eventId, shape) => ({
+    send: httpSender(url, eventId, shape.buyers),
+    close: async () => undefined,
+  }),
+});
+
+export const statementVariant = (name: string, databaseUrl: string): FlashVariant => ({
+  name,
+  sender: (eventId, shape) => statementSender(databaseUrl, eventId, shape.statementConnections),
+});
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function sampleOf(
+  purchases: Purchase[],
+  soldOutMs: number,
+): Omit<FlashSample, 'correct' | 'counts' | 'failures'> {
+  const latencies = purchases.map((p) => p.latencyMs).sort((a, b) => a - b);
+  const sold = purchases.filter((p) => p.status === 201);
+  const seconds = soldOutMs / 1000;
+  return {
+    purchasesPerSec: round(sold.length / seconds),
+    seatsPerSec: round(sold.reduce((sum, p) => sum + p.quantity, 0) / seconds),
+    soldOutMs: round(soldOutMs),
+    latencyMs: {
+      p50: round(percentile(latencies, 50)),
+      p99: round(percentile(latencies, 99)),
+      max: round(latencies[latencies.length - 1] ?? 0),
+    },
+  };
+}
+
+/** One sell-out of a fresh event through one variant, then the check from the database. */
+async function runOnce(
+  variant: FlashVariant,
+  shape: FlashShape,
+  databaseUrl: string,
+  run: number,
+): Promise<FlashSample> {
+  const eventId = `bench-flash-${variant.name.replaceAll('.', '-')}-${run}`;
+  await createFlashEvent(databaseUrl, eventId, shape.capacity);
+  const { send, close } = variant.sender(eventId, shape);
+  try {
+    const { purchases, soldOutMs } = await sellOut(send, shape.buyers, run);
+    const audit = await auditFlash(databaseUrl, eventId, purchases);
+    return { ...sampleOf(purchases, soldOutMs), ...audit };
+  } finally {
+    await close();
+    await removeFlashEvent(databaseUrl, eventId);
+  }
+}
+
+/** Variants side by side, round after round, each selling out its own event of the same size. */
+export async function measureFlashSale(
+  variants: readonly FlashVariant[],
+  shape: FlashShape,
+  databaseUrl: string,
+  progress: OnProgress,
+): Promise<FlashSample[][]> {
+  const samples: FlashSample[][] = variants.map(() => []);
+  // An unrecorded small sell-out first, so JIT, pools and sockets are warm for every variant.
+  progress(`flash: warming up`);
+  const warmup = { ...shape, capacity: Math.ceil(shape.capacity / 10) };
+  for (const variant of variants) await runOnce(variant, warmup, databaseUrl, 0);
+  for (let run = 1; run <= shape.runs; run++) {
+    for (const [i, variant] of variants.entries()) {
+      const s = await runOnce(variant, shape, databaseUrl, run);
+      samples[i]?.push(s);
+      progress(
+        `flash ${shape.capacity} seats, ${shape.buyers} buyers, run ${run}/${shape.runs}: ` +
+          `${variant.name} sold out in ${s.soldOutMs} ms, ${Math.round(s.purchasesPerSec)} ` +
+          `purchases/s, ${Math.round(s.seatsPerSec)} seats/s, p50 ${s.latencyMs.p50} ms, ` +
+          `p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms, ` +
+          `${s.correct ? 'correct' : `WRONG: ${s.failures.join('; ')}`}`,
+      );
+    }
+  }
+  return samples;
+}
+
+/** Round-by-round ratio of seats/s, then the median: the machine's mood hits both alike. */
+export function flashRatio(top: FlashSample[], bottom: FlashSample[]): number {
+  const ratios = top.flatMap((s, i) => {
+    const other = bottom[i];
+    return other ? [s.seatsPerSec / other.seatsPerSec] : [];
+  });
+  return round(median(ratios), 3);
+}
+
+function sumCounts(samples: readonly FlashSample[]): FlashCounts & { runs: number } {
+  const total = { runs: samples.length } as FlashCounts & { runs: number };
+  for (const s of samples) {
+    for (const [name, value] of Object.entries(s.counts) as [keyof FlashCounts, number][]) {
+      total[name] = (total[name] ?? 0) + value;
+    }
+  }
+  return total;
+}
+
+export function flashReport(
+  variants: readonly FlashVariant[],
+  shape: FlashShape,
+  samples: FlashSample[][],
+): FlashReport {
+  const all = samples.flat();
+  const results = variants.map((variant, i): FlashVariantResult => {
+    const runs = samples[i] ?? [];
+    return {
+      name: variant.name,
+      buyers: shape.buyers,
+      capacity: shape.capacity,
+      runs: runs.length,
+      purchasesPerSec: round(median(runs.map((s) => s.purchasesPerSec))),
+      seatsPerSec: round(median(runs.map((s) => s.seatsPerSec))),
+      soldOutMs: round(median(runs.map((s) => s.soldOutMs))),
+      latencyMs: {
+        p50: round(median(runs.map((s) => s.latencyMs.p50))),
+        p99: round(median(runs.map((s) => s.latencyMs.p99))),
+        max: round(Math.max(...runs.map((s) => s.latencyMs.max))),
+      },
+    };
+  });
+  return {
+    correct: all.length > 0 && all.every((s) => s.correct),
+    counts: sumCounts(all),
+    failures: all.flatMap((s) => s.failures).slice(0, 20),
+    results,
+  };
+}
