@@ -1,3 +1,4 @@
+import { startCpuMeter } from './cpu.ts';
 import { auditFlash, createFlashEvent, type FlashCounts, removeFlashEvent } from './flash-audit.ts';
 import { httpSender, type Purchase, type Send, sellOut, statementSender } from './flash-buyers.ts';
 import type { OnProgress } from './groups.ts';
@@ -21,6 +22,20 @@ export interface FlashSample {
   correct: boolean;
   counts: FlashCounts;
   failures: string[];
+  cpu: FlashCpu;
+}
+
+/** Where the time went: CPU ms per purchase sold, per process, and how busy the machine was. */
+export interface FlashCpu {
+  msPerPurchase: Record<string, number>;
+  machineBusy: number | null;
+}
+
+/** The processes whose CPU a sell-out is charged with. */
+export interface FlashProcesses {
+  pids: ReadonlyMap<string, number | undefined>;
+  /** Real PostgreSQL: its server processes are found by name (the embedded one is in pids). */
+  postgres: boolean;
 }
 
 export interface FlashVariantResult {
@@ -33,6 +48,8 @@ export interface FlashVariantResult {
   seatsPerSec: number;
   soldOutMs: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** Medians over the runs. */
+  cpu: FlashCpu;
 }
 
 export interface FlashReport {
@@ -71,7 +88,7 @@ function percentile(sorted: readonly number[], p: number): number {
 function sampleOf(
   purchases: Purchase[],
   soldOutMs: number,
-): Omit<FlashSample, 'correct' | 'counts' | 'failures'> {
+): Omit<FlashSample, 'correct' | 'counts' | 'failures' | 'cpu'> {
   const latencies = purchases.map((p) => p.latencyMs).sort((a, b) => a - b);
   const sold = purchases.filter((p) => p.status === 201);
   const seconds = soldOutMs / 1000;
@@ -91,16 +108,24 @@ function sampleOf(
 async function runOnce(
   variant: FlashVariant,
   shape: FlashShape,
-  databaseUrl: string,
+  where: { databaseUrl: string; processes: FlashProcesses },
   run: number,
 ): Promise<FlashSample> {
+  const { databaseUrl, processes } = where;
   const eventId = `bench-flash-${variant.name.replaceAll('.', '-')}-${run}`;
   await createFlashEvent(databaseUrl, eventId, shape.capacity);
   const { send, close } = variant.sender(eventId, shape);
   try {
+    const stopMeter = await startCpuMeter(processes.pids, processes.postgres);
     const { purchases, soldOutMs } = await sellOut(send, shape.buyers, run);
+    const spent = await stopMeter();
     const audit = await auditFlash(databaseUrl, eventId, purchases);
-    return { ...sampleOf(purchases, soldOutMs), ...audit };
+    const sold = Math.max(1, audit.counts.created);
+    const msPerPurchase = Object.fromEntries(
+      Object.entries(spent.processes).map(([name, ms]) => [name, round(ms / sold, 3)]),
+    );
+    const machineBusy = spent.machineBusy === undefined ? null : round(spent.machineBusy, 3);
+    return { ...sampleOf(purchases, soldOutMs), ...audit, cpu: { msPerPurchase, machineBusy } };
   } finally {
     await close();
     await removeFlashEvent(databaseUrl, eventId);
@@ -111,17 +136,17 @@ async function runOnce(
 export async function measureFlashSale(
   variants: readonly FlashVariant[],
   shape: FlashShape,
-  databaseUrl: string,
+  where: { databaseUrl: string; processes: FlashProcesses },
   progress: OnProgress,
 ): Promise<FlashSample[][]> {
   const samples: FlashSample[][] = variants.map(() => []);
   // An unrecorded small sell-out first, so JIT, pools and sockets are warm for every variant.
   progress(`flash: warming up`);
   const warmup = { ...shape, capacity: Math.ceil(shape.capacity / 10) };
-  for (const variant of variants) await runOnce(variant, warmup, databaseUrl, 0);
+  for (const variant of variants) await runOnce(variant, warmup, where, 0);
   for (let run = 1; run <= shape.runs; run++) {
     for (const [i, variant] of variants.entries()) {
-      const s = await runOnce(variant, shape, databaseUrl, run);
+      const s = await runOnce(variant, shape, where, run);
       samples[i]?.push(s);
       progress(
         `flash ${shape.capacity} seats, ${shape.buyers} buyers, run ${run}/${shape.runs}: ` +
@@ -142,6 +167,18 @@ export function flashRatio(top: FlashSample[], bottom: FlashSample[]): number {
     return other ? [s.seatsPerSec / other.seatsPerSec] : [];
   });
   return round(median(ratios), 3);
+}
+
+function medianCpu(runs: readonly FlashSample[]): FlashCpu {
+  const names = new Set(runs.flatMap((s) => Object.keys(s.cpu.msPerPurchase)));
+  const msPerPurchase = Object.fromEntries(
+    [...names].map((name) => [
+      name,
+      round(median(runs.flatMap((s) => s.cpu.msPerPurchase[name] ?? [])), 3),
+    ]),
+  );
+  const busy = runs.flatMap((s) => s.cpu.machineBusy ?? []);
+  return { msPerPurchase, machineBusy: busy.length > 0 ? round(median(busy), 3) : null };
 }
 
 function sumCounts(samples: readonly FlashSample[]): FlashCounts & { runs: number } {
@@ -175,6 +212,7 @@ export function flashReport(
         p99: round(median(runs.map((s) => s.latencyMs.p99))),
         max: round(Math.max(...runs.map((s) => s.latencyMs.max))),
       },
+      cpu: medianCpu(runs),
     };
   });
   return {

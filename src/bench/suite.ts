@@ -197,7 +197,16 @@ async function measureFlash({ profile, progress, system, front1 }: Rig): Promise
     httpVariant('flash.direct', `${logic1}/orders`),
     statementVariant('flash.statement', system.databaseUrl),
   ];
-  const samples = await measureFlashSale(variants, profile.flash, system.databaseUrl, progress);
+  const pids = new Map([
+    ['frontend (1 replica)', front1.child.pid],
+    ['logic-1', system.logic[0]?.pid],
+    ...(system.database ? [['embedded database', system.database.pid] as const] : []),
+  ]);
+  const where = {
+    databaseUrl: system.databaseUrl,
+    processes: { pids, postgres: system.database === undefined },
+  };
+  const samples = await measureFlashSale(variants, profile.flash, where, progress);
   const [front = [], direct = [], statement = []] = samples;
   return {
     results: [],

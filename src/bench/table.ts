@@ -33,6 +33,15 @@ function renderFlash(flash: FlashReport): string {
       String(r.latencyMs.max),
     ]),
   );
+  const names = [...new Set(flash.results.flatMap((r) => Object.keys(r.cpu.msPerPurchase)))];
+  const cpu = textTable(
+    ['CPU ms per purchase', ...names, 'machine busy'],
+    flash.results.map((r) => [
+      r.name,
+      ...names.map((name) => String(r.cpu.msPerPurchase[name] ?? '-')),
+      r.cpu.machineBusy === null ? '-' : `${Math.round(r.cpu.machineBusy * 100)}%`,
+    ]),
+  );
   const c = flash.counts;
   const verdict =
     `flash check (database, ${c.runs} sell-outs): ${flash.correct ? 'correct' : 'WRONG'}; ` +
@@ -40,7 +49,7 @@ function renderFlash(flash: FlashReport): string {
     `${c.soldOutRefusals} 409 sold out, ${c.shortRefusals} 409 fewer left than asked, ` +
     `${c.wrongRefusals} 409 with seats there, ${c.duplicateKeys} keys with two orders, ` +
     `${c.mismatched} answers unlike their record, ${c.errors} errors`;
-  return [table, verdict, ...flash.failures.map((f) => `  ${f}`)].join('\n');
+  return [table, verdict, ...flash.failures.map((f) => `  ${f}`), '', cpu].join('\n');
 }
 
 /** The report as plain-text tables: results, ratios with their targets, memory. */
