@@ -8,6 +8,9 @@ export interface FlashCounts {
   seatsSold: number;
   available: number;
   orders: number;
+  /** Transactions that wrote those orders (distinct xmin): orders / transactions is the
+   *  mean batch, as the database saw it. */
+  transactions: number;
   /** Answers the buyers got: 201, 409 with 0 left, 409 with some (fewer than asked) left. */
   created: number;
   soldOutRefusals: number;
@@ -40,11 +43,14 @@ async function readEvent(client: pg.Client, eventId: string) {
     available: number;
     sold: number;
     orders: number;
+    transactions: number;
     duplicates: number;
   }>(
     `SELECT e.capacity, e.available,
             (SELECT coalesce(sum(quantity), 0)::int FROM orders WHERE event_id = e.id) AS sold,
             (SELECT count(*)::int FROM orders WHERE event_id = e.id) AS orders,
+            (SELECT count(DISTINCT xmin::text)::int FROM orders WHERE event_id = e.id)
+              AS transactions,
             (SELECT count(*)::int FROM (SELECT 1 FROM orders WHERE event_id = e.id
                GROUP BY idempotency_key HAVING count(*) > 1) AS d) AS duplicates
        FROM events e WHERE e.id = $1`,
@@ -97,6 +103,7 @@ export async function auditFlash(
       seatsSold: event.sold,
       available: event.available,
       orders: event.orders,
+      transactions: event.transactions,
       created: purchases.filter((p) => p.status === 201).length,
       soldOutRefusals: refusals.filter((p) => p.available === 0).length,
       shortRefusals: refusals.filter((p) => (p.available ?? 0) > 0).length,

@@ -48,6 +48,8 @@ export interface FlashVariantResult {
   seatsPerSec: number;
   soldOutMs: number;
   latencyMs: { p50: number; p99: number; max: number };
+  /** Median over the runs of orders per writing transaction, from the rows' xmin. */
+  ordersPerCommit: number;
   /** Medians over the runs. */
   cpu: FlashCpu;
 }
@@ -212,6 +214,9 @@ export function flashReport(
         p99: round(median(runs.map((s) => s.latencyMs.p99))),
         max: round(Math.max(...runs.map((s) => s.latencyMs.max))),
       },
+      ordersPerCommit: round(
+        median(runs.map((s) => s.counts.orders / Math.max(1, s.counts.transactions))),
+      ),
       cpu: medianCpu(runs),
     };
   });

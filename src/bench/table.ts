@@ -35,9 +35,10 @@ function renderFlash(flash: FlashReport): string {
   );
   const names = [...new Set(flash.results.flatMap((r) => Object.keys(r.cpu.msPerPurchase)))];
   const cpu = textTable(
-    ['CPU ms per purchase', ...names, 'machine busy'],
+    ['CPU ms per purchase', 'orders/commit', ...names, 'machine busy'],
     flash.results.map((r) => [
       r.name,
+      String(r.ordersPerCommit),
       ...names.map((name) => String(r.cpu.msPerPurchase[name] ?? '-')),
       r.cpu.machineBusy === null ? '-' : `${Math.round(r.cpu.machineBusy * 100)}%`,
     ]),
