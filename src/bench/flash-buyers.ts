@@ -70,10 +70,26 @@ export async function sellOut(send: Send, buyers: number, seed: number): Promise
   return { purchases, soldOutMs: lastSale - started };
 }
 
-/** Purchases over HTTP (frontend or logic), one keep-alive socket per buyer. */
-export function httpSender(url: string, eventId: string, buyers: number): Send {
+/** A sender for each sell-out, sharing what stays open between them (sockets, connections). */
+export interface Buyers {
+  senderFor(eventId: string): Send;
+  close(): Promise<void>;
+}
+
+/**
+ * Purchases over HTTP (frontend or logic), one keep-alive socket per buyer, kept from one
+ * sell-out to the next so only the warm-up pays for connecting.
+ */
+export function httpBuyers(url: string, buyers: number): Buyers {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: buyers });
+  return {
+    senderFor: (eventId) => httpSend(target, agent, eventId),
+    close: async () => agent.destroy(),
+  };
+}
+
+function httpSend(target: URL, agent: http.Agent, eventId: string): Send {
   return (key, quantity) =>
     new Promise<Answer>((resolve) => {
       const body = JSON.stringify({ eventId, quantity });
@@ -118,13 +134,13 @@ function readAnswer(status: number, chunks: Buffer[]): Answer {
  * The reference: logic's own one-purchase statement (PLACE_ORDER_SQL), one transaction per
  * purchase, from a pool of `pg` clients in this process — no HTTP, no service.
  */
-export function statementSender(
-  databaseUrl: string,
-  eventId: string,
-  connections: number,
-): { send: Send; close: () => Promise<void> } {
+export function statementBuyers(databaseUrl: string, connections: number): Buyers {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: connections });
-  const send: Send = async (key, quantity) => {
+  return { senderFor: (eventId) => statementSend(pool, eventId), close: () => pool.end() };
+}
+
+function statementSend(pool: pg.Pool, eventId: string): Send {
+  return async (key, quantity) => {
     const params = placeOrderParams({ key, request: { eventId, quantity }, servedBy: 'bench' });
     try {
       const { rows } = await pool.query<{ status: number; seats_left: number | null; id: string }>(
@@ -139,5 +155,4 @@ export function statementSender(
       return { status: 0 };
     }
   };
-  return { send, close: () => pool.end() };
 }

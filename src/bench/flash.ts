@@ -1,6 +1,12 @@
 import { startCpuMeter } from './cpu.ts';
 import { auditFlash, createFlashEvent, type FlashCounts, removeFlashEvent } from './flash-audit.ts';
-import { httpSender, type Purchase, type Send, sellOut, statementSender } from './flash-buyers.ts';
+import {
+  type Buyers,
+  httpBuyers,
+  type Purchase,
+  sellOut,
+  statementBuyers,
+} from './flash-buyers.ts';
 import type { OnProgress } from './groups.ts';
 import { median, round } from './stats.ts';
 
@@ -66,20 +72,17 @@ export interface FlashReport {
 /** A way to buy: over HTTP to a service, or the bare statement from this process. */
 export interface FlashVariant {
   name: string;
-  sender: (eventId: string, shape: FlashShape) => { send: Send; close: () => Promise<void> };
+  buyers: (shape: FlashShape) => Buyers;
 }
 
 export const httpVariant = (name: string, url: string): FlashVariant => ({
   name,
-  sender: (eventId, shape) => ({
-    send: httpSender(url, eventId, shape.buyers),
-    close: async () => undefined,
-  }),
+  buyers: (shape) => httpBuyers(url, shape.buyers),
 });
 
 export const statementVariant = (name: string, databaseUrl: string): FlashVariant => ({
   name,
-  sender: (eventId, shape) => statementSender(databaseUrl, eventId, shape.statementConnections),
+  buyers: (shape) => statementBuyers(databaseUrl, shape.statementConnections),
 });
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -108,7 +111,7 @@ function sampleOf(
 
 /** One sell-out of a fresh event through one variant, then the check from the database. */
 async function runOnce(
-  variant: FlashVariant,
+  variant: { name: string; buyers: Buyers },
   shape: FlashShape,
   where: { databaseUrl: string; processes: FlashProcesses },
   run: number,
@@ -116,7 +119,7 @@ async function runOnce(
   const { databaseUrl, processes } = where;
   const eventId = `bench-flash-${variant.name.replaceAll('.', '-')}-${run}`;
   await createFlashEvent(databaseUrl, eventId, shape.capacity);
-  const { send, close } = variant.sender(eventId, shape);
+  const send = variant.buyers.senderFor(eventId);
   try {
     const stopMeter = await startCpuMeter(processes.pids, processes.postgres);
     const { purchases, soldOutMs } = await sellOut(send, shape.buyers, run);
@@ -129,7 +132,6 @@ async function runOnce(
     const machineBusy = spent.machineBusy === undefined ? null : round(spent.machineBusy, 3);
     return { ...sampleOf(purchases, soldOutMs), ...audit, cpu: { msPerPurchase, machineBusy } };
   } finally {
-    await close();
     await removeFlashEvent(databaseUrl, eventId);
   }
 }
@@ -142,22 +144,27 @@ export async function measureFlashSale(
   progress: OnProgress,
 ): Promise<FlashSample[][]> {
   const samples: FlashSample[][] = variants.map(() => []);
-  // An unrecorded small sell-out first, so JIT, pools and sockets are warm for every variant.
-  progress(`flash: warming up`);
-  const warmup = { ...shape, capacity: Math.ceil(shape.capacity / 10) };
-  for (const variant of variants) await runOnce(variant, warmup, where, 0);
-  for (let run = 1; run <= shape.runs; run++) {
-    for (const [i, variant] of variants.entries()) {
-      const s = await runOnce(variant, shape, where, run);
-      samples[i]?.push(s);
-      progress(
-        `flash ${shape.capacity} seats, ${shape.buyers} buyers, run ${run}/${shape.runs}: ` +
-          `${variant.name} sold out in ${s.soldOutMs} ms, ${Math.round(s.purchasesPerSec)} ` +
-          `purchases/s, ${Math.round(s.seatsPerSec)} seats/s, p50 ${s.latencyMs.p50} ms, ` +
-          `p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms, ` +
-          `${s.correct ? 'correct' : `WRONG: ${s.failures.join('; ')}`}`,
-      );
+  const open = variants.map((variant) => ({ name: variant.name, buyers: variant.buyers(shape) }));
+  try {
+    // An unrecorded small sell-out first, so JIT, pools and sockets are warm for every variant.
+    progress('flash: warming up');
+    const warmup = { ...shape, capacity: Math.ceil(shape.capacity / 10) };
+    for (const variant of open) await runOnce(variant, warmup, where, 0);
+    for (let run = 1; run <= shape.runs; run++) {
+      for (const [i, variant] of open.entries()) {
+        const s = await runOnce(variant, shape, where, run);
+        samples[i]?.push(s);
+        progress(
+          `flash ${shape.capacity} seats, ${shape.buyers} buyers, run ${run}/${shape.runs}: ` +
+            `${variant.name} sold out in ${s.soldOutMs} ms, ${Math.round(s.purchasesPerSec)} ` +
+            `purchases/s, ${Math.round(s.seatsPerSec)} seats/s, p50 ${s.latencyMs.p50} ms, ` +
+            `p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms, ` +
+            `${s.correct ? 'correct' : `WRONG: ${s.failures.join('; ')}`}`,
+        );
+      }
     }
+  } finally {
+    await Promise.all(open.map((variant) => variant.buyers.close()));
   }
   return samples;
 }
