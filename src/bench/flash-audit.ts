@@ -130,7 +130,7 @@ export async function auditFlash(
   }
 }
 
-/** A fresh event for one sell-out, and its removal after the check, so runs do not mix. */
+/** A fresh event for one sell-out, so runs do not mix. */
 export async function createFlashEvent(databaseUrl: string, id: string, capacity: number) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -145,19 +145,16 @@ export async function createFlashEvent(databaseUrl: string, id: string, capacity
   }
 }
 
-export async function removeFlashEvent(databaseUrl: string, id: string): Promise<void> {
+/**
+ * Takes the event out of the catalog after its check. Its orders stay: a purchase the frontend
+ * gave up on (an attempt past its timeout, answered by a retry) may still be on its way in
+ * logic, and deleting rows under it could deadlock with it. Event ids are unique per run.
+ */
+export async function retireFlashEvent(databaseUrl: string, id: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('BEGIN');
-    await client.query(
-      `DELETE FROM idempotency_keys WHERE order_id IN (SELECT id FROM orders WHERE event_id = $1)
-          OR key LIKE 'flash-%'`,
-      [id],
-    );
-    await client.query('DELETE FROM orders WHERE event_id = $1', [id]);
-    await client.query('DELETE FROM events WHERE id = $1', [id]);
-    await client.query('COMMIT');
+    await client.query('UPDATE events SET archived_at = now() WHERE id = $1', [id]);
   } finally {
     await client.end();
   }

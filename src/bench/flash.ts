@@ -1,5 +1,5 @@
 import { startCpuMeter } from './cpu.ts';
-import { auditFlash, createFlashEvent, type FlashCounts, removeFlashEvent } from './flash-audit.ts';
+import { auditFlash, createFlashEvent, type FlashCounts, retireFlashEvent } from './flash-audit.ts';
 import {
   type Buyers,
   httpBuyers,
@@ -132,7 +132,7 @@ async function runOnce(
     const machineBusy = spent.machineBusy === undefined ? null : round(spent.machineBusy, 3);
     return { ...sampleOf(purchases, soldOutMs), ...audit, cpu: { msPerPurchase, machineBusy } };
   } finally {
-    await removeFlashEvent(databaseUrl, eventId);
+    await retireFlashEvent(databaseUrl, eventId);
   }
 }
 
