@@ -1,3 +1,5 @@
+import type { FlashShape } from './flash.ts';
+
 export interface DataSize {
   events: number;
   orders: number;
@@ -19,6 +21,8 @@ export interface BenchProfile {
   /** Growth runs use fewer connections: a 10,000-event catalog is megabytes per answer. */
   growthConnections: number;
   growthSteps: DataSize[];
+  /** The flash sale: one event sold out by a crowd, `runs` times per variant. */
+  flash: FlashShape;
 }
 
 export const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
@@ -36,6 +40,7 @@ export const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
       { events: 1_000, orders: 10_000 },
       { events: 10_000, orders: 100_000 },
     ],
+    flash: { capacity: 5_000, buyers: 200, statementConnections: 10, runs: 3 },
   },
   quick: {
     name: 'quick',
@@ -50,5 +55,6 @@ export const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
       { events: 10, orders: 0 },
       { events: 200, orders: 2_000 },
     ],
+    flash: { capacity: 300, buyers: 40, statementConnections: 10, runs: 2 },
   },
 };

@@ -1,3 +1,4 @@
+import type { FlashReport } from './flash.ts';
 import type { LoadSample } from './load.ts';
 import type { MachineDescription } from './machine.ts';
 import { median, round, type Spread, spread } from './stats.ts';
@@ -46,6 +47,8 @@ export interface BenchReport {
   ratios: Partial<Record<TargetRatio, number>> & { [name: string]: number | undefined };
   targets: TargetCheck[];
   memory: MemoryFigure[];
+  /** The flash-sale group, when measured: its figures and its correctness check. */
+  flash?: FlashReport;
 }
 
 export function toResult(name: string, connections: number, samples: LoadSample[]): BenchResult {

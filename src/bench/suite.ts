@@ -6,6 +6,14 @@ import { type LocalSystem, startLocalSystem } from '../local/system.ts';
 import { AdminClient } from '../shared/admin-client.ts';
 import type { BenchChild } from './children.ts';
 import { HOT_EVENT_COUNT, hotEventIds, shapeData } from './data.ts';
+import {
+  type FlashReport,
+  flashRatio,
+  flashReport,
+  httpVariant,
+  measureFlashSale,
+  statementVariant,
+} from './flash.ts';
 import { measureGroup, type OnProgress, type Variant } from './groups.ts';
 import type { LoadSample, LoadTarget } from './load.ts';
 import { describeMachine } from './machine.ts';
@@ -22,7 +30,14 @@ import { RecentLines, serviceProcesses, startReferences } from './rig.ts';
 import { round } from './stats.ts';
 
 /** The parts of a run, in the order they are measured; `--only` picks some of them. */
-export const BENCH_GROUPS = ['purchase', 'catalog', 'faults', 'replicas', 'growth'] as const;
+export const BENCH_GROUPS = [
+  'purchase',
+  'flash',
+  'catalog',
+  'faults',
+  'replicas',
+  'growth',
+] as const;
 export type BenchGroup = (typeof BENCH_GROUPS)[number];
 
 export interface BenchOptions {
@@ -85,6 +100,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       startedAt,
       results: value.results,
       ratios,
+      ...(value.flash ? { flash: value.flash } : {}),
       targets: checkTargets(ratios, engine),
       memory,
     };
@@ -109,7 +125,7 @@ interface Rig {
   bare: BenchChild;
 }
 
-type Measured = { results: BenchResult[]; ratios: Record<string, number> };
+type Measured = { results: BenchResult[]; ratios: Record<string, number>; flash?: FlashReport };
 
 /** One result per variant, from the samples measureGroup returned in the same order. */
 function resultsOf(
@@ -122,6 +138,7 @@ function resultsOf(
 
 const MEASURE: Record<BenchGroup, (rig: Rig) => Promise<Measured>> = {
   purchase: measurePurchase,
+  flash: measureFlash,
   catalog: measureCatalog,
   faults: measureFaults,
   replicas: measureReplicas,
@@ -132,9 +149,11 @@ async function measureAll(rig: Rig, groups: readonly BenchGroup[]): Promise<Meas
   const parts: Measured[] = [];
   for (const group of BENCH_GROUPS)
     if (groups.includes(group)) parts.push(await MEASURE[group](rig));
+  const flash = parts.find((part) => part.flash)?.flash;
   return {
     results: parts.flatMap((part) => part.results),
     ratios: Object.assign({}, ...parts.map((part) => part.ratios)),
+    ...(flash ? { flash } : {}),
   };
 }
 
@@ -164,6 +183,39 @@ async function measurePurchase({
     ratios[`gatewayVsDirect${key}`] = pairedRatio(gw, direct, (s) => s.reqPerSec);
   }
   return { results, ratios };
+}
+
+/**
+ * One hot event sold out by a crowd of buyers: through the one-replica frontend, straight to
+ * its logic replica, and — the reference — logic's one-purchase statement from a pool of `pg`
+ * clients in this process, one transaction per purchase, the database's limit without batching.
+ */
+async function measureFlash({ profile, progress, system, front1 }: Rig): Promise<Measured> {
+  const logic1 = system.logicUrls[0] as string;
+  const variants = [
+    httpVariant('flash.frontend', `${front1.url}/api/orders`),
+    httpVariant('flash.direct', `${logic1}/orders`),
+    statementVariant('flash.statement', system.databaseUrl),
+  ];
+  const pids = new Map([
+    ['frontend (1 replica)', front1.child.pid],
+    ['logic-1', system.logic[0]?.pid],
+    ...(system.database ? [['embedded database', system.database.pid] as const] : []),
+  ]);
+  const where = {
+    databaseUrl: system.databaseUrl,
+    processes: { pids, postgres: system.database === undefined },
+  };
+  const samples = await measureFlashSale(variants, profile.flash, where, progress);
+  const [front = [], direct = [], statement = []] = samples;
+  return {
+    results: [],
+    ratios: {
+      flashVsStatement: flashRatio(front, statement),
+      flashDirectVsStatement: flashRatio(direct, statement),
+    },
+    flash: flashReport(variants, profile.flash, samples),
+  };
 }
 
 async function measureCatalog({ profile, progress, front1, bare }: Rig): Promise<Measured> {

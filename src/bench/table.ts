@@ -1,4 +1,5 @@
 import { textTable } from '../shared/text-table.ts';
+import type { FlashReport } from './flash.ts';
 import type { BenchReport } from './report.ts';
 
 /** Names the results measured over a different number of runs (the fault group). */
@@ -14,6 +15,42 @@ function otherRuns(report: BenchReport): string {
           .join(', ')})`,
     )
     .join('');
+}
+
+/** The flash sale: sell-out speed per variant, and what the database check found. */
+function renderFlash(flash: FlashReport): string {
+  const table = textTable(
+    ['flash sale', 'buyers', 'seats', 'sold out ms', 'purchases/s', 'seats/s', 'p50', 'p99', 'max'],
+    flash.results.map((r) => [
+      r.name,
+      String(r.buyers),
+      String(r.capacity),
+      String(Math.round(r.soldOutMs)),
+      String(Math.round(r.purchasesPerSec)),
+      String(Math.round(r.seatsPerSec)),
+      String(r.latencyMs.p50),
+      String(r.latencyMs.p99),
+      String(r.latencyMs.max),
+    ]),
+  );
+  const names = [...new Set(flash.results.flatMap((r) => Object.keys(r.cpu.msPerPurchase)))];
+  const cpu = textTable(
+    ['CPU ms per purchase', 'orders/commit', ...names, 'machine busy'],
+    flash.results.map((r) => [
+      r.name,
+      String(r.ordersPerCommit),
+      ...names.map((name) => String(r.cpu.msPerPurchase[name] ?? '-')),
+      r.cpu.machineBusy === null ? '-' : `${Math.round(r.cpu.machineBusy * 100)}%`,
+    ]),
+  );
+  const c = flash.counts;
+  const verdict =
+    `flash check (database, ${c.runs} sell-outs): ${flash.correct ? 'correct' : 'WRONG'}; ` +
+    `${c.seatsSold}/${c.capacity} seats sold in ${c.orders} orders, ${c.created} 201s, ` +
+    `${c.soldOutRefusals} 409 sold out, ${c.shortRefusals} 409 fewer left than asked, ` +
+    `${c.wrongRefusals} 409 with seats there, ${c.duplicateKeys} keys with two orders, ` +
+    `${c.mismatched} answers unlike their record, ${c.errors} errors`;
+  return [table, verdict, ...flash.failures.map((f) => `  ${f}`), '', cpu].join('\n');
 }
 
 /** The report as plain-text tables: results, ratios with their targets, memory. */
@@ -58,6 +95,7 @@ export function renderReport(report: BenchReport): string {
     '',
     results,
     '',
+    ...(report.flash ? [renderFlash(report.flash), ''] : []),
     ratios,
     '',
     memory,

@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError, type ErrorBody } from '../shared/errors.ts';
 import type { OrderRequest } from '../shared/order-request.ts';
-import type { Pool } from './database.ts';
+import { isDatabaseUnavailable, type Pool } from './database.ts';
+import { PurchaseBatcher } from './purchase-batcher.ts';
+import { type BatchItem, placeOrdersTogether } from './purchase-batcher-statement.ts';
 
 export interface Order {
   id: string;
@@ -36,7 +38,7 @@ interface OrderRow {
 }
 
 /** A key's recorded outcome, with its order when it placed one. */
-type OutcomeRow = { status: 201 | 404 | 409; seats_left: number | null } & (
+export type OutcomeRow = { status: 201 | 404 | 409; seats_left: number | null } & (
   | OrderRow
   | { [K in keyof OrderRow]: null }
 );
@@ -91,7 +93,7 @@ function outcomeOf(row: OutcomeRow, request: OrderRequest, replayed: boolean): O
  * racing with this one) fails the statement on the key's unique index, the seats and the order
  * are undone with it, and the caller answers from the recorded outcome instead.
  */
-const PLACE_ORDER_SQL = `
+export const PLACE_ORDER_SQL = `
 WITH event AS (
   SELECT id, available FROM events
    WHERE id = $4::text AND archived_at IS NULL
@@ -154,35 +156,90 @@ async function answerFromRecord(
   return outcomeOf(recorded, request, true);
 }
 
-/**
- * Places an order exactly once per Idempotency-Key and records its definite outcome (see
- * PLACE_ORDER_SQL). Every later request with the key — a retry, or one that raced with the
- * first — meets the key's unique index and is answered from the recorded outcome: this is the
- * only way to a replay or a 422.
- */
-export async function placeOrder(
-  pool: Pool,
-  input: { key: string; request: OrderRequest; servedBy: string },
-): Promise<OrderOutcome> {
-  const { key, request, servedBy } = input;
+export interface OrderInput {
+  key: string;
+  request: OrderRequest;
+  servedBy: string;
+}
+
+/** The parameters of PLACE_ORDER_SQL for one purchase, in order. */
+export function placeOrderParams({ key, request, servedBy }: OrderInput): unknown[] {
+  const { eventId, quantity, email } = request;
+  const hash = hashOrderRequest(request);
+  return [randomUUID(), key, hash, eventId, quantity, email ?? null, servedBy];
+}
+
+/** One purchase in its own statement (see PLACE_ORDER_SQL). */
+async function placeOneOrder(pool: Pool, input: OrderInput): Promise<OrderOutcome> {
   let row: OutcomeRow | undefined;
   try {
-    const { rows } = await pool.query<OutcomeRow>(PLACE_ORDER_SQL, [
-      randomUUID(),
-      key,
-      hashOrderRequest(request),
-      request.eventId,
-      request.quantity,
-      request.email ?? null,
-      servedBy,
-    ]);
+    const { rows } = await pool.query<OutcomeRow>(PLACE_ORDER_SQL, placeOrderParams(input));
     row = rows[0];
   } catch (error) {
     if (!isKeyConflict(error)) throw error;
-    return answerFromRecord(pool, key, request);
+    return answerFromRecord(pool, input.key, input.request);
   }
-  if (!row) throw new Error(`placing the order for key ${key} recorded no outcome`);
-  return outcomeOf(row, request, false);
+  if (!row) throw new Error(`placing the order for key ${input.key} recorded no outcome`);
+  return outcomeOf(row, input.request, false);
+}
+
+/**
+ * Purchases of one event in one statement. A key twice in the batch (a retry that caught up
+ * with its first attempt) goes in once; its other requests are answered from what that one
+ * recorded, as a racer would be — the same outcome replayed, or a 422 for another body.
+ */
+async function placeOrdersOfEvent(
+  pool: Pool,
+  eventId: string,
+  inputs: readonly OrderInput[],
+): Promise<PromiseSettledResult<OrderOutcome>[]> {
+  const firsts = new Map<string, OrderInput>();
+  for (const input of inputs) if (!firsts.has(input.key)) firsts.set(input.key, input);
+  const items: BatchItem[] = [...firsts.values()].map((input) => ({
+    orderId: randomUUID(),
+    key: input.key,
+    requestHash: hashOrderRequest(input.request),
+    quantity: input.request.quantity,
+    email: input.request.email ?? null,
+    servedBy: input.servedBy,
+  }));
+  const rows = await placeOrdersTogether(pool, eventId, items);
+  const placed = new Map([...firsts.values()].map((input, i) => [input, rows[i]]));
+  return Promise.allSettled(
+    inputs.map(async (input) => {
+      const row = placed.get(input);
+      if (!row || row.known) return answerFromRecord(pool, input.key, input.request);
+      return outcomeOf(row, input.request, false);
+    }),
+  );
+}
+
+/** One batcher per pool: the purchases a replica gathers are those sharing its connections. */
+const batchers = new WeakMap<Pool, PurchaseBatcher<OrderInput, OrderOutcome>>();
+
+function batcherFor(pool: Pool): PurchaseBatcher<OrderInput, OrderOutcome> {
+  let batcher = batchers.get(pool);
+  if (!batcher) {
+    batcher = new PurchaseBatcher({
+      together: (eventId, inputs) => placeOrdersOfEvent(pool, eventId, inputs),
+      alone: (input) => placeOneOrder(pool, input),
+      // A database that is down serves no one one by one either: each buyer gets its 503.
+      retryAlone: (error) => !isDatabaseUnavailable(error),
+    });
+    batchers.set(pool, batcher);
+  }
+  return batcher;
+}
+
+/**
+ * Places an order exactly once per Idempotency-Key and records its definite outcome.
+ * Concurrent purchases of one event are placed together (purchase-batcher.ts), each with its
+ * own outcome. Every later request with the key — a retry, or one that raced with the first —
+ * meets the key's unique index or its record and is answered from the recorded outcome: this
+ * is the only way to a replay or a 422.
+ */
+export function placeOrder(pool: Pool, input: OrderInput): Promise<OrderOutcome> {
+  return batcherFor(pool).submit(input.request.eventId, input);
 }
 
 async function findByKey(db: Queryable, key: string): Promise<OrderRow | undefined> {

@@ -69,6 +69,25 @@ describe('npm run bench -- --quick', () => {
       assert.ok(value !== undefined && Number.isFinite(value) && value > 0, `${ratio} present`);
     }
     assert.equal(report.targets.length, 4);
+
+    // The flash sale: every sell-out checked from the database, and the two ratios present.
+    const flash = report.flash;
+    assert.ok(flash, 'the flash-sale group is in the report');
+    assert.equal(flash.correct, true, `flash check: ${flash.failures.join('; ')}`);
+    assert.equal(flash.counts.seatsSold, flash.counts.capacity, 'every seat sold, no more');
+    assert.ok(flash.counts.created > 0 && flash.counts.soldOutRefusals > 0);
+    assert.deepEqual(
+      flash.results.map((r) => r.name),
+      ['flash.frontend', 'flash.direct', 'flash.statement'],
+    );
+    for (const r of flash.results) {
+      assert.ok(r.seatsPerSec > 0 && r.soldOutMs > 0, `${r.name} sold out`);
+      assert.ok((r.cpu.msPerPurchase.bench ?? 0) > 0, `${r.name}: the load generator's CPU`);
+    }
+    for (const ratio of ['flashVsStatement', 'flashDirectVsStatement']) {
+      const value = report.ratios[ratio];
+      assert.ok(value !== undefined && Number.isFinite(value) && value > 0, `${ratio} present`);
+    }
     assert.ok(report.memory.some((m) => m.service.startsWith('logic') && (m.idleMiB ?? 0) > 0));
   });
 
@@ -98,7 +117,10 @@ describe('npm run bench -- --quick', () => {
       run(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--only', 'catalog,speed']),
       (error: { code?: number; stderr?: string }) => {
         assert.equal(error.code, 2);
-        assert.match(error.stderr ?? '', /unknown group speed; choose from purchase, catalog/);
+        assert.match(
+          error.stderr ?? '',
+          /unknown group speed; choose from purchase, flash, catalog/,
+        );
         return true;
       },
     );
