@@ -12,6 +12,7 @@ import {
   resolveAttempt,
   startAttempt,
 } from './attempts.js';
+import { confirmedOrder } from './confirmation.js';
 
 const MAX_PER_ORDER = 10;
 const eventsList = document.querySelector('#events');
@@ -215,8 +216,9 @@ async function send(attempt, button) {
       body: JSON.stringify({ eventId: attempt.eventId, quantity: attempt.quantity }),
     });
     body = await response.json().catch(() => undefined);
-    // A 2xx whose body was lost is not an answer we can show: keep the attempt.
-    status = response.ok && !body?.order ? 0 : response.status;
+    // A 2xx that confirms no order (its body lost, or no order in it) is not an answer we can
+    // show: keep the attempt.
+    status = response.ok && !confirmedOrder(response.status, body) ? 0 : response.status;
     replayed = response.headers.get('idempotent-replayed') === 'true';
   } catch {
     status = 0;

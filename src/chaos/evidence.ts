@@ -1,6 +1,5 @@
-import type { Check } from './scenarios.ts';
+import { type Audit, confirmsOrder, type Phase, type RequestRecord } from './model.ts';
 import type { Stock } from './stock.ts';
-import type { Audit, Phase, RequestRecord } from './types.ts';
 
 /** A small event of a scenario's stock: did it sell out while the fault was on? */
 export interface SmallEventOutcome {
@@ -38,17 +37,6 @@ export interface EvidenceSummary {
   /** Large events that sold out: the stock was too small, so the load stopped testing. */
   largeEventsSoldOut: string[];
   fault: Record<string, number>;
-}
-
-/** A request that showed its client a confirmed order: 201, or a 200 replay with the order. */
-export function confirmsOrder(r: RequestRecord): boolean {
-  return (
-    r.kind === 'purchase' &&
-    r.status >= 200 &&
-    r.status < 300 &&
-    r.orderId !== null &&
-    r.errorCode !== 'BAD_BODY'
-  );
 }
 
 /** Keys confirmed per phase: a purchase counts once, in the phase its first confirmation began. */
@@ -119,9 +107,4 @@ export function summarizeEvidence(input: {
     largeEventsSoldOut: stock.large.filter((e) => left.get(e.id) === 0).map((e) => e.id),
     fault: input.faultCounts,
   };
-}
-
-/** An evidence check: when it fails the scenario tested nothing and is inconclusive. */
-export function evidenceCheck(name: string, ok: boolean, detail: string): Check {
-  return { name, ok, detail, evidence: true };
 }

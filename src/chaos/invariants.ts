@@ -1,33 +1,13 @@
-import type { Audit, AuditOrder, RequestRecord } from './types.ts';
+import type {
+  Audit,
+  AuditOrder,
+  InvariantResult,
+  RequestRecord,
+  Violation,
+  ViolationKind,
+} from './model.ts';
 
-export type ViolationKind =
-  | 'oversold'
-  | 'quantityMismatch'
-  | 'duplicateKeys'
-  | 'lostConfirmed'
-  | 'orderedRejected'
-  | 'outcomeChanged';
-
-export interface Violation {
-  kind: ViolationKind;
-  message: string;
-}
-
-export interface InvariantResult {
-  oversold: number;
-  quantityMismatch: number;
-  duplicateKeys: number;
-  lostConfirmed: number;
-  orderedRejected: number;
-  /** Keys whose client saw two different definite outcomes (409 then 201, two order ids). */
-  outcomeChanged: number;
-  /** Not violations: purchases the client saw fail (5xx, no answer) that did commit. */
-  committedUnconfirmed: number;
-  /** Purchases the client saw fail that left no order: the user was told to try again. */
-  notCommitted: number;
-  /** The first few violations, in words, for the report. */
-  examples: Violation[];
-}
+export type { InvariantResult, Violation, ViolationKind } from './model.ts';
 
 const MAX_EXAMPLES = 20;
 
@@ -45,6 +25,7 @@ export function checkInvariants(audit: Audit, requests: readonly RequestRecord[]
   };
 
   checkLedgers(audit, violate);
+  checkSoldOutAnswers(audit, requests, violate);
 
   const ordersByKey = groupBy(audit.orders, (o) => o.idempotencyKey);
   for (const [key, orders] of ordersByKey) {
@@ -60,6 +41,7 @@ export function checkInvariants(audit: Audit, requests: readonly RequestRecord[]
   for (const [key, sent] of groupBy(purchases, (r) => r.key as string)) {
     checkClientView(key, sent, ordersByKey.get(key) ?? [], ordersById, violate);
     checkOutcomeKept(key, sent, violate);
+    checkSuccessCarriesOrder(key, sent, violate);
     const confirmed = sent.some((r) => r.orderId !== null);
     const rejected = sent.some((r) => r.status >= 400 && r.status < 500);
     if (!confirmed && !rejected) {
@@ -133,6 +115,45 @@ function checkClientView(
 }
 
 /**
+ * Seats are never given back during a scenario, so an event's seats only go down: a 409
+ * SOLD_OUT for q seats on an event that still has at least q seats at the end was false when
+ * it was given (catches a shop that answers "sold out" for its own failures).
+ */
+function checkSoldOutAnswers(
+  audit: Audit,
+  requests: readonly RequestRecord[],
+  violate: Violate,
+): void {
+  const left = new Map(audit.events.map((e) => [e.id, e.available]));
+  for (const r of requests) {
+    if (r.kind !== 'purchase' || r.status !== 409 || r.errorCode !== 'SOLD_OUT') continue;
+    const available = r.eventId === null ? undefined : left.get(r.eventId);
+    if (available === undefined || r.quantity === null || available < r.quantity) continue;
+    violate(
+      'falseSoldOut',
+      `key ${r.key}: 409 SOLD_OUT for ${r.quantity} seats of ${r.eventId}, which still has ${available} at the end`,
+    );
+  }
+}
+
+/**
+ * A 2xx to a purchase tells the buyer it is done: it must confirm an order (the web UI's rule,
+ * web/confirmation.js), and lostConfirmed then checks that order in the database. A 2xx
+ * whose body never arrived whole (BAD_BODY) told the buyer nothing and is not counted.
+ */
+function checkSuccessCarriesOrder(
+  key: string,
+  sent: readonly RequestRecord[],
+  violate: Violate,
+): void {
+  for (const r of sent) {
+    if (r.status < 200 || r.status >= 300 || r.errorCode === 'BAD_BODY' || r.orderId !== null)
+      continue;
+    violate('successWithoutOrder', `key ${key} was answered ${r.status} without an order`);
+  }
+}
+
+/**
  * The answer a request got, when it is definite: an order (2xx with its id), or a 4xx the
  * shop records under the key (sold out, unknown event, key reused, invalid). Anything else
  * (5xx, no answer, a body cut off) tells the client nothing and may be retried.
@@ -172,6 +193,8 @@ export const INVARIANT_KINDS: readonly ViolationKind[] = [
   'lostConfirmed',
   'orderedRejected',
   'outcomeChanged',
+  'falseSoldOut',
+  'successWithoutOrder',
 ];
 
 /** The result of a scenario that never got as far as checking invariants. */
@@ -182,6 +205,8 @@ export const EMPTY_INVARIANTS: Readonly<InvariantResult> = Object.freeze({
   lostConfirmed: 0,
   orderedRejected: 0,
   outcomeChanged: 0,
+  falseSoldOut: 0,
+  successWithoutOrder: 0,
   committedUnconfirmed: 0,
   notCommitted: 0,
   examples: [],

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SCENARIO_NAMES } from './scenarios.ts';
+import { SCENARIO_NAMES } from './scenarios/index.ts';
 import type { TargetName } from './targets/target.ts';
 
 export interface ChaosOptions {
@@ -23,13 +23,18 @@ export interface ChaosOptions {
   minPurchases: number;
   /** Local target: the embedded database's data folder, kept after the run. */
   dataDir: string | undefined;
+  /**
+   * Runs every step but the fault itself (inject and rollback skipped): a rehearsal of the
+   * judge, in which every scenario must come out inconclusive, never pass.
+   */
+  withoutFault: boolean;
 }
 
 /** Evidence thresholds: purchases a scenario must confirm, per profile (docs/CHAOS.md). */
 export const MIN_PURCHASES = { quick: 10, full: 50 } as const;
 
 export const USAGE = `Usage: npm run chaos -- [--target kind|local] [--scenario NAME ...] [--duration S]
-                      [--seed N] [--report DIR] [--quick] [--data DIR]
+                      [--seed N] [--report DIR] [--quick] [--data DIR] [--without-fault]
 
   --target     kind (default: the cluster \`npm run deploy\` made) or local (starts its own shop)
   --scenario   run only these, in the fixed order (repeat the flag): ${SCENARIO_NAMES.join(', ')}
@@ -39,6 +44,8 @@ export const USAGE = `Usage: npm run chaos -- [--target kind|local] [--scenario 
                (default reports/chaos/<timestamp>/)
   --quick      short profile (CI's local run): fewer buyers, short phases
   --data       local target: keep the embedded database in DIR (a second run continues on it)
+  --without-fault  rehearse the judge: every step but the fault itself; each scenario must come
+               out inconclusive (exit 1), since it has nothing to show
 
 Exit code: 0 every scenario passed; 1 one failed, was inconclusive (showed no evidence of
 testing anything) or could not run; 2 none failed but some were skipped; 130 interrupted.`;
@@ -91,6 +98,7 @@ export function parseChaosArgs(argv: readonly string[], now = new Date()): Chaos
     quick,
     minPurchases: quick ? MIN_PURCHASES.quick : MIN_PURCHASES.full,
     dataDir: values.data,
+    withoutFault: values['without-fault'] ?? false,
   });
 }
 
@@ -107,6 +115,7 @@ function parse(argv: readonly string[]) {
       report: { type: 'string' },
       quick: { type: 'boolean' },
       data: { type: 'string' },
+      'without-fault': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

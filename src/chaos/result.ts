@@ -1,6 +1,5 @@
 import type { EvidenceSummary } from './evidence.ts';
-import type { InvariantResult } from './invariants.ts';
-import type { Check, Threshold } from './scenarios.ts';
+import type { Check, InvariantResult, Threshold, Verdict } from './model.ts';
 import type {
   LatencySummary,
   OperationCounts,
@@ -8,7 +7,6 @@ import type {
   TimelineBucket,
 } from './statistics.ts';
 import type { TargetName } from './targets/target.ts';
-import type { Verdict } from './verdict.ts';
 
 /** One scenario in report.json (schema documented in the README's chaos section). */
 export interface ScenarioResult {
@@ -46,6 +44,7 @@ export interface ScenarioResult {
   stock: StockReport | null;
   /** Every check; those with `evidence: true` make the verdict inconclusive when they fail. */
   checks: Check[];
+  /** What the runner observed, in words and numbers for the report (from its observations). */
   notes: Record<string, string | number>;
   timeline: { bucketMs: number; buckets: TimelineBucket[] };
 }

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { EMPTY_INVARIANTS } from './invariants.ts';
 import { RequestLog } from './load/request-log.ts';
+import { type Audit, NO_FAULTS } from './model.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import { seededRandom } from './random.ts';
 import type { ChaosReport, ScenarioResult } from './result.ts';
 import { type RunState, runScenario } from './run-scenario.ts';
-import { SCENARIOS, type Scenario } from './scenarios.ts';
-import type { ChaosTarget } from './targets/target.ts';
-import { type Audit, NO_FAULTS } from './types.ts';
+import { buildResult } from './scenario-result.ts';
+import { SCENARIOS, type Scenario } from './scenarios/index.ts';
+import { type ChaosTarget, missingControl } from './targets/target.ts';
 
 export interface ChaosRun {
   report: ChaosReport;
@@ -49,7 +49,7 @@ export async function runChaos(
     for (const scenario of plannedScenarios(options)) {
       const reason = !scenario.targets.includes(target.name)
         ? `not a ${target.name} scenario (targets: ${scenario.targets.join(', ')})`
-        : target.cannotRun(scenario.name);
+        : missingControl(target, scenario.needs);
       if (reason) {
         results.push(skipped(scenario, target, options.seed, reason));
         progress.keep(`○ ${scenario.name}: skipped — ${reason}`);
@@ -115,38 +115,14 @@ function skipped(
   seed: number,
   reason: string,
 ): ScenarioResult {
-  const none = { p50: null, p99: null, count: 0 };
-  const span = { start: 0, end: 0 };
-  return {
-    name: scenario.name,
-    summary: scenario.summary,
+  const times = { t0: 0, faultStart: 0, faultEnd: 0, end: 0 };
+  return buildResult({
+    scenario,
     target: target.name,
     verdict: 'skipped',
     reason,
     seed,
-    thresholds: scenario.threshold,
-    startedAt: new Date().toISOString(),
-    phases: { before: span, fault: span, after: span },
-    requests: { total: 0, ok: 0, failed: 0, byStatus: {}, byCode: {} },
-    operations: {
-      total: 0,
-      ok: 0,
-      failed: 0,
-      purchases: 0,
-      purchasesOk: 0,
-      catalogReads: 0,
-      catalogOk: 0,
-    },
-    successRate: 0,
-    requestSuccessRate: 0,
-    latencyMs: { p50: null, p99: null, before: none, fault: none, after: none },
-    recoverySeconds: null,
-    replacementReadySeconds: null,
-    invariants: EMPTY_INVARIANTS,
-    evidence: null,
-    stock: null,
-    checks: [],
-    notes: {},
-    timeline: { bucketMs: 500, buckets: [] },
-  };
+    startedAt: new Date(),
+    times,
+  });
 }

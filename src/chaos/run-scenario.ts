@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seatsPerSecond, summarizeEvidence } from './evidence.ts';
-import { checkInvariants, EMPTY_INVARIANTS, type InvariantResult } from './invariants.ts';
+import { checkInvariants, EMPTY_INVARIANTS } from './invariants.ts';
 import { type LoadGenerator, startLoadGenerator } from './load/load-generator.ts';
 import type { RequestLog } from './load/request-log.ts';
+import type { Audit, InvariantResult, RequestRecord } from './model.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import type { Random } from './random.ts';
@@ -12,17 +13,17 @@ import {
   archiveStock,
   createLargeStock,
   flatCounts,
+  frontendCountsOrNone,
   injectHoldRollback,
   releaseSmallStock,
   restoreAfterFailure,
   THINK_MS,
 } from './scenario-steps.ts';
-import type { Check, Scenario, ScenarioContext } from './scenarios.ts';
+import type { Scenario, ScenarioContext } from './scenarios/index.ts';
 import { recoverySeconds } from './statistics.ts';
 import { settle, waitForSteadyState } from './steady-state.ts';
 import { type Stock, stockPrefix } from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
-import type { Audit, RequestRecord } from './types.ts';
 import { judge } from './verdict.ts';
 
 /** What the run shares between its scenarios, and with an interrupt handler. */
@@ -105,9 +106,7 @@ function scenarioContext(scenario: Scenario, stock: Stock, run: RunContext): Sce
     target: run.target,
     seed: run.random.fork(`${scenario.name}-faults`).int(0, 2 ** 30),
     attemptTimeoutMs: run.attemptTimeoutMs,
-    checks: [],
-    notes: {},
-    memo: {},
+    observed: {},
     now: () => run.log.now(),
     stockIds: () => [...stock.large, ...stock.small].map((e) => e.id),
   };
@@ -159,6 +158,8 @@ async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioR
   run.progress.phase(scenario.name, 'checking invariants');
   const unhealthyAfter = await settle(target);
   const frontendAfter = await target.frontendIdentity();
+  const observed = context.observed;
+  observed.frontendAtEnd = await frontendCountsOrNone(target);
   const requests = log.requestsOf(scenario.name);
   const operations = log.operationsOf(scenario.name);
   const { audit, invariants } = await auditScenario(p, run, requests);
@@ -168,21 +169,16 @@ async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioR
     audit,
     fault: { start: times.faultStart, end: times.faultEnd },
     t0: times.t0,
-    faultCounts: flatCounts(context.memo.injected),
+    faultCounts: flatCounts(observed.injected),
   });
-  const proofChecks = scenario.proof?.({
+  const proofChecks = scenario.proof({
     requests,
-    memo: context.memo,
-    notes: context.notes,
+    observed,
     invariants,
     attemptTimeoutMs: run.attemptTimeoutMs,
   });
   await cleanUp(p, run);
   const recovery = recoverySeconds(operations, times.faultEnd);
-  const scenarioChecks: Check[] = [...context.checks];
-  if (stepErrors.length > 0) {
-    scenarioChecks.push({ name: 'scenario steps ran', ok: false, detail: stepErrors.join('; ') });
-  }
   const { verdict, checks } = judge({
     scenario,
     requests,
@@ -193,17 +189,17 @@ async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioR
     unhealthyAfter,
     frontendBefore: p.frontendBefore,
     frontendAfter,
-    scenarioChecks,
+    stepErrors,
     summary,
-    proofChecks: proofChecks ?? [],
+    proofChecks,
     minPurchases: run.options.minPurchases,
   });
   return buildResult({
     scenario,
-    target,
+    target: target.name,
     verdict,
+    reason: stepErrors.length > 0 ? stepErrors.join('; ') : null,
     checks,
-    stepErrors,
     seed: context.seed,
     startedAt: p.startedAt,
     times,
@@ -211,7 +207,7 @@ async function judgeScenario(p: Progression, run: RunContext): Promise<ScenarioR
     operations,
     invariants,
     recovery,
-    notes: context.notes,
+    observed,
     evidence: summary,
     stock: stockSummary(p),
   });
@@ -238,7 +234,7 @@ async function cleanUp(p: Progression, run: RunContext): Promise<void> {
   const archived = await archiveStock(p.stock, run.target);
   if (archived.length === 0) run.state.stock = undefined;
   p.stepErrors.push(...archived);
-  if (p.stepErrors.length > 0) p.context.notes.restored = await restoreAfterFailure(run.target);
+  if (p.stepErrors.length > 0) p.context.observed.restored = await restoreAfterFailure(run.target);
 }
 
 function stockSummary(p: Progression) {

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestLog } from './load/request-log.ts';
+import type { FaultCounts, FrontendCounts } from './model.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
-import type { Scenario, ScenarioContext } from './scenarios.ts';
+import type { Scenario, ScenarioContext } from './scenarios/index.ts';
 import {
   largeCapacity,
   largeEvents,
@@ -12,7 +13,6 @@ import {
   smallEvents,
 } from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
-import type { FaultCounts } from './types.ts';
 
 /** Pause between two operations of one buyer; its low end bounds the purchase rate. */
 export const THINK_MS: readonly [number, number] = [100, 300];
@@ -96,9 +96,11 @@ export async function injectHoldRollback(
 ): Promise<string[]> {
   const errors: string[] = [];
   const enterPhase = (phase: string) => run.progress.phase(scenario.name, phase);
+  const fault = run.options.withoutFault ? undefined : scenario;
   try {
     enterPhase('injecting the fault');
-    await scenario.inject(context);
+    context.observed.frontendAtInject = await frontendCountsOrNone(context.target);
+    await fault?.inject(context);
     enterPhase('fault held');
     const left = faultStart + run.options.faultMs - run.log.now();
     if (left > 0) await sleep(left);
@@ -107,9 +109,23 @@ export async function injectHoldRollback(
   }
   try {
     enterPhase('rolling back');
-    await scenario.rollback(context);
+    await fault?.rollback(context);
   } catch (error) {
     errors.push(...failure('rollback', error));
   }
   return errors;
+}
+
+/**
+ * The frontend's counts, or undefined when its metrics cannot be read (a proof that needs
+ * them then says so): reading them is observation, never a reason to stop the scenario.
+ */
+export async function frontendCountsOrNone(
+  target: ChaosTarget,
+): Promise<FrontendCounts | undefined> {
+  try {
+    return await target.frontendCounts();
+  } catch {
+    return undefined;
+  }
 }

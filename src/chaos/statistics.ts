@@ -1,5 +1,5 @@
 import { requestOk } from './load/request-log.ts';
-import type { OperationRecord, Phase, RequestRecord } from './types.ts';
+import type { OperationRecord, Phase, RequestRecord } from './model.ts';
 
 export interface LatencySummary {
   p50: number | null;

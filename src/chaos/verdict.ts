@@ -1,17 +1,20 @@
-import { type EvidenceSummary, evidenceCheck } from './evidence.ts';
-import { INVARIANT_KINDS, type InvariantResult, totalViolations } from './invariants.ts';
+import type { EvidenceSummary } from './evidence.ts';
+import { INVARIANT_KINDS, totalViolations } from './invariants.ts';
 import { requestOk } from './load/request-log.ts';
-import type { Check, Scenario } from './scenarios.ts';
+import {
+  type Check,
+  evidenceCheck,
+  type InvariantResult,
+  type OperationRecord,
+  type RequestRecord,
+  type Verdict,
+} from './model.ts';
+import type { Scenario } from './scenarios/index.ts';
 import { countOperations, percent, successRate } from './statistics.ts';
-import type { OperationRecord, RequestRecord } from './types.ts';
 
-/**
- * pass: every check held. fail: a correctness check failed. inconclusive: nothing failed,
- * but the scenario could not show it tested what it claims (no purchases during the fault,
- * no sign of the fault): not a pass, and it fails the run. skipped: not run on this target.
- */
-export type Verdict = 'pass' | 'fail' | 'inconclusive' | 'skipped';
+export type { Verdict } from './model.ts';
 
+/** Everything one scenario is judged on, once its load has stopped. */
 export interface Evidence {
   scenario: Scenario;
   requests: readonly RequestRecord[];
@@ -23,11 +26,11 @@ export interface Evidence {
   unhealthyAfter: string | undefined;
   frontendBefore: string;
   frontendAfter: string;
-  /** Checks the scenario itself made (data kept, probe results; some are evidence). */
-  scenarioChecks: readonly Check[];
+  /** Steps that failed (creating the stock, inject, rollback, the audit): each fails it. */
+  stepErrors: readonly string[];
   /** What the scenario shows it tested: purchases per phase, small events, fault counts. */
   summary: EvidenceSummary;
-  /** The scenario's fault-specific evidence checks (its proof). */
+  /** The scenario's proof: checks on what was observed of its fault. */
   proofChecks: readonly Check[];
   /** Fewest purchases that must be confirmed in the phase(s) that matter (per profile). */
   minPurchases: number;
@@ -49,7 +52,7 @@ export function judge(e: Evidence): { verdict: Verdict; checks: Check[] } {
     detail: e.unhealthyBefore ?? `${before.ok}/${before.total} operations succeeded`,
   });
   checks.push(...thresholdChecks(e));
-  if (e.scenario.name !== 'frontend-kill') {
+  if (!e.scenario.restartsFrontend) {
     checks.push({
       name: 'frontend never restarted',
       ok: e.frontendBefore === e.frontendAfter,
@@ -59,7 +62,9 @@ export function judge(e: Evidence): { verdict: Verdict; checks: Check[] } {
           : `${e.frontendBefore} → ${e.frontendAfter}`,
     });
   }
-  checks.push(...e.scenarioChecks);
+  if (e.stepErrors.length > 0) {
+    checks.push({ name: 'scenario steps ran', ok: false, detail: e.stepErrors.join('; ') });
+  }
   checks.push({
     name: 'recovered',
     ok: e.recoverySeconds !== null,
@@ -79,7 +84,7 @@ export function judge(e: Evidence): { verdict: Verdict; checks: Check[] } {
     ok: violations === 0,
     detail:
       violations === 0
-        ? 'no oversell, ledgers match, one order per key, every confirmation stored, no order for a rejection'
+        ? 'no oversell, ledgers match, one order per key, every confirmation stored, no order for a rejection, no false sold-out, no 2xx without an order'
         : INVARIANT_KINDS.filter((k) => e.invariants[k] > 0)
             .map((k) => `${k}: ${e.invariants[k]}`)
             .join(', '),

@@ -8,6 +8,8 @@ const LABELS: Record<ViolationKind, string> = {
   lostConfirmed: 'Lost confirmations',
   orderedRejected: 'Orders for rejections',
   outcomeChanged: 'Changed answers for one key',
+  falseSoldOut: 'False sold-out answers',
+  successWithoutOrder: 'Success without an order',
 };
 
 /** One tile per invariant, drawn once; `show` updates counts and examples in place. */

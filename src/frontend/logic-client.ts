@@ -20,6 +20,8 @@ export interface LogicResponse {
   /** Parsed JSON body, or undefined when logic sent none. */
   body: unknown;
   servedBy: string | undefined;
+  /** The answering logic process's boot id (x-boot-id), relayed so clients see who answered. */
+  bootId: string | undefined;
   replayed: boolean;
   retryAfter: string | null;
 }
@@ -65,6 +67,7 @@ function toLogicResponse(
     status,
     body,
     servedBy: header('x-served-by') ?? undefined,
+    bootId: header('x-boot-id') ?? undefined,
     replayed: header('idempotent-replayed') === 'true',
     retryAfter: header('retry-after'),
   };
@@ -196,10 +199,21 @@ export class LogicClient {
       last = base;
       const limit = timeoutSignal(this.#config.LOGIC_ATTEMPT_TIMEOUT_MS, init.signal);
       const url = new URL(path, base);
+      // Counted here, where each attempt ends, so the chaos runner can match what the frontend
+      // saw against the faults logic says it injected.
+      const failed =
+        this.metrics.failedAttempts[
+          init.method === 'POST' && path === '/orders' ? 'orders' : 'other'
+        ];
       try {
-        return await (this.#fetch
+        const response = await (this.#fetch
           ? fetchAttempt(this.#fetch, url, { ...init, signal: limit.signal })
           : httpAttempt(url, { ...init, signal: limit.signal }));
+        if (response.status >= 500) failed.status_5xx.inc();
+        return response;
+      } catch (error) {
+        (limit.signal.aborted ? failed.timeout : failed.network).inc();
+        throw error;
       } finally {
         limit.release();
       }

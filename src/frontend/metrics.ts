@@ -8,6 +8,11 @@ import { HttpMetrics } from '../shared/metrics.ts';
  */
 export type LogicCallOutcome = 'answered' | 'unavailable' | 'circuit_open';
 
+/** Which calls to logic a failed attempt belongs to: purchases (POST /orders) or the rest. */
+export type LogicCallKind = 'orders' | 'other';
+/** How an attempt failed: logic answered 5xx, the attempt timed out, or the connection failed. */
+export type AttemptFailure = 'status_5xx' | 'timeout' | 'network';
+
 /** cockatiel's states as label values. */
 const BREAKER_STATES: Record<CircuitState, string> = {
   [CircuitState.Closed]: 'closed',
@@ -22,6 +27,7 @@ export class FrontendMetrics {
   readonly http: HttpMetrics;
   readonly logicCalls: Record<LogicCallOutcome, Counter.Internal>;
   readonly logicRetries: Counter;
+  readonly failedAttempts: Record<LogicCallKind, Record<AttemptFailure, Counter.Internal>>;
   readonly staleCatalogReads: Counter;
   #breakerState: () => CircuitState = () => CircuitState.Closed;
 
@@ -46,6 +52,24 @@ export class FrontendMetrics {
       help: 'Attempts to reach logic repeated after a failed attempt (network error, timeout, 5xx).',
       registers,
     });
+    const failed = new Counter({
+      name: 'flame_logic_failed_attempts_total',
+      help: 'Attempts to reach logic that failed, by call (orders, other) and cause (status_5xx, timeout, network).',
+      labelNames: ['call', 'cause'] as const,
+      registers,
+    });
+    // Every series from the start, at 0: a reader can tell "none yet" from "not counted".
+    const child = (call: LogicCallKind, cause: AttemptFailure) => {
+      const series = failed.labels(call, cause);
+      series.inc(0);
+      return series;
+    };
+    const causes = (call: LogicCallKind) => ({
+      status_5xx: child(call, 'status_5xx'),
+      timeout: child(call, 'timeout'),
+      network: child(call, 'network'),
+    });
+    this.failedAttempts = { orders: causes('orders'), other: causes('other') };
     this.staleCatalogReads = new Counter({
       name: 'flame_catalog_stale_reads_total',
       help: 'Catalog reads answered with the last good list because logic was unavailable.',

@@ -11,6 +11,7 @@ import {
   parseOrderRequest,
 } from '../shared/order-request.ts';
 import { adminRouter } from './admin.ts';
+import { BOOT } from './boot.ts';
 import type { LogicConfig } from './config.ts';
 import { isDatabaseUnavailable, type Pool } from './database.ts';
 import { getEvent, listEvents } from './events.ts';
@@ -117,11 +118,14 @@ export function createLogicApp(deps: LogicDeps): Express {
   deps.faults.onInjected = (mode) => deps.metrics.faultInjected(mode);
   app.use((_req, res, next) => {
     res.setHeader('x-served-by', deps.config.POD_NAME);
+    res.setHeader('x-boot-id', BOOT.bootId);
     next();
   });
   for (const middleware of deps.before ?? []) app.use(middleware);
 
-  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', replica: deps.config.POD_NAME, ...BOOT });
+  });
   app.get('/readyz', readinessProbe(deps));
   app.use(jsonBody(deps.config.BODY_LIMIT));
   if (deps.config.ADMIN_TOKEN) {

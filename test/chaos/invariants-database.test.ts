@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { checkInvariants } from '../../src/chaos/invariants.ts';
-import { getAudit } from '../../src/chaos/targets/admin-client.ts';
+import { getAudit, postEvents } from '../../src/chaos/targets/admin-client.ts';
+import { AdminApiError } from '../../src/shared/admin-client.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { ADMIN_TOKEN, type RunningLogic, startLogic } from '../support/servers.ts';
 import { purchase } from './support/records.ts';
@@ -85,5 +86,28 @@ describe('checkInvariants on a scratch database read through /admin/audit', () =
       purchase({ key, orderId, eventId: 'rust-conf' }),
     ]);
     assert.equal(result.lostConfirmed, 1);
+  });
+
+  it("creates a scenario's events once however often the call is retried, checked by the audit, not the error's wording", async () => {
+    const event = {
+      id: `retried-${randomUUID().slice(0, 8)}`,
+      name: 'Retried',
+      venue: 'Chaos stock',
+      startsAt: '2030-01-01T20:00:00Z',
+      priceCents: 100,
+      capacity: 7,
+    };
+    await postEvents(logic.url, ADMIN_TOKEN, [event]);
+    await postEvents(logic.url, ADMIN_TOKEN, [event]);
+    const audit = await getAudit(logic.url, ADMIN_TOKEN, [event.id]);
+    assert.deepEqual(
+      audit.events.map((e) => [e.id, e.capacity]),
+      [[event.id, 7]],
+    );
+    // The same id with another capacity is not our own earlier try: the 400 stands.
+    await assert.rejects(
+      postEvents(logic.url, ADMIN_TOKEN, [{ ...event, capacity: 8 }]),
+      (error) => error instanceof AdminApiError && error.status === 400,
+    );
   });
 });

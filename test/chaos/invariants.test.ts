@@ -8,7 +8,7 @@ describe('checkInvariants on crafted records and database states', () => {
     const result = checkInvariants(audit(10, [{ id: 'o1', key: 'k1', quantity: 2 }]), [
       purchase({ key: 'k1', orderId: 'o1', quantity: 2 }),
       purchase({ key: 'k1', orderId: 'o1', quantity: 2, status: 200, replayed: true }),
-      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT' }),
+      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT', eventId: 'other-gig' }),
     ]);
     assert.equal(totalViolations(result), 0);
     assert.deepEqual(result.examples, []);
@@ -119,10 +119,52 @@ describe('checkInvariants on crafted records and database states', () => {
       purchase({ key: 'k1', status: 201, errorCode: 'BAD_BODY' }),
       purchase({ key: 'k1', orderId: 'o1' }),
       purchase({ key: 'k1', orderId: 'o1', status: 200, replayed: true }),
-      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT' }),
-      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT', replayed: true }),
+      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT', eventId: 'other-gig' }),
+      purchase({
+        key: 'k2',
+        status: 409,
+        errorCode: 'SOLD_OUT',
+        eventId: 'other-gig',
+        replayed: true,
+      }),
     ]);
     assert.equal(result.outcomeChanged, 0);
     assert.equal(totalViolations(result), 0);
+  });
+
+  it('catches a false sold-out: a 409 for q seats on an event that still has ≥ q seats at the end', () => {
+    const state = audit(10, [{ id: 'o1', key: 'k1', quantity: 2 }]);
+    const result = checkInvariants(state, [
+      purchase({ key: 'k1', orderId: 'o1', quantity: 2 }),
+      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT', quantity: 4 }),
+    ]);
+    assert.equal(result.falseSoldOut, 1);
+    assert.match(
+      result.examples[0]?.message ?? '',
+      /409 SOLD_OUT for 4 seats of gig, which still has 8/,
+    );
+  });
+
+  it('accepts a sold-out for more seats than are left at the end (seats only go down)', () => {
+    const state = audit(3, [{ id: 'o1', key: 'k1', quantity: 2 }]);
+    const result = checkInvariants(state, [
+      purchase({ key: 'k1', orderId: 'o1', quantity: 2 }),
+      purchase({ key: 'k2', status: 409, errorCode: 'SOLD_OUT', quantity: 2 }),
+    ]);
+    assert.equal(result.falseSoldOut, 0);
+    assert.equal(totalViolations(result), 0);
+  });
+
+  it('catches a 2xx without an order (a "pending" the web UI would not call confirmed)', () => {
+    const result = checkInvariants(audit(10, []), [purchase({ key: 'k1', status: 202 })]);
+    assert.equal(result.successWithoutOrder, 1);
+    assert.equal(totalViolations(result), 1);
+  });
+
+  it('does not count a 2xx whose body never arrived whole as a success without an order', () => {
+    const result = checkInvariants(audit(10, []), [
+      purchase({ key: 'k1', status: 201, errorCode: 'BAD_BODY' }),
+    ]);
+    assert.equal(result.successWithoutOrder, 0);
   });
 });

@@ -12,6 +12,21 @@ import { loadSettings } from '../../src/kube/settings.ts';
 import { makeStandInKubectl, type StandInKubectl } from './support/stand-in-kubectl.ts';
 
 const TOKEN = 'stand-in-admin-token-0123456789';
+const FAKE_IDENTITY = {
+  status: 'ok',
+  replica: 'flame-logic-a',
+  bootId: 'b00t0001',
+  pid: 1,
+  startedAt: '2026-01-01T00:00:00.000Z',
+};
+const FAKE_FRONTEND_METRICS = [
+  '# TYPE flame_logic_failed_attempts_total counter',
+  'flame_logic_failed_attempts_total{call="orders",cause="status_5xx"} 7',
+  'flame_logic_failed_attempts_total{call="orders",cause="timeout"} 2',
+  'flame_logic_failed_attempts_total{call="orders",cause="network"} 0',
+  'flame_logic_failed_attempts_total{call="other",cause="status_5xx"} 40',
+  'flame_logic_retries_total 9',
+].join('\n');
 
 interface FakeAdmin {
   server: Server;
@@ -33,6 +48,8 @@ async function startFakeAdmin(): Promise<FakeAdmin> {
         return void res.end(JSON.stringify({ replica: 'flame-logic-a', faults: JSON.parse(body) }));
       }
       if (req.url === '/admin/audit') return void res.end('{"events":[],"orders":[]}');
+      if (req.url === '/healthz') return void res.end(JSON.stringify(FAKE_IDENTITY));
+      if (req.url === '/metrics') return void res.end(FAKE_FRONTEND_METRICS);
       res.end('{"status":"ready"}');
     });
   });
@@ -119,8 +136,10 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
 
   // Issue 9: never force-delete a StatefulSet pod; its replacement must wait for it to stop.
   it('db-down deletes the postgres pod with a short grace period, without --force', async () => {
-    await kind.target.killDatabase();
-    assert.ok((await kind.target.restoreDatabase()) >= 0);
+    const database = kind.target.controls.database;
+    assert.ok(database, 'the kind target controls its database');
+    await database.kill();
+    assert.ok((await database.restore()) >= 0);
     const calls = await kubectl.calls();
     assert.ok(
       calls.includes('delete pod postgres-0 --grace-period=5 --wait=false'),
@@ -132,17 +151,20 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
 
   // Issue 9: an interrupted run must not leave logic at zero, faults on, or the probe behind.
   it("restore puts back logic's scale, clears faults on every pod and removes the probe", async () => {
-    // Earlier tests replaced pods: take their names as they are now.
-    const pods = (await kind.target.logicIdentities()).map((id) => id.split(' ')[0]);
     await kind.target.stopAllLogic();
     await kubectl.clearCalls();
     admin.faults.length = 0;
     const lines = await kind.target.restore();
-    assert.deepEqual(withoutPodLists(await kubectl.calls()), [
+    const calls = withoutPodLists(await kubectl.calls());
+    // Earlier tests replaced pods (a replacement is named <name>-new): whichever is first now.
+    assert.match(
+      calls[3] ?? '',
+      /^port-forward --address 127\.0\.0\.1 pod\/flame-logic-a\S* :8081$/,
+    );
+    assert.deepEqual(calls.toSpliced(3, 1), [
       'get deployment/flame-logic -o json',
       'scale deployment/flame-logic --replicas=2',
       'annotate deployment/flame-logic flametickets.chaos/logic-replicas-',
-      `port-forward --address 127.0.0.1 pod/${pods[0]} :8081`,
       'delete pod flame-chaos-probe --ignore-not-found --wait=false',
       'delete networkpolicy flame-chaos-probe-egress --ignore-not-found',
     ]);
@@ -167,8 +189,10 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
   });
 
   it('frontend-kill deletes one frontend pod and waits for its replacement', async () => {
-    assert.equal(await kind.target.killFrontend(), 'flame-frontend-a');
-    assert.ok((await kind.target.restoreFrontend()) >= 0);
+    const frontend = kind.target.controls.frontend;
+    assert.ok(frontend, 'the kind target can delete a frontend pod');
+    assert.equal(await frontend.kill(), 'flame-frontend-a');
+    assert.ok((await frontend.restore()) >= 0);
     assert.ok(
       (await kubectl.calls()).includes(
         'delete pod flame-frontend-a --grace-period=0 --force --wait=false',
@@ -177,7 +201,7 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
   });
 
   it('network-policy runs a restricted probe pod without frontend labels, then probes from the frontend', async () => {
-    const results = await kind.target.probeNetworkPolicy();
+    const results = (await kind.target.controls.networkPolicy?.probe()) ?? [];
     assert.deepEqual(
       results.map((r) => [r.from, r.to, r.seen === r.expected]),
       [
@@ -212,13 +236,49 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
   it("reads the probe pod's logs when it ends Failed, without waiting for Succeeded", async () => {
     await writeFile(join(kubectl.state, 'probe-phase'), 'Failed');
     try {
-      const results = await kind.target.probeNetworkPolicy();
+      const results = (await kind.target.controls.networkPolicy?.probe()) ?? [];
       const calls = await kubectl.calls();
       assert.ok(calls.includes('logs pod/flame-chaos-probe'), calls.join('\n'));
       assert.equal(results[0]?.detail, 'blocked:ETIMEDOUT');
     } finally {
       await rm(join(kubectl.state, 'probe-phase'));
     }
+  });
+
+  it('reads each Ready logic pod’s identity from its /healthz through a port-forward', async () => {
+    const identities = await kind.target.logicIdentities();
+    const forwards = (await kubectl.calls()).filter((c) => c.startsWith('port-forward'));
+    assert.equal(forwards.length, identities.length);
+    assert.ok(
+      forwards.every((c) => c.endsWith(':8081')),
+      forwards.join('\n'),
+    );
+    assert.deepEqual(identities[0], {
+      replica: 'flame-logic-a',
+      bootId: 'b00t0001',
+      pid: 1,
+      startedAt: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it("sums the frontend pods' failed order attempts from their /metrics (METRICS_PORT 9464)", async () => {
+    const counts = await kind.target.frontendCounts();
+    const forwards = (await kubectl.calls()).filter((c) => c.startsWith('port-forward'));
+    assert.deepEqual(forwards, [
+      'port-forward --address 127.0.0.1 pod/flame-frontend-a-new :9464',
+      'port-forward --address 127.0.0.1 pod/flame-frontend-b :9464',
+    ]);
+    assert.deepEqual(counts, {
+      failedOrderAttempts: { status5xx: 14, timeout: 4, network: 0 },
+      retries: 18,
+    });
+  });
+
+  it("db-down's probe asks pg_isready inside the postgres pod", async () => {
+    assert.equal(await kind.target.controls.database?.reachable(), true);
+    assert.deepEqual(await kubectl.calls(), [
+      'exec statefulset/postgres -- pg_isready --timeout=1',
+    ]);
   });
 
   it('reads the audit through a port-forward to a Ready logic pod', async () => {

@@ -1,18 +1,19 @@
-// `npm run chaos -- --target local --quick` end to end (issue 9): real processes (embedded
-// database, two logic replicas, frontend), real faults, real HTTP. Three scenarios back to back
-// on a data folder seeded with a deliberately tiny catalog (one event of three seats), so a
-// scenario can only show load by buying its own stock: each must confirm purchases during its
-// fault, and the seed catalog must come out untouched. The embedded engine is forced
-// (DATABASE_URL removed).
+// `npm run chaos -- --target local --quick` end to end: real processes (embedded database, two
+// logic replicas, frontend), real faults, real HTTP. Three scenarios back to back on a data
+// folder seeded with a deliberately tiny catalog (one event of three seats), so a scenario can
+// only show load by buying its own stock: each must confirm purchases during its fault, the
+// numbers behind its proof must hold in the raw request log, and the seed catalog must come out
+// untouched. Then one scenario with its fault switched off, which must be inconclusive. The
+// embedded engine is forced (DATABASE_URL removed).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { confirmsOrder } from '../../src/chaos/evidence.ts';
+import type { RequestRecord } from '../../src/chaos/model.ts';
+import { confirmsOrder } from '../../src/chaos/model.ts';
 import type { ChaosReport } from '../../src/chaos/result.ts';
-import type { RequestRecord } from '../../src/chaos/types.ts';
 import { startEmbeddedDatabase } from '../../src/local/embedded-db.ts';
 import { createPool } from '../../src/logic/database.ts';
 import { migrate } from '../../src/logic/migrations.ts';
@@ -147,6 +148,80 @@ describe('npm run chaos -- --target local --quick on a tiny seed catalog', () =>
       report.scenarios.reduce((n, s) => n + s.requests.total, 0),
     );
     assert.ok(requests.every((r) => r.end >= 0));
+    assertHonestEvidence(report, requests);
+    passed = true;
+  });
+
+  it('comes out inconclusive (exit 1) when the fault action is switched off: the judge cannot be fooled by a fault that never happened', {
+    timeout: RUN_TIMEOUT_MS + 60_000,
+  }, async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'flame-chaos-report-'));
+    let passed = false;
+    t.after(() => (passed ? rm(dir, { recursive: true, force: true }) : undefined));
+    const args = ['--target', 'local', '--quick', '--seed', '4242', '--report', dir];
+    const { code, output } = await runChaos([
+      ...args,
+      '--scenario',
+      'flaky-logic',
+      '--without-fault',
+    ]);
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as ChaosReport;
+    const [scenario] = report.scenarios;
+    assert.equal(scenario?.verdict, 'inconclusive', output);
+    assert.equal(code, 1, output);
+    const failed = scenario.checks.filter((c) => !c.ok);
+    assert.ok(
+      failed.every((c) => c.evidence),
+      `only evidence may be missing: ${JSON.stringify(failed)}`,
+    );
+    assert.deepEqual(
+      failed.map((c) => c.name),
+      [
+        'logic says it injected 500s on orders',
+        'the frontend saw the 500s logic says it injected',
+        'the frontend retried the failed attempts',
+      ],
+    );
     passed = true;
   });
 });
+
+/**
+ * The numbers behind each proof of an honest run, checked against the raw request log where
+ * the buyers saw them: what was killed answered before and never after, and the frontend saw
+ * the faults logic says it injected (within the proofs' stated tolerance).
+ */
+function assertHonestEvidence(report: ChaosReport, requests: readonly RequestRecord[]): void {
+  const byName = new Map(report.scenarios.map((s) => [s.name, s]));
+  const kill = byName.get('replica-kill');
+  const [replica, boot] = String(kill?.notes.killed).split('@');
+  const mine = requests.filter((r) => r.scenario === 'replica-kill' && r.servedBy === replica);
+  const killed = mine.filter((r) => r.servedBoot === boot);
+  const replacement = mine.filter((r) => r.servedBoot !== boot && r.servedBoot !== null);
+  assert.ok(killed.length > 0, 'buyers were answered by the killed process before the kill');
+  assert.ok(replacement.length > 0, 'buyers were answered by its replacement');
+  const firstOfReplacement = Math.min(...replacement.map((r) => r.start));
+  assert.ok(
+    killed.every((r) => r.start < firstOfReplacement),
+    'the killed process answered nothing once its replacement had started',
+  );
+  const faults = [
+    ['flaky-logic', 'injectedBeforeOnOrders'],
+    ['lost-responses', 'injectedAfterCommitOnOrders'],
+  ] as const;
+  for (const [name, counted] of faults) {
+    const scenario = byName.get(name);
+    const injected = scenario?.evidence?.fault[counted] ?? 0;
+    const seen = Number(scenario?.notes.frontendFailedOrderAttempts5xx);
+    assert.ok(injected > 0, `${name}: logic injected faults on orders`);
+    assert.ok(
+      seen > 0 && Math.abs(seen - injected) <= Math.max(5, injected / 4),
+      `${name}: the frontend saw ${seen} failed order attempts, logic injected ${injected}`,
+    );
+    assert.ok(Number(scenario?.notes.frontendRetries) > 0, `${name}: the frontend retried`);
+  }
+  const replays = requests.filter(
+    (r) => r.scenario === 'lost-responses' && r.replayed && confirmsOrder(r),
+  );
+  assert.ok(replays.length > 0, 'lost-responses: a buyer saw a lost answer replayed');
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requestOk } from '../../src/chaos/load/request-log.ts';
-import type { RequestRecord } from '../../src/chaos/types.ts';
+import type { RequestRecord } from '../../src/chaos/model.ts';
 
 function record(overrides: Partial<RequestRecord>): RequestRecord {
   return {
@@ -23,6 +23,7 @@ function record(overrides: Partial<RequestRecord>): RequestRecord {
     quantity: 1,
     orderId: 'o',
     servedBy: 'logic-1',
+    servedBoot: 'boot-1',
     replayed: false,
     stale: false,
     ...overrides,

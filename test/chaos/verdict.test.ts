@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { summarizeEvidence } from '../../src/chaos/evidence.ts';
 import { checkInvariants } from '../../src/chaos/invariants.ts';
+import type { OperationRecord, RequestRecord } from '../../src/chaos/model.ts';
 import { exitCodeFor } from '../../src/chaos/run-chaos.ts';
-import { findScenario } from '../../src/chaos/scenarios.ts';
+import { findScenario } from '../../src/chaos/scenarios/index.ts';
 import { percentile, recoverySeconds } from '../../src/chaos/statistics.ts';
-import type { OperationRecord, RequestRecord } from '../../src/chaos/types.ts';
 import { type Evidence, isFriendlyMessage, judge } from '../../src/chaos/verdict.ts';
 import { audit, purchase } from './support/records.ts';
 
@@ -92,7 +92,7 @@ function evidence(
     unhealthyAfter: undefined,
     frontendBefore: 'pid 1',
     frontendAfter: 'pid 1',
-    scenarioChecks: [],
+    stepErrors: [],
     summary: summarizeEvidence({
       requests,
       stock: { prefix: 's-', large: [], small: [SMALL] },
@@ -122,6 +122,11 @@ describe('verdicts', () => {
     const catalog = purchase({ key: 'c', kind: 'catalog', status: 200, stale: false });
     const result = judge(evidence('logic-down', [catalog], steady));
     assert.ok(result.checks.some((c) => c.name === 'catalog always served' && !c.ok));
+  });
+
+  it('does not hold a frontend restart against frontend-kill, which restarts it on purpose', () => {
+    const killed = { ...evidence('frontend-kill', tested, steady), frontendAfter: 'pid 2' };
+    assert.ok(!judge(killed).checks.some((c) => c.name === 'frontend never restarted'));
   });
 
   it('fails a scenario whose frontend restarted, or whose success rate is under threshold', () => {

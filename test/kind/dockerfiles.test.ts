@@ -164,7 +164,7 @@ const CONSOLE_SOURCES = [
   'src/chaos/load',
   'src/chaos/random.ts',
   'src/chaos/statistics.ts',
-  'src/chaos/types.ts',
+  'src/chaos/model.ts',
   'src/console',
 ];
 const isConsoleSource = (file: string) =>

@@ -55,6 +55,11 @@ describe(`frontend /metrics (${db.engine})`, () => {
     });
     assert.ok(injected > 0, 'some purchases went to the faulty replica first');
     assert.equal(front.value('flame_logic_retries_total'), injected);
+    // Each injected 500 is one failed attempt on orders, as the chaos runner's proofs count them.
+    const failed = (cause: string) =>
+      front.value('flame_logic_failed_attempts_total', { call: 'orders', cause });
+    assert.equal(failed('status_5xx'), injected);
+    assert.equal(failed('timeout') + failed('network'), 0);
     assert.equal(front.value('flame_logic_calls_total', { outcome: 'answered' }), 6);
     assert.equal(front.value('flame_logic_calls_total', { outcome: 'unavailable' }), 0);
   });

@@ -17,6 +17,21 @@ export function skipOrFail(t: TestContext, reason: string): void {
 }
 
 /**
+ * The skip reason of a test whose point is concurrent transactions (a race for the last seats,
+ * two requests under one key), on an engine where they cannot happen: the embedded engine's
+ * wire server runs one request at a time, so such a test would pass there without racing
+ * anything. Printed once per suite, loudly; `.ci/run` runs these suites on PostgreSQL.
+ * False on PostgreSQL: the test runs.
+ */
+export function raceSkip(db: TestDatabase): string | false {
+  if (db.engine !== 'embedded') return false;
+  const reason =
+    'needs concurrent transactions, and the embedded engine serialises every request, so the race cannot happen here; set DATABASE_URL to run it on PostgreSQL';
+  process.stderr.write(`\n*** SKIPPED race tests: ${reason} ***\n\n`);
+  return reason;
+}
+
+/**
  * A fresh, empty database for one suite: an in-memory embedded engine by default, or a new
  * database on the real PostgreSQL named by DATABASE_URL. Dropped when the suite ends. The
  * embedded one loads the cached pre-initialised cluster (src/local/pglite-template.ts), so it

@@ -8,9 +8,9 @@ import {
   waitFor,
 } from '../../kube/index.ts';
 import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../env.ts';
+import type { FaultSettings } from '../model.ts';
 import { answersReady } from '../targets/admin-client.ts';
 import type { ChaosTarget } from '../targets/target.ts';
-import type { FaultSettings } from '../types.ts';
 import { Cluster } from './cluster.ts';
 import { KindLogicAdmin, LOGIC } from './logic-admin.ts';
 import { readLogicScale, scaleLogic } from './logic-scale.ts';
@@ -95,10 +95,11 @@ async function readAttemptTimeout(cluster: Cluster): Promise<number> {
 function kindTarget(state: KindState): ChaosTarget {
   const { cluster } = state;
   const admin = new KindLogicAdmin(cluster, state.token);
+  const kills = podKills(state);
   return {
     name: 'kind',
     shopUrl: state.settings.url,
-    cannotRun: () => undefined,
+    whyNot: {},
 
     async setFaults(settings: FaultSettings) {
       await admin.setFaults(settings);
@@ -107,10 +108,15 @@ function kindTarget(state: KindState): ChaosTarget {
     audit: (eventIds) => admin.audit(eventIds),
     createEvents: (events) => admin.createEvents(events),
     archiveEvents: (ids) => admin.archiveEvents(ids),
-    ...healthChecks(state),
-    ...podKills(state),
+    ...healthChecks(state, admin),
     ...logicScaling(state),
-    probeNetworkPolicy: () => probeNetworkPolicy(cluster),
+    killLogicReplica: kills.killLogicReplica,
+    restoreLogicReplica: kills.restoreLogicReplica,
+    controls: {
+      database: kills.database,
+      frontend: kills.frontend,
+      networkPolicy: { probe: () => probeNetworkPolicy(cluster) },
+    },
 
     restore: () => restoreCluster(cluster, admin, state.logicReplicas),
     // The cluster stays up; close puts back whatever an interrupted scenario left changed.

@@ -1,12 +1,16 @@
 import type { PodSummary, Settings } from '../../kube/index.ts';
+import { addFrontendCounts, type FrontendCounts, zeroFrontendCounts } from '../model.ts';
 import { answersReady } from '../targets/admin-client.ts';
-import type { ChaosTarget } from '../targets/target.ts';
+import { readFrontendCounts } from '../targets/observe.ts';
+import type { ChaosTarget, DatabaseControl, FrontendControl } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
-import { LOGIC } from './logic-admin.ts';
+import { type KindLogicAdmin, LOGIC } from './logic-admin.ts';
 import { forgetLogicReplicas, saveLogicReplicas, scaleLogic } from './logic-scale.ts';
 
 const FRONTEND = 'app=flame-frontend';
 const POSTGRES = 'app=postgres';
+/** The frontend's METRICS_PORT in manifests/flame/40-frontend.yaml. */
+const FRONTEND_METRICS_PORT = 9464;
 /** Postgres gets a few seconds to stop; its replacement waits until it has. */
 const POSTGRES_GRACE_SECONDS = 5;
 
@@ -23,15 +27,21 @@ const logicReady = ({ cluster, logicReplicas }: KindState, since: number) =>
   cluster.waitReady('every logic pod to be Ready', LOGIC, logicReplicas, since);
 
 /** Which pods serve, and whether the shop is ready. */
-export function healthChecks(state: KindState) {
+export function healthChecks(state: KindState, admin: KindLogicAdmin) {
   const { cluster } = state;
   return {
-    // Ready pods only: a replaced pod still terminating after the rollout is not serving.
-    async logicIdentities() {
-      return (await cluster.pods(LOGIC))
-        .filter((p) => p.ready)
-        .map((p) => `${p.name} uid ${p.uid}`)
-        .sort();
+    logicIdentities: () => admin.identities(),
+
+    /** Summed over the Ready frontend pods, each read through a port-forward to its metrics. */
+    async frontendCounts() {
+      let sum: FrontendCounts = zeroFrontendCounts();
+      for (const pod of await cluster.readyPods(FRONTEND)) {
+        const counts = await cluster.throughPod(pod, FRONTEND_METRICS_PORT, (url) =>
+          readFrontendCounts(`${url}/metrics`),
+        );
+        sum = addFrontendCounts(sum, counts);
+      }
+      return sum;
     },
 
     async unhealthy() {
@@ -118,13 +128,12 @@ export function podKills(state: KindState) {
     replacement = undefined;
     return seconds;
   };
-  return {
-    killLogicReplica: () => kill(LOGIC, state.logicReplicas, 'logic'),
-    restoreLogicReplica: replaced,
-    killFrontend: () => kill(FRONTEND, state.frontendReplicas, 'frontend'),
-    restoreFrontend: replaced,
-
-    async killDatabase() {
+  const frontend: FrontendControl = {
+    kill: () => kill(FRONTEND, state.frontendReplicas, 'frontend'),
+    restore: replaced,
+  };
+  const database: DatabaseControl = {
+    async kill() {
       const victim = (await cluster.pods(POSTGRES)).find((p) => p.ready);
       if (!victim) throw new Error('no Ready postgres pod to delete');
       const since = Date.now();
@@ -132,13 +141,41 @@ export function podKills(state: KindState) {
       watchReplacement('postgres', POSTGRES, 1, victim, since);
     },
 
-    async restoreDatabase() {
+    async restore() {
       const seconds = await replaced();
       // Logic turns unready while its database is gone; the shop is back when logic is.
       await logicReady(state, Date.now());
       return seconds;
     },
-  } satisfies Partial<ChaosTarget>;
+
+    reachable: () => postgresAnswers(cluster),
+  };
+  return {
+    killLogicReplica: () => kill(LOGIC, state.logicReplicas, 'logic'),
+    restoreLogicReplica: replaced,
+    frontend,
+    database,
+  };
+}
+
+/**
+ * The runner's own probe of the database: pg_isready inside the postgres pod, against the
+ * server's socket. Any failure (no pod, not accepting connections, kubectl timing out) is
+ * "not reachable".
+ */
+async function postgresAnswers(cluster: Cluster): Promise<boolean> {
+  try {
+    await cluster.run('probing postgres', [
+      'exec',
+      'statefulset/postgres',
+      '--',
+      'pg_isready',
+      '--timeout=1',
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The faults that change logic's Deployment: a rolling restart, scale to zero and back. */

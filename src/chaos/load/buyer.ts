@@ -1,6 +1,6 @@
 import { sleep } from '../../shared/sleep.ts';
+import type { RequestRecord } from '../model.ts';
 import type { Random } from '../random.ts';
-import type { RequestRecord } from '../types.ts';
 import type { KnownEvents } from './known-events.ts';
 import { type RequestLog, requestOk } from './request-log.ts';
 import { eventsOf, sendRecorded } from './shop-client.ts';

@@ -1,4 +1,4 @@
-import type { OperationKind, OperationRecord, Phase, RequestRecord } from '../types.ts';
+import type { OperationKind, OperationRecord, Phase, RequestRecord } from '../model.ts';
 
 export interface LiveCounts {
   requests: number;
@@ -97,6 +97,7 @@ export class RequestLog {
       retryAfter: null,
       orderId: null,
       servedBy: null,
+      servedBoot: null,
       replayed: false,
       stale: null,
       ...fields,

@@ -1,4 +1,5 @@
-import type { RequestRecord } from '../types.ts';
+import { confirmedOrder } from '../../../web/confirmation.js';
+import type { RequestRecord } from '../model.ts';
 
 export interface ShopEvent {
   id: string;
@@ -38,6 +39,7 @@ export async function sendRecorded(
   }
   record.status = response.status;
   record.servedBy = response.headers.get('x-served-by');
+  record.servedBoot = response.headers.get('x-boot-id');
   record.replayed = response.headers.get('idempotent-replayed') === 'true';
   record.retryAfter = response.headers.get('retry-after');
   let body: unknown;
@@ -56,8 +58,8 @@ export async function sendRecorded(
     record.errorMessage = typeof error?.message === 'string' ? error.message : null;
     return body;
   }
-  const order = (body as { order?: { id?: unknown } } | undefined)?.order;
-  if (typeof order?.id === 'string') record.orderId = order.id;
+  if (record.kind === 'purchase')
+    record.orderId = confirmedOrder(response.status, body)?.id ?? null;
   const stale = (body as { stale?: unknown } | undefined)?.stale;
   if (typeof stale === 'boolean') record.stale = stale;
   return body;

@@ -1,6 +1,6 @@
 import { INVARIANT_KINDS, type ViolationKind } from '../invariants.ts';
+import type { Threshold } from '../model.ts';
 import type { ChaosReport, ScenarioResult } from '../result.ts';
-import type { Threshold } from '../scenarios.ts';
 import { percent } from '../statistics.ts';
 import { escapeHtml as h } from './escape.ts';
 import { REPORT_CSS } from './report-css.ts';
@@ -13,6 +13,8 @@ const INVARIANT_LABELS: Record<ViolationKind, string> = {
   lostConfirmed: 'lost confirmations',
   orderedRejected: 'orders for rejections',
   outcomeChanged: 'changed answers',
+  falseSoldOut: 'false sold-outs',
+  successWithoutOrder: '2xx without an order',
 };
 
 const NOTE_LABELS: Record<string, string> = {
@@ -20,6 +22,9 @@ const NOTE_LABELS: Record<string, string> = {
   replacementReadySeconds: 'back ready in',
   injectedLatencyMs: 'injected latency',
   restored: 'put back after a failed step',
+  frontendFailedOrderAttempts5xx: 'frontend saw 5xx on orders',
+  frontendOrderAttemptTimeouts: 'frontend order timeouts',
+  frontendRetries: 'frontend retries',
 };
 
 function noteValue(key: string, value: string | number): string {

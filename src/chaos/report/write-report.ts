@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Audit, RequestRecord } from '../model.ts';
 import type { ChaosReport } from '../result.ts';
-import type { Audit, RequestRecord } from '../types.ts';
 import { renderHtmlReport } from './html-report.ts';
 
 export interface WrittenReport {

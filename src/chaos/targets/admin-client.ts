@@ -1,6 +1,6 @@
-import { AdminClient } from '../../shared/admin-client.ts';
+import { AdminApiError, AdminClient } from '../../shared/admin-client.ts';
 import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
-import type { Audit, FaultCounts, FaultSettings } from '../types.ts';
+import type { Audit, FaultCounts, FaultSettings } from '../model.ts';
 import type { NewEvent } from './target.ts';
 
 const client = (logicUrl: string, token: string) => new AdminClient(logicUrl, token);
@@ -28,13 +28,26 @@ export function getAudit(
   return client(logicUrl, token).getAudit(eventIds);
 }
 
-/** POST /admin/events. */
-export function postEvents(
+/**
+ * POST /admin/events, safe to retry: event ids are unique per run, so a 400 after an earlier
+ * try may only mean that try got through. That is checked against the audit (every event
+ * there, with its capacity), not read from the error's wording; anything else is rethrown.
+ */
+export async function postEvents(
   logicUrl: string,
   token: string,
   events: readonly NewEvent[],
 ): Promise<void> {
-  return client(logicUrl, token).createEvents(events);
+  const admin = client(logicUrl, token);
+  try {
+    await admin.createEvents(events);
+  } catch (error) {
+    if (!(error instanceof AdminApiError) || error.status !== 400) throw error;
+    const stored = new Map(
+      (await admin.getAudit(events.map((e) => e.id))).events.map((e) => [e.id, e.capacity]),
+    );
+    if (!events.every((e) => stored.get(e.id) === e.capacity)) throw error;
+  }
 }
 
 /** POST /admin/events/archive. */

@@ -1,9 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalSystem } from '../../local/system.ts';
-import { NO_FAULTS } from '../types.ts';
+import { NO_FAULTS, type ReplicaIdentity } from '../model.ts';
 import { answersReady, putFaults } from './admin-client.ts';
-import { type ChaosTarget, UnsupportedOnTarget } from './target.ts';
+import { databaseAnswers, readFrontendCounts, readIdentity } from './observe.ts';
+import type { ChaosTarget, DatabaseControl } from './target.ts';
 
 /** What the parts of the local target share: the processes, the admin token, the waits. */
 export interface Local {
@@ -17,9 +18,13 @@ export interface Local {
 /** Which processes serve, and whether they are ready. */
 export function healthChecks({ system }: Local) {
   return {
+    /** What each replica that answers says it is: a killed one is left out. */
     async logicIdentities() {
-      return system.logic.map((child) => `${child.spec.label} pid ${child.pid ?? 'none'}`);
+      const read = await Promise.allSettled(system.logicUrls.map((url) => readIdentity(url)));
+      return read.flatMap((r): ReplicaIdentity[] => (r.status === 'fulfilled' ? [r.value] : []));
     },
+
+    frontendCounts: () => readFrontendCounts(system.metricsUrls.frontend),
 
     async unhealthy() {
       const parts = [
@@ -47,7 +52,7 @@ const timed = async (work: () => Promise<void>): Promise<number> => {
 };
 
 /** The faults that are processes: kill, stop and start them again. */
-export function faultActions({ system, allLogicReady }: Local) {
+export function faultActions({ system }: Local) {
   let killedReplica = 0;
   return {
     async killLogicReplica() {
@@ -78,24 +83,22 @@ export function faultActions({ system, allLogicReady }: Local) {
       timed(async () => {
         await Promise.all(system.logic.map((child) => system.restart(child)));
       }),
+  } satisfies Partial<ChaosTarget>;
+}
 
-    async killDatabase() {
-      if (!system.database)
-        throw new UnsupportedOnTarget('local', 'killing a database it did not start');
-      await system.database.kill();
-    },
-
-    restoreDatabase: () =>
+/** The embedded database this target started; undefined for a PostgreSQL it did not. */
+export function databaseControl({ system, allLogicReady }: Local): DatabaseControl | undefined {
+  const database = system.database;
+  if (!database) return undefined;
+  return {
+    kill: () => database.kill(),
+    restore: () =>
       timed(async () => {
-        if (!system.database) return;
-        await system.restart(system.database);
+        await system.restart(database);
         await allLogicReady();
       }),
-
-    killFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
-    restoreFrontend: () => Promise.reject(new UnsupportedOnTarget('local', 'frontend-kill')),
-    probeNetworkPolicy: () => Promise.reject(new UnsupportedOnTarget('local', 'network-policy')),
-  } satisfies Partial<ChaosTarget>;
+    reachable: () => databaseAnswers(system.databaseUrl),
+  };
 }
 
 /** After a failed step, and at the end of the run. */

@@ -5,7 +5,7 @@ import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
 import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
-import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../types.ts';
+import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../model.ts';
 import {
   answersReady,
   getAudit,
@@ -15,7 +15,13 @@ import {
   putFaults,
   withRetry,
 } from './admin-client.ts';
-import { faultActions, healthChecks, type Local, putBackActions } from './local-actions.ts';
+import {
+  databaseControl,
+  faultActions,
+  healthChecks,
+  type Local,
+  putBackActions,
+} from './local-actions.ts';
 import type { ChaosTarget } from './target.ts';
 
 export interface LocalTargetOptions {
@@ -62,9 +68,6 @@ export async function createLocalTarget(options: LocalTargetOptions): Promise<Ch
   return localTarget(system, keepData ? undefined : dataDir, options.onLine);
 }
 
-/** Creating twice is harmless: ids are unique per run, so "taken" means our own first try. */
-const takenByUs = (error: unknown) => /answered 400.*already taken/s.test(String(error));
-
 /** `tempDir`: removed by close (undefined when the data is to be kept, or not on disk). */
 function localTarget(
   system: LocalSystem,
@@ -96,22 +99,17 @@ function localTarget(
   return {
     name: 'local',
     shopUrl: system.frontendUrl,
-    cannotRun: (scenario) => cannotRunLocally(scenario, system),
+    controls: { database: databaseControl(local) },
+    whyNot: {
+      database: 'DATABASE_URL names a PostgreSQL this runner did not start, so it cannot kill it',
+      frontend: 'the local shop has one frontend process',
+      networkPolicy: 'the local shop has no network policies',
+    },
     ...adminCalls(local),
     ...healthChecks(local),
     ...faultActions(local),
     ...putBackActions(local, tempDir),
   };
-}
-
-function cannotRunLocally(scenario: string, system: LocalSystem): string | undefined {
-  if (scenario === 'db-down' && !system.database) {
-    return 'DATABASE_URL names a PostgreSQL this runner did not start, so it cannot kill it';
-  }
-  if (scenario === 'frontend-kill' || scenario === 'network-policy') {
-    return 'kind only: the local shop has one frontend process and no network policies';
-  }
-  return undefined;
 }
 
 /** Faults, audit and stock, through the logic replicas' admin API. */
@@ -150,9 +148,7 @@ function adminCalls({ system, token, retry, anyLogicUrl }: Local) {
 
     createEvents: (events) =>
       retry('creating events with POST /admin/events', 30_000, () =>
-        postEvents(anyLogicUrl(), token, events).catch((error: unknown) => {
-          if (!takenByUs(error)) throw error;
-        }),
+        postEvents(anyLogicUrl(), token, events),
       ),
 
     archiveEvents: (ids) =>

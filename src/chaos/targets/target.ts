@@ -1,34 +1,65 @@
-import type { Audit, FaultCounts, FaultSettings } from '../types.ts';
+import type { NewEvent } from '../../shared/admin-api.ts';
+import type {
+  Audit,
+  FaultCounts,
+  FaultSettings,
+  FrontendCounts,
+  ProbeResult,
+  ReplicaIdentity,
+} from '../model.ts';
+
+export type { NewEvent, ProbeResult };
 
 export type TargetName = 'local' | 'kind';
 
-/** An event as POST /admin/events takes it: every seat available. */
-import type { NewEvent } from '../../shared/admin-api.ts';
+/** Kill and restore the database; `reachable` is the runner's own probe connection to it. */
+export interface DatabaseControl {
+  kill(): Promise<void>;
+  /** Seconds until the database, and logic on it, were ready again. */
+  restore(): Promise<number>;
+  /** True when a fresh connection of the runner's own answers `SELECT 1` within a second. */
+  reachable(): Promise<boolean>;
+}
 
-export type { NewEvent };
+/** Delete one frontend process or pod, and wait for its replacement. */
+export interface FrontendControl {
+  /** The name of what was deleted. */
+  kill(): Promise<string>;
+  /** Seconds until the replacement was ready. */
+  restore(): Promise<number>;
+}
 
-/** One expected-vs-seen connection of the network-policy probe. */
-export interface ProbeResult {
-  from: string;
-  to: string;
-  expected: 'blocked' | 'reachable';
-  seen: 'blocked' | 'reachable' | 'unknown';
-  detail: string;
+export interface NetworkPolicyControl {
+  probe(): Promise<ProbeResult[]>;
 }
 
 /**
- * What a scenario may do to a running shop. The local target does it to processes it
- * started; the kind target through kubectl. Every wait inside has a timeout.
+ * What only some targets can do. A scenario names the control it needs; a target without it
+ * skips the scenario, with the reason it gives in `whyNot` (or a generic one).
+ */
+export interface TargetControls {
+  database?: DatabaseControl;
+  frontend?: FrontendControl;
+  networkPolicy?: NetworkPolicyControl;
+}
+export type ControlName = keyof TargetControls;
+
+/**
+ * What a scenario may do to a running shop, and what the runner can observe of it from
+ * outside: the local target does it to processes it started, the kind target through
+ * kubectl. Every wait inside has a timeout.
  */
 export interface ChaosTarget {
   readonly name: TargetName;
   /** Where the load generator sends its requests (the public API). */
   readonly shopUrl: string;
-  /** Why this target cannot run a scenario here, or undefined when it can. */
-  cannotRun(scenario: string): string | undefined;
+  readonly controls: TargetControls;
+  /** Why a control is missing on this target, when there is more to say than "it has none". */
+  readonly whyNot: Partial<Record<ControlName, string>>;
+
   /** Sets the same fault settings on every logic replica (each with its own seed). */
   setFaults(settings: FaultSettings): Promise<void>;
-  /** Faults logic injected since they were last set, summed over every logic replica. */
+  /** Logic's own claim: faults injected since they were last set, summed over the replicas. */
   faultCounts(): Promise<FaultCounts>;
   /** Raw database state through the logic admin API; with ids, of those events only. */
   audit(eventIds?: readonly string[]): Promise<Audit>;
@@ -36,8 +67,11 @@ export interface ChaosTarget {
   createEvents(events: readonly NewEvent[]): Promise<void>;
   /** Takes events out of the catalog; their orders stay for the audit. */
   archiveEvents(ids: readonly string[]): Promise<void>;
-  /** One identity per logic replica that changes when it is replaced (pid, pod uid). */
-  logicIdentities(): Promise<string[]>;
+
+  /** Each serving logic replica's identity, as it reports itself on GET /healthz. */
+  logicIdentities(): Promise<ReplicaIdentity[]>;
+  /** The frontend's counts of failed attempts and retries to logic, from its /metrics. */
+  frontendCounts(): Promise<FrontendCounts>;
   /** Undefined when every part answers ready, otherwise what is not. */
   unhealthy(): Promise<string | undefined>;
   /** Changes whenever a frontend process or pod restarts (pid, pod names, restart counts). */
@@ -52,11 +86,6 @@ export interface ChaosTarget {
   stopAllLogic(): Promise<void>;
   /** Seconds until every logic replica was ready again. */
   startAllLogic(): Promise<number>;
-  killDatabase(): Promise<void>;
-  restoreDatabase(): Promise<number>;
-  killFrontend(): Promise<string>;
-  restoreFrontend(): Promise<number>;
-  probeNetworkPolicy(): Promise<ProbeResult[]>;
 
   /**
    * Puts back what a run may have changed, whatever step it stopped at (an interrupt, a
@@ -68,10 +97,11 @@ export interface ChaosTarget {
   close(): Promise<string[]>;
 }
 
-/** Thrown when a verb makes no sense on a target (the scenario list prevents it). */
-export class UnsupportedOnTarget extends Error {
-  constructor(target: TargetName, verb: string) {
-    super(`${verb} is not supported on the ${target} target`);
-    this.name = 'UnsupportedOnTarget';
-  }
+/** Why `target` cannot run a scenario that needs `control`, or undefined when it can. */
+export function missingControl(
+  target: Pick<ChaosTarget, 'name' | 'controls' | 'whyNot'>,
+  control: ControlName | undefined,
+): string | undefined {
+  if (control === undefined || target.controls[control]) return undefined;
+  return target.whyNot[control] ?? `the ${target.name} target has no ${control} control`;
 }

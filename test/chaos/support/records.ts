@@ -1,5 +1,5 @@
 // Crafted load-generator records and audits for the invariant checker's tests.
-import type { Audit, RequestRecord } from '../../../src/chaos/types.ts';
+import type { Audit, RequestRecord } from '../../../src/chaos/model.ts';
 
 let seq = 0;
 
@@ -24,6 +24,7 @@ export function purchase(fields: Partial<RequestRecord> & { key: string }): Requ
     quantity: 1,
     orderId: null,
     servedBy: 'logic-1',
+    servedBoot: 'boot-1',
     replayed: false,
     stale: null,
     ...fields,
