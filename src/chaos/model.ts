@@ -221,6 +221,35 @@ export interface Observations {
   probes?: ProbeResult[];
   /** Restore after a failed step: what it put back. */
   restored?: string;
+  /** A Docker-level fault (docker target): Docker's view of the container through it. */
+  container?: ContainerFaultObservation;
+}
+
+/** Docker's view of one container: its identity and state, read with `docker inspect`. */
+export interface ContainerView {
+  name: string;
+  /** Container id: a replacement has a new one. */
+  id: string;
+  /** running, paused, exited… */
+  status: string;
+  pid: number;
+  startedAt: string;
+  /** The networks it has an address on. */
+  networks: string[];
+}
+
+/** Freeze or partition of one container, in the log's clock, with Docker's view of it. */
+export interface ContainerFaultObservation {
+  /** The container (for logic, also its x-served-by name) and the boot id it had before. */
+  name: string;
+  bootId: string | undefined;
+  before: ContainerView;
+  /** Right after the fault was applied. */
+  during: ContainerView;
+  after: ContainerView | undefined;
+  /** When the fault was applied and when its undoing began (ms since the run started). */
+  from: number;
+  to: number | undefined;
 }
 
 /** One expected-vs-seen connection of the network-policy probe. */

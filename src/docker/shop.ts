@@ -61,6 +61,8 @@ export async function containersUp(settings: ContainerSettings): Promise<ShopEnd
     name: names.postgres,
     image: bases.postgres.image,
     aliases: ['postgres'],
+    // On loopback only: the chaos runner's own probe connects to it.
+    publish: ['127.0.0.1::5432'],
     volumes: { data: names.volume },
     ...(bases.postgres.user ? { user: bases.postgres.user } : {}),
   });
@@ -70,13 +72,7 @@ export async function containersUp(settings: ContainerSettings): Promise<ShopEnd
   });
   const logicUrls: Record<string, string> = {};
   for (const name of names.logic) {
-    const spec = containerSpec(podSpec(manifests, 'flame-logic'), {
-      ...common,
-      name,
-      image: image('logic'),
-      aliases: ['flame-logic-service'],
-      publish: ['127.0.0.1::8081'],
-    });
+    const spec = logicSpec(manifests, names, name, image('logic'), secrets);
     await runContainer(engine, spec);
     logicUrls[name] = await publishedUrl(engine, name, 8081);
   }
@@ -85,7 +81,7 @@ export async function containersUp(settings: ContainerSettings): Promise<ShopEnd
     name: names.frontend,
     image: image('frontend'),
     aliases: ['flame-frontend'],
-    publish: [`127.0.0.1:${settings.port || ''}:8080`],
+    publish: [`127.0.0.1:${settings.port || ''}:8080`, '127.0.0.1::9464'],
   });
   await runContainer(engine, frontend);
   const frontendUrl = await publishedUrl(engine, names.frontend, 8080);
@@ -97,6 +93,54 @@ export async function containersUp(settings: ContainerSettings): Promise<ShopEnd
   const adminToken = secrets[SECRET_KEYS.adminToken] as string;
   const images = { frontend: image('frontend'), logic: image('logic'), postgres: postgres.image };
   return { names, frontendUrl, logicUrls, adminToken, images, notes: bases.notes };
+}
+
+/** One logic replica as the flame-logic Deployment runs it, behind flame-logic-service. */
+export function logicSpec(
+  manifests: Awaited<ReturnType<typeof loadManifests>>,
+  names: ShopNames,
+  name: string,
+  image: string,
+  secrets: Record<string, string>,
+): ContainerSpec {
+  return containerSpec(podSpec(manifests, 'flame-logic'), {
+    name,
+    image,
+    network: names.network,
+    secrets,
+    aliases: ['flame-logic-service'],
+    publish: ['127.0.0.1::8081'],
+  });
+}
+
+/**
+ * Replaces one logic container with a new one of the same image, settings and credentials
+ * (read from the old one): stopped with the manifests' grace, removed, run again. Its
+ * container id is new; its name (and so x-served-by) is the same, as a StatefulSet's would be.
+ */
+export async function replaceLogicContainer(
+  engine: DockerEngine,
+  settings: ContainerSettings,
+  name: string,
+): Promise<void> {
+  const config = JSON.parse(
+    await engine.run(['inspect', '--format', '{{json .Config}}', name]),
+  ) as {
+    Image: string;
+    Env: string[];
+  };
+  const env = Object.fromEntries(
+    config.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+  );
+  const secrets = {
+    [SECRET_KEYS.dbPassword]: env.DB_PASSWORD ?? '',
+    [SECRET_KEYS.adminToken]: env.ADMIN_TOKEN ?? '',
+  };
+  const manifests = await loadManifests(loadSettings().manifestsDir);
+  const spec = logicSpec(manifests, shopNames(settings.project), name, config.Image, secrets);
+  await engine.stop(name, spec.stopTimeoutS);
+  await engine.run(['rm', name]);
+  await runContainer(engine, spec);
 }
 
 /** `npm run containers:down`: removes the shop's containers, network and database volume. */

@@ -1,4 +1,5 @@
 import { DB_DOWN } from './db-down.ts';
+import { DB_FREEZE, REPLICA_FREEZE, REPLICA_PARTITION } from './docker-only.ts';
 import { FRONTEND_KILL, NETWORK_POLICY } from './kind-only.ts';
 import { FLAKY_LOGIC, LOST_RESPONSES, SLOW_LOGIC } from './logic-faults.ts';
 import { LOGIC_DOWN, REPLICA_KILL, ROLLING_RESTART } from './restarts.ts';
@@ -17,6 +18,9 @@ export const SCENARIOS: readonly Scenario[] = [
   DB_DOWN,
   FRONTEND_KILL,
   NETWORK_POLICY,
+  REPLICA_FREEZE,
+  REPLICA_PARTITION,
+  DB_FREEZE,
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);
