@@ -105,7 +105,7 @@ describe('the live control room (/console) on npm start, in Chromium', () => {
       .evaluateAll((items) =>
         items.map((item) => [item.className, item.querySelector('.tile-count')?.textContent]),
       );
-    assert.equal(tiles.length, 6);
+    assert.equal(tiles.length, 8);
     for (const [className, count] of tiles) {
       assert.equal(className, 'tile ok');
       assert.equal(count, '0');

@@ -162,9 +162,9 @@ for (const { service, other, port, manifestFile, extra, built } of SERVICES) {
 const CONSOLE_SOURCES = [
   'src/chaos/invariants.ts',
   'src/chaos/load',
+  'src/chaos/model.ts',
   'src/chaos/random.ts',
   'src/chaos/statistics.ts',
-  'src/chaos/model.ts',
   'src/console',
 ];
 const isConsoleSource = (file: string) =>

@@ -1,5 +1,5 @@
 import type { PodSummary, Settings } from '../../kube/index.ts';
-import { addFrontendCounts, type FrontendCounts, zeroFrontendCounts } from '../model.ts';
+import { addFrontendCounts, type FrontendCounts, zeroFrontendCounts } from '../observations.ts';
 import { answersReady } from '../targets/admin-client.ts';
 import { readFrontendCounts } from '../targets/observe.ts';
 import type { ChaosTarget, DatabaseControl, FrontendControl } from '../targets/target.ts';

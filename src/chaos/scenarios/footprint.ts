@@ -4,11 +4,9 @@ import {
   confirmsOrder,
   evidenceCheck,
   type FaultCounts,
-  type FrontendCounts,
-  frontendDelta,
-  type Observations,
   type RequestRecord,
 } from '../model.ts';
+import { type FrontendCounts, frontendDelta, type Observations } from '../observations.ts';
 
 export const purchasesInFault = (requests: readonly RequestRecord[]) =>
   requests.filter((r) => r.kind === 'purchase' && r.phase === 'fault');

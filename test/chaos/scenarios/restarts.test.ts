@@ -2,13 +2,13 @@
 // reports (boot ids), as the runner read them and as the buyers were answered by them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Observations } from '../../../src/chaos/model.ts';
+import type { Observations, Phase } from '../../../src/chaos/model.ts';
 import { killedReplicaProof, replacedChecks } from '../../../src/chaos/scenarios/restarts.ts';
 import { allEvidence, failedNames, proofInput, replica } from '../support/proof-input.ts';
 import { purchase } from '../support/records.ts';
 
 const KILLED_AT = 1000;
-const answer = (servedBy: string, servedBoot: string, start: number, phase = 'fault' as const) =>
+const answer = (servedBy: string, servedBoot: string, start: number, phase: Phase = 'fault') =>
   purchase({
     key: `k${start}-${servedBy}`,
     orderId: `o${start}`,
@@ -25,7 +25,7 @@ describe('replica-kill proof', () => {
     kill: { replica: 'logic-1', bootId: 'old1', killedAt: KILLED_AT, restoreStartedAt: 5000 },
   };
   const honest = [
-    answer('logic-1', 'old1', 500, 'before' as never),
+    answer('logic-1', 'old1', 500, 'before'),
     answer('logic-2', 'b2', 2000),
     answer('logic-1', 'new1', 6000),
   ];
