@@ -35,6 +35,9 @@ describe('target controls', () => {
       'db-down': 'database',
       'frontend-kill': 'frontend',
       'network-policy': 'networkPolicy',
+      'replica-freeze': 'freezeReplica',
+      'replica-partition': 'partitionReplica',
+      'db-freeze': 'freezeDatabase',
     });
     assert.deepEqual(
       SCENARIOS.filter((s) => s.restartsFrontend).map((s) => s.name),
