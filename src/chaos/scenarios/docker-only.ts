@@ -165,8 +165,18 @@ export const DB_FREEZE: Scenario = {
   async rollback(c) {
     await undo(c, 'freezeDatabase', false);
     const database = c.target.controls.database;
-    if (c.observed.database && database)
-      c.observed.database.afterRestore = await database.reachable();
+    if (c.observed.database && database) {
+      // The probe's first connection after the thaw may still time out on a busy machine.
+      const up = async () => {
+        if (!(await database.reachable())) throw new Error('not reachable yet');
+        return true;
+      };
+      c.observed.database.afterRestore = await withRetry(
+        'the database after the thaw',
+        10_000,
+        up,
+      ).catch(() => false);
+    }
     c.observed.ordersAfterRestore = (await c.target.audit(c.stockIds())).orders.map((o) => o.id);
   },
   proof: (input) => {
