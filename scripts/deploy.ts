@@ -3,6 +3,6 @@ import { deploy, loadSettings, requireTools, runScript } from '../src/kube/index
 
 await runScript('deploy', async () => {
   const settings = loadSettings();
-  await requireTools([settings.containerCli, 'kind', 'kubectl']);
+  await requireTools([settings.containerCli, 'kind', 'kubectl'], { build: settings });
   await deploy(settings);
 });

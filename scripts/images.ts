@@ -10,7 +10,7 @@ import {
 
 await runScript('images', async () => {
   const settings = loadSettings();
-  await requireTools([settings.containerCli, 'kind']);
+  await requireTools([settings.containerCli, 'kind'], { build: settings });
   await requireCluster(settings);
   const images = await buildAndLoadImages(settings);
   announce(`Loaded ${images.map((i) => i.ref).join(' and ')}`);

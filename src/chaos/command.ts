@@ -126,6 +126,12 @@ async function reachTarget(
     print(`Shop is up at ${target.shopUrl} (service logs in system.log)`);
     return { target, attemptTimeoutMs: env.attemptTimeoutMs };
   }
+  if (options.target === 'docker') {
+    const { connectDockerTarget } = await import('./targets/docker-target.ts');
+    const docker = await connectDockerTarget({ log });
+    print(`Reaching the shop in containers at ${docker.target.shopUrl}`);
+    return docker;
+  }
   const { connectKindTarget } = await import('./kind/kind-target.ts');
   const kind = await connectKindTarget({ log });
   print(`Reaching the shop at ${kind.target.shopUrl} through kubectl context ${kind.context}`);

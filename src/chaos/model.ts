@@ -90,6 +90,8 @@ export function addFaultCounts(a: FaultCounts, b: FaultCounts): FaultCounts {
 }
 
 export type {
+  ContainerFaultObservation,
+  ContainerView,
   DatabaseProbes,
   FrontendCounts,
   KillObservation,

@@ -106,9 +106,37 @@ export interface Observations {
   restored?: string;
   /** node-freeze, node-loss, node-partition: the node taken away and how the cluster took it. */
   node?: NodeObservation;
+  /** A Docker-level fault (docker target): Docker's view of the container through it. */
+  container?: ContainerFaultObservation;
 }
 
-/** One expected-vs-seen connection of the network-policy probe. */
+/** Docker's view of one container: its identity and state, read with `docker inspect`. */
+export interface ContainerView {
+  name: string;
+  /** Container id: a replacement has a new one. */
+  id: string;
+  /** running, paused, exited… */
+  status: string;
+  pid: number;
+  startedAt: string;
+  /** The networks it has an address on. */
+  networks: string[];
+}
+
+/** Freeze or partition of one container, in the log's clock, with Docker's view of it. */
+export interface ContainerFaultObservation {
+  /** The container (for logic, also its x-served-by name) and the boot id it had before. */
+  name: string;
+  bootId: string | undefined;
+  before: ContainerView;
+  /** Right after the fault was applied. */
+  during: ContainerView;
+  after: ContainerView | undefined;
+  /** When the fault was applied and when its undoing began (ms since the run started). */
+  from: number;
+  to: number | undefined;
+}
+
 /** A node scenario's node, as kubectl listed it, with when (run clock) each step happened. */
 export interface NodeObservation {
   node: string;
@@ -125,6 +153,7 @@ export interface NodeObservation {
   replacementPods?: string[];
 }
 
+/** One expected-vs-seen connection of the network-policy probe. */
 export interface ProbeResult {
   from: string;
   to: string;

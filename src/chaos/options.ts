@@ -33,10 +33,11 @@ export interface ChaosOptions {
 /** Evidence thresholds: purchases a scenario must confirm, per profile (docs/CHAOS.md). */
 export const MIN_PURCHASES = { quick: 10, full: 50 } as const;
 
-export const USAGE = `Usage: npm run chaos -- [--target kind|local] [--scenario NAME ...] [--duration S]
+export const USAGE = `Usage: npm run chaos -- [--target kind|local|docker] [--scenario NAME ...] [--duration S]
                       [--seed N] [--report DIR] [--quick] [--data DIR] [--without-fault]
 
-  --target     kind (default: the cluster \`npm run deploy\` made) or local (starts its own shop)
+  --target     kind (default: the cluster \`npm run deploy\` made), local (starts its own shop)
+               or docker (the containers \`npm run containers:up\` runs)
   --scenario   run only these, in the fixed order (repeat the flag): ${SCENARIO_NAMES.join(', ')}
   --duration   seconds each fault is held (default 30, or 5 with --quick)
   --seed       makes the load and the faults reproducible (default: from the clock)
@@ -65,8 +66,8 @@ export function parseChaosArgs(argv: readonly string[], now = new Date()): Chaos
   const { values } = parsed;
   const problems: string[] = [];
   const target = values.target ?? 'kind';
-  if (target !== 'kind' && target !== 'local') {
-    problems.push(`--target must be kind or local (got "${target}")`);
+  if (target !== 'kind' && target !== 'local' && target !== 'docker') {
+    problems.push(`--target must be kind, local or docker (got "${target}")`);
   }
   const unknown = (values.scenario ?? []).filter((name) => !SCENARIO_NAMES.includes(name));
   if (unknown.length > 0) {

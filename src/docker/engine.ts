@@ -32,6 +32,11 @@ export interface EngineOptions {
   timeoutMs?: number;
 }
 
+export interface RunOptions {
+  timeoutMs?: number;
+  env?: Record<string, string>;
+}
+
 /** A container as Docker sees it: identity and state, read by `docker inspect`. */
 export interface ContainerState {
   name: string;
@@ -52,8 +57,8 @@ export interface ContainerState {
 }
 
 export interface DockerEngine {
-  /** Runs `docker <args>` and returns its stdout. */
-  run(args: readonly string[], timeoutMs?: number): Promise<string>;
+  /** Runs `docker <args>` and returns its stdout; `env` is added to docker's environment. */
+  run(args: readonly string[], options?: RunOptions): Promise<string>;
   pause(name: string): Promise<void>;
   unpause(name: string): Promise<void>;
   kill(name: string, signal?: string): Promise<void>;
@@ -71,8 +76,8 @@ export interface DockerEngine {
 export function dockerEngine(options: EngineOptions = {}): DockerEngine {
   const command = options.command ?? 'docker';
   const defaultTimeout = options.timeoutMs ?? 30_000;
-  const run = (args: readonly string[], timeoutMs = defaultTimeout) =>
-    runDocker(command, args, timeoutMs);
+  const run = (args: readonly string[], options: RunOptions = {}) =>
+    runDocker(command, args, options.timeoutMs ?? defaultTimeout, options.env);
   const inspect = async (name: string) => parseInspect(await run(['inspect', name]));
   return {
     run,
@@ -81,7 +86,9 @@ export function dockerEngine(options: EngineOptions = {}): DockerEngine {
     kill: async (name, signal = 'KILL') => void (await run(['kill', '--signal', signal, name])),
     // The engine waits graceS before SIGKILL; the call's limit leaves room for that wait.
     stop: async (name, graceS = 10) =>
-      void (await run(['stop', '-t', String(graceS), name], defaultTimeout + graceS * 1000)),
+      void (await run(['stop', '-t', String(graceS), name], {
+        timeoutMs: defaultTimeout + graceS * 1000,
+      })),
     start: async (name) => void (await run(['start', name])),
     disconnect: async (network, name) => void (await run(['network', 'disconnect', network, name])),
     connect: async (network, name, aliases = []) =>
@@ -106,13 +113,23 @@ export function dockerEngine(options: EngineOptions = {}): DockerEngine {
   };
 }
 
-function runDocker(command: string, args: readonly string[], timeoutMs: number): Promise<string> {
+function runDocker(
+  command: string,
+  args: readonly string[],
+  timeoutMs: number,
+  env: Record<string, string> | undefined,
+): Promise<string> {
   const shown = `docker ${args.join(' ')}`;
   return new Promise((resolve, reject) => {
     execFile(
       command,
       [...args],
-      { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+      {
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 64 * 1024 * 1024,
+        ...(env ? { env: { ...process.env, ...env } } : {}),
+      },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const code = (error as NodeJS.ErrnoException).code;

@@ -54,14 +54,20 @@ export function contextSources(dockerfileText: string): string[] {
 }
 
 /**
- * A digest of everything an image is built from: the Dockerfile (base images pinned by digest)
- * and the context files its COPY lines read. It changes exactly when a rebuild could change the
- * image, unlike the image id, which BuildKit's provenance attestation changes on every build.
+ * A digest of everything an image is built from: the Dockerfile (base images pinned by digest),
+ * the base image given instead of its default, if any, and the context files its COPY lines
+ * read. It changes exactly when a rebuild could change the image, unlike the image id, which
+ * BuildKit's provenance attestation changes on every build.
  */
-export async function imageInputsDigest(root: string, dockerfile: string): Promise<string> {
+export async function imageInputsDigest(
+  root: string,
+  dockerfile: string,
+  nodeBaseImage?: string,
+): Promise<string> {
   const text = await readFile(join(root, dockerfile), 'utf8');
   const sources = contextSources(text);
   const hash = createHash('sha256').update(`${dockerfile}\0${text}\0`);
+  if (nodeBaseImage) hash.update(`NODE_IMAGE=${nodeBaseImage}\0`);
   for (const file of await buildContextFiles(root)) {
     if (!sources.some((s) => file === s || file.startsWith(`${s}/`))) continue;
     const content = createHash('sha256')

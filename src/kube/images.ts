@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageInputsDigest } from './build-context.ts';
+import type { ImageBuilder } from './builder.ts';
 import { IMAGES, REPO_ROOT, type Settings } from './settings.ts';
 import { $, $quiet, announce, ScriptError, step } from './shell.ts';
+import { checkBuild, imageBuilder } from './tools.ts';
 import { withProgress } from './wait.ts';
 
 export type Service = keyof typeof IMAGES;
@@ -39,29 +41,51 @@ export async function sourceTag(cwd: string = REPO_ROOT): Promise<string> {
 }
 
 /**
- * `docker build` flags: `--load` so the image reaches the local store even with a
- * docker-container buildx builder, and no provenance attestation, whose manifest (new on every
- * build) `kind load` cannot import from Docker's containerd image store. Podman needs neither.
+ * The build command's arguments: the builder's own (buildx: `--load`, no provenance), the base
+ * image when the settings name one, and the CA and npmrc for `npm ci` as BuildKit secrets
+ * (mounted for that one command, never in a layer).
  */
 export function buildArgs(
-  cli: Settings['containerCli'],
+  builder: Pick<ImageBuilder, 'build'>,
+  settings: Pick<Settings, 'nodeBaseImage' | 'buildCa' | 'buildNpmrc'>,
   dockerfile: string,
   ref: string,
 ): string[] {
-  const flags = cli === 'docker' ? ['--load', '--provenance=false'] : [];
-  return ['build', ...flags, '-f', join(REPO_ROOT, dockerfile), '-t', ref, REPO_ROOT];
+  const extra: string[] = [];
+  if (settings.nodeBaseImage) extra.push('--build-arg', `NODE_IMAGE=${settings.nodeBaseImage}`);
+  if (settings.buildCa) extra.push('--secret', `id=npm_ca,src=${settings.buildCa}`);
+  if (settings.buildNpmrc) extra.push('--secret', `id=npmrc,src=${settings.buildNpmrc}`);
+  return [...builder.build, ...extra, '-f', join(REPO_ROOT, dockerfile), '-t', ref, REPO_ROOT];
+}
+
+/** The builder, or a ScriptError saying what is missing — before anything is built. */
+async function requireBuilder(settings: Settings): Promise<ImageBuilder> {
+  const problems = await checkBuild(settings);
+  const builder = await imageBuilder(settings.containerCli);
+  if (problems.length > 0 || 'problems' in builder) {
+    throw new ScriptError(
+      `cannot build the images:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+  return builder;
 }
 
 /** Builds both images from the repository root with the given tag. */
 export async function buildImages(settings: Settings, tag: string): Promise<BuiltImage[]> {
   const cli = settings.containerCli;
+  const builder = await requireBuilder(settings);
+  announce(`Building with ${builder.describe}`);
   const built: BuiltImage[] = [];
   for (const service of Object.keys(IMAGES) as Service[]) {
     const { repository, dockerfile } = IMAGES[service];
     // Podman names local images localhost/<name>; the pods must ask for that same name.
     const ref = `${cli === 'podman' ? 'localhost/' : ''}${repository}:${tag}`;
     announce(`Building ${ref} from ${dockerfile}`);
-    await step(`building ${ref}`, $`${cli} ${buildArgs(cli, dockerfile, ref)}`);
+    const args = buildArgs(builder, settings, dockerfile, ref);
+    await step(
+      `building ${ref}`,
+      $({ env: { ...process.env, ...builder.env } })`${builder.command} ${args}`,
+    );
     const present = await $quiet`${cli} image inspect --format ${'{{.Id}}'} ${ref}`.nothrow();
     if (!present.ok) {
       throw new ScriptError(
@@ -70,7 +94,8 @@ export async function buildImages(settings: Settings, tag: string): Promise<Buil
           `\`${cli} buildx ls\` shows the default docker builder in use.`,
       );
     }
-    built.push({ service, ref, inputs: await imageInputsDigest(REPO_ROOT, dockerfile) });
+    const inputs = await imageInputsDigest(REPO_ROOT, dockerfile, settings.nodeBaseImage);
+    built.push({ service, ref, inputs });
   }
   return built;
 }

@@ -69,6 +69,12 @@ export interface Settings {
   smokeTimeoutS: number;
   /** A wait prints a progress line this often (FLAME_PROGRESS_S, default 10). */
   progressS: number;
+  /** The images' Node base (FLAME_NODE_BASE_IMAGE); unset → the Dockerfiles' pinned default. */
+  nodeBaseImage: string | undefined;
+  /** An extra CA for `npm ci` in the build (FLAME_BUILD_CA, else NODE_EXTRA_CA_CERTS). */
+  buildCa: string | undefined;
+  /** An npmrc for `npm ci` in the build: registry mirror, auth (FLAME_BUILD_NPMRC). */
+  buildNpmrc: string | undefined;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -99,6 +105,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     smokeTimeoutS: seconds('FLAME_SMOKE_TIMEOUT_S', 120),
     progressS: seconds('FLAME_PROGRESS_S', 10),
     nodePort: nodePort(env.FLAME_NODE_PORT, problems),
+    nodeBaseImage: env.FLAME_NODE_BASE_IMAGE || undefined,
+    buildCa: env.FLAME_BUILD_CA || env.NODE_EXTRA_CA_CERTS || undefined,
+    buildNpmrc: env.FLAME_BUILD_NPMRC || undefined,
   };
   if (problems.length > 0) throw new ScriptError(problems.join('\n'));
   return Object.freeze(settings);

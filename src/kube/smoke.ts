@@ -48,8 +48,12 @@ export async function smokePurchase(
   }
   const created = (await first.json()) as { order: { id: string } };
   const again = await order();
-  if (again.status !== 200)
-    throw new Error(`the idempotent replay answered ${again.status}, not 200`);
+  // A replay answers what the first request got (201), marked Idempotent-Replayed (docs/API.md).
+  if (again.status !== 201 || again.headers.get('idempotent-replayed') !== 'true') {
+    throw new Error(
+      `the idempotent replay answered ${again.status} (Idempotent-Replayed: ${again.headers.get('idempotent-replayed')}), not 201 marked replayed`,
+    );
+  }
   const replayed = (await again.json()) as { order: { id: string } };
   if (replayed.order.id !== created.order.id) {
     throw new Error(`the replay returned order ${replayed.order.id}, not ${created.order.id}`);

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { which } from 'zx';
+import { BUILDX_HINT, findImageBuilder, type ImageBuilder } from './builder.ts';
+import type { Settings } from './settings.ts';
 import { $quiet, announce, ScriptError } from './shell.ts';
 
 /** kind enforces NetworkPolicies with its default CNI from this release on. */
@@ -35,11 +38,16 @@ export function versionAtLeast(
 
 /**
  * Checks that every tool is on PATH (and that kind is new enough and the container engine
- * answers), reporting every problem at once with an install hint per missing tool.
+ * answers), reporting every problem at once with an install hint per missing tool. With
+ * `build`, also that the images can be built (checkBuild), before anything is.
  */
-export async function requireTools(tools: readonly Tool[]): Promise<void> {
-  announce(`Checking ${tools.join(', ')}`);
+export async function requireTools(
+  tools: readonly Tool[],
+  options: { build?: Settings } = {},
+): Promise<void> {
+  announce(`Checking ${tools.join(', ')}${options.build ? ' and the image builder' : ''}`);
   const problems: string[] = [];
+  if (options.build) problems.push(...(await checkBuild(options.build)));
   for (const tool of tools) {
     const path = await which(tool, { nothrow: true });
     if (!path) {
@@ -77,6 +85,45 @@ async function checkTool(tool: Tool): Promise<string | undefined> {
   const result = await $quiet`kubectl version --client`.nothrow();
   if (!result.ok) return `\`kubectl version --client\` failed: ${firstLine(result.stderr)}`;
   return undefined;
+}
+
+/**
+ * What a build of the images needs besides the engine: a BuildKit builder (see builder.ts) and
+ * the secret files the settings name. Every problem, each with what to do.
+ */
+export async function checkBuild(settings: Settings): Promise<string[]> {
+  const problems: string[] = [];
+  const builder = await imageBuilder(settings.containerCli);
+  if ('problems' in builder) {
+    const why = builder.problems.length
+      ? builder.problems.join('; ')
+      : `no ${settings.containerCli} client on PATH`;
+    problems.push(
+      `no ${settings.containerCli} client here can build the images with BuildKit: ${why} — ${BUILDX_HINT}`,
+    );
+  }
+  const secrets = [
+    ['FLAME_BUILD_CA (or NODE_EXTRA_CA_CERTS)', settings.buildCa],
+    ['FLAME_BUILD_NPMRC', settings.buildNpmrc],
+  ] as const;
+  for (const [name, path] of secrets) {
+    if (path && !existsSync(path)) problems.push(`${name} names ${path}, which does not exist`);
+  }
+  return problems;
+}
+
+const builders = new Map<string, ReturnType<typeof findImageBuilder>>();
+
+/** The builder for `cli`, looked for once per process. */
+export function imageBuilder(
+  cli: Settings['containerCli'],
+): Promise<ImageBuilder | { problems: string[] }> {
+  let found = builders.get(cli);
+  if (!found) {
+    found = findImageBuilder(cli);
+    builders.set(cli, found);
+  }
+  return found;
 }
 
 function firstLine(text: string): string {

@@ -38,6 +38,9 @@ describe('target controls', () => {
       'node-freeze': 'nodes',
       'node-loss': 'nodes',
       'node-partition': 'nodes',
+      'replica-freeze': 'freezeReplica',
+      'replica-partition': 'partitionReplica',
+      'db-freeze': 'freezeDatabase',
     });
     assert.deepEqual(
       SCENARIOS.filter((s) => s.restartsFrontend).map((s) => s.name),

@@ -66,6 +66,18 @@ describe('build context and image inputs digest (issue 13)', () => {
     assert.notEqual(await imageInputsDigest(root, 'Dockerfile'), changed, 'a new base image');
   });
 
+  it('changes with the base image given instead of the default in the Dockerfile (FLAME_NODE_BASE_IMAGE)', async (t) => {
+    const { root } = await project(t);
+    const pinned = await imageInputsDigest(root, 'Dockerfile');
+    const mirror = await imageInputsDigest(root, 'Dockerfile', 'mirror.example/node:24-slim');
+    const standIn = await imageInputsDigest(root, 'Dockerfile', 'flame-standin/node:24-slim');
+    assert.equal(new Set([pinned, mirror, standIn]).size, 3);
+    assert.equal(
+      await imageInputsDigest(root, 'Dockerfile', 'mirror.example/node:24-slim'),
+      mirror,
+    );
+  });
+
   it('ignores files the image is not built from: ignored, or in the context but never copied', async (t) => {
     const { root, write } = await project(t);
     const first = await imageInputsDigest(root, 'Dockerfile');

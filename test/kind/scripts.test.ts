@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CONCURRENT, clusterConfig, freePort, listen, standIns } from './support/harness.ts';
-import { runScript } from './support/stand-ins.ts';
+import { runScript, type StandIns } from './support/stand-ins.ts';
 
 describe('cluster-up script (stand-in docker/kind/kubectl, no real cluster)', CONCURRENT, () => {
   it('creates the cluster from the config and KIND_NODE_IMAGE, exports its kubeconfig, waits for Ready nodes', async (t) => {
@@ -168,6 +168,76 @@ describe('images script (stand-in podman/kind, no real cluster)', CONCURRENT, ()
       run.stdout,
       /Loaded localhost\/flame-frontend:0123456789ab and localhost\/flame-logic:0123456789ab/,
     );
+  });
+});
+
+describe('images script: which builder, which secrets (stand-in docker/kind)', CONCURRENT, () => {
+  const builds = async (s: StandIns) =>
+    (await s.calls()).filter((c) => c.startsWith('docker build '));
+
+  it("builds with the engine's builtin BuildKit (DOCKER_BUILDKIT=1, no --load) when a client older than 23 has no buildx", async (t) => {
+    const s = await standIns(t, ['docker', 'kind', 'git']);
+    await s.scene('clusters', 'flame\n');
+    await s.scene('no-buildx');
+    await s.scene('client-version', '20.10.24+dfsg1\n');
+    const run = await runScript('images', s);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /with the engine's builtin BuildKit \(no buildx plugin\)/);
+    const calls = await builds(s);
+    assert.equal(calls.length, 2);
+    for (const call of calls) assert.match(call, /^docker build -f \S+Dockerfile\.\w+ -t flame-/);
+    const env = (await readFile(join(s.state, 'buildkit-env'), 'utf8')).trim().split('\n');
+    assert.deepEqual(env, ['1', '1']);
+  });
+
+  it('builds nothing and names what is missing when the only client is 23 or newer without buildx', async (t) => {
+    const s = await standIns(t, ['docker', 'kind', 'git']);
+    await s.scene('clusters', 'flame\n');
+    await s.scene('no-buildx');
+    const run = await runScript('images', s);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /no docker client here can build the images with BuildKit: \S+docker \(client 28\.2\.2\) has no buildx plugin .*legacy builder.*RUN --mount.* — install the buildx plugin/,
+    );
+    assert.deepEqual(await builds(s), []);
+    assert.ok(!(await s.calls()).some((c) => c.startsWith('kind get')), 'checked before anything');
+  });
+
+  it('with buildx: --load, no provenance, the CA and npmrc as secrets and the base image as a build arg', async (t) => {
+    const s = await standIns(t, ['docker', 'kind', 'git']);
+    await s.scene('clusters', 'flame\n');
+    const ca = join(s.state, 'proxy-ca.pem');
+    const npmrc = join(s.state, 'npmrc');
+    await writeFile(ca, 'not really a CA\n');
+    await writeFile(npmrc, 'registry=http://127.0.0.1:4873/\n');
+    const run = await runScript('images', s, {
+      NODE_EXTRA_CA_CERTS: ca,
+      FLAME_BUILD_NPMRC: npmrc,
+      FLAME_NODE_BASE_IMAGE: 'mirror.example/node:24-slim',
+    });
+    assert.equal(run.code, 0, run.stderr);
+    for (const call of await builds(s)) {
+      assert.match(
+        call,
+        new RegExp(
+          `^docker build --load --provenance=false --build-arg NODE_IMAGE=mirror\\.example/node:24-slim ` +
+            `--secret id=npm_ca,src=${ca} --secret id=npmrc,src=${npmrc} -f `,
+        ),
+      );
+    }
+  });
+
+  it('builds nothing when the CA file the settings name does not exist', async (t) => {
+    const s = await standIns(t, ['docker', 'kind', 'git']);
+    await s.scene('clusters', 'flame\n');
+    const run = await runScript('images', s, { FLAME_BUILD_CA: '/nonexistent/ca.pem' });
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /FLAME_BUILD_CA \(or NODE_EXTRA_CA_CERTS\) names \/nonexistent\/ca\.pem, which does not exist/,
+    );
+    assert.deepEqual(await builds(s), []);
   });
 });
 

@@ -1,4 +1,5 @@
 import { DB_DOWN } from './db-down.ts';
+import { DB_FREEZE, REPLICA_FREEZE, REPLICA_PARTITION } from './docker-only.ts';
 import { FRONTEND_KILL, NETWORK_POLICY } from './kind-only.ts';
 import { FLAKY_LOGIC, LOST_RESPONSES, SLOW_LOGIC } from './logic-faults.ts';
 import { NODE_FREEZE, NODE_LOSS, NODE_PARTITION } from './nodes.ts';
@@ -21,6 +22,9 @@ export const SCENARIOS: readonly Scenario[] = [
   NODE_FREEZE,
   NODE_LOSS,
   NODE_PARTITION,
+  REPLICA_FREEZE,
+  REPLICA_PARTITION,
+  DB_FREEZE,
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);

@@ -41,5 +41,6 @@ export interface Scenario {
   proof(input: ProofInput): Check[];
 }
 
-export const BOTH_TARGETS: readonly TargetName[] = ['local', 'kind'];
+/** Every target: the local processes, the kind cluster and the containers on one engine. */
+export const BOTH_TARGETS: readonly TargetName[] = ['local', 'kind', 'docker'];
 export const KIND_ONLY: readonly TargetName[] = ['kind'];

@@ -1,6 +1,7 @@
 import type { NewEvent } from '../../shared/admin-api.ts';
 import type {
   Audit,
+  ContainerView,
   FaultCounts,
   FaultSettings,
   FrontendCounts,
@@ -8,9 +9,9 @@ import type {
   ReplicaIdentity,
 } from '../model.ts';
 
-export type { NewEvent, ProbeResult };
+export type { ContainerView, NewEvent, ProbeResult };
 
-export type TargetName = 'local' | 'kind';
+export type TargetName = 'local' | 'kind' | 'docker';
 
 /** Kill and restore the database; `reachable` is the runner's own probe connection to it. */
 export interface DatabaseControl {
@@ -27,6 +28,18 @@ export interface FrontendControl {
   kill(): Promise<string>;
   /** Seconds until the replacement was ready. */
   restore(): Promise<number>;
+}
+
+/**
+ * A Docker-level fault on one container (docker target): freeze (`docker pause`: alive but
+ * silent) or partition (`docker network disconnect`, then connect again). Each step returns
+ * Docker's view of the container, the evidence that the fault was there and was undone.
+ */
+export interface ContainerFault {
+  /** Applies the fault; Docker's view right after. */
+  inject(): Promise<ContainerView>;
+  /** Undoes it and waits until the shop is ready again. */
+  undo(): Promise<{ seconds: number; after: ContainerView }>;
 }
 
 export interface NetworkPolicyControl {
@@ -77,6 +90,12 @@ export interface TargetControls {
   frontend?: FrontendControl;
   networkPolicy?: NetworkPolicyControl;
   nodes?: NodeControl;
+  /** docker pause / unpause of one logic replica. */
+  freezeReplica?: ContainerFault;
+  /** docker network disconnect / connect of one logic replica. */
+  partitionReplica?: ContainerFault;
+  /** docker pause / unpause of postgres. */
+  freezeDatabase?: ContainerFault;
 }
 export type ControlName = keyof TargetControls;
 

@@ -75,7 +75,9 @@ function fakeShop(mode: 'ok' | 'unavailable') {
     if (req.method === 'POST' && req.url === '/api/orders' && key) {
       const replay = orders.has(key);
       if (!replay) orders.set(key, `order-${orders.size + 1}`);
-      res.statusCode = replay ? 200 : 201;
+      // Like logic: the same 201, marked as a replay.
+      res.statusCode = 201;
+      if (replay) res.setHeader('idempotent-replayed', 'true');
       res.setHeader('x-served-by', 'flame-logic-abc');
       res.end(JSON.stringify({ order: { id: orders.get(key) } }));
       return;

@@ -22,7 +22,13 @@ case "$1 $2" in
       exit 1
     fi
     echo '{}' ;;
-  "build "*) echo "building $*" ;;
+  "buildx version")
+    if [ -e "$FAKE_STATE/no-buildx" ]; then echo "docker: unknown command: docker buildx" >&2; exit 1; fi
+    echo 'github.com/docker/buildx v0.24.0' ;;
+  "version --format") cat "$FAKE_STATE/client-version" 2>/dev/null || echo '28.2.2' ;;
+  "build "*)
+    echo "building $*"
+    echo "\${DOCKER_BUILDKIT:-unset}" >> "$FAKE_STATE/buildkit-env" ;;
   "image inspect")
     case " $* " in
       *" postgres@sha256:"*)

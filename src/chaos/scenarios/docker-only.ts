@@ -1,0 +1,201 @@
+// Scenarios only a container engine can run: a logic replica frozen (docker pause: alive but
+// silent, a gray failure) or cut off the network (docker network disconnect), and postgres
+// frozen. Evidence from outside the container: Docker's own view of it (state, id, pid,
+// networks) and which process answered the buyers (x-served-by, x-boot-id).
+import {
+  type Check,
+  type ContainerView,
+  confirmsOrder,
+  evidenceCheck,
+  type ProofInput,
+} from '../model.ts';
+import { withRetry } from '../targets/admin-client.ts';
+import type { ContainerFault, ControlName } from '../targets/target.ts';
+import { databaseDownProof } from './db-down.ts';
+import { purchasesInFault } from './footprint.ts';
+import type { Scenario, ScenarioContext } from './scenario.ts';
+
+const DOCKER_ONLY = ['docker'] as const;
+
+const show = (v: ContainerView | undefined) =>
+  v
+    ? `${v.name} ${v.id.slice(0, 12)} ${v.status} pid ${v.pid} on [${v.networks.join(', ')}]`
+    : '(not seen)';
+
+function faultOf(c: ScenarioContext, control: ControlName): ContainerFault {
+  const fault = c.target.controls[control] as ContainerFault | undefined;
+  if (!fault) throw new Error(`this target has no ${control} control`);
+  return fault;
+}
+
+/** Applies a container fault, recording Docker's view before and right after. */
+async function inject(c: ScenarioContext, control: ControlName, replica: boolean) {
+  const identities = replica ? await c.target.logicIdentities() : [];
+  c.observed.replicasBefore = identities;
+  const fault = faultOf(c, control);
+  const during = await fault.inject();
+  const from = c.now();
+  const bootId = identities.find((r) => r.replica === during.name)?.bootId;
+  // `before` is the same container as `during` but for the fault: the id and pid it keeps.
+  c.observed.container = {
+    name: during.name,
+    bootId,
+    before: during,
+    during,
+    after: undefined,
+    from,
+    to: undefined,
+  };
+}
+
+async function undo(c: ScenarioContext, control: ControlName, replica: boolean) {
+  const observed = c.observed.container;
+  if (observed) observed.to = c.now();
+  const { seconds, after } = await faultOf(c, control).undo();
+  c.observed.replacementReadySeconds = seconds;
+  if (observed) observed.after = after;
+  if (replica) c.observed.replicasAfter = await c.target.logicIdentities();
+}
+
+/**
+ * A replica under a container fault: Docker showed the fault, the replica had answered
+ * purchases before and answered none while it held, it is the same process after (same
+ * container id, and the boot id it reports to the runner on /healthz: not restarted), and
+ * the other replica confirmed purchases. Not "it served buyers again after": the frontend's
+ * keep-alive connections, opened to the other replica during the fault, may carry all the
+ * load after it (Docker's DNS alias spreads new connections only).
+ */
+function replicaFaultProof(shown: string, held: (v: ContainerView) => boolean) {
+  return ({ requests, observed }: ProofInput): Check[] => {
+    const o = observed.container;
+    // Purchases only: a catalog read can be the frontend's cached answer, which keeps the
+    // x-served-by of the replica that gave it.
+    const by = (name: string | undefined) =>
+      requests.filter((r) => r.kind === 'purchase' && r.servedBy === name);
+    const during = o
+      ? by(o.name).filter((r) => r.start >= o.from && r.end <= (o.to ?? Infinity))
+      : [];
+    const before = o ? by(o.name).filter((r) => r.end < o.from) : [];
+    const sameProcess =
+      o?.after !== undefined &&
+      o.after.id === o.during.id &&
+      o.bootId !== undefined &&
+      (observed.replicasAfter ?? []).some((r) => r.replica === o.name && r.bootId === o.bootId);
+    const others = new Set(
+      purchasesInFault(requests)
+        .filter((r) => confirmsOrder(r) && r.servedBy && r.servedBy !== o?.name)
+        .map((r) => r.servedBy),
+    );
+    const name = o?.name ?? '(none)';
+    return [
+      evidenceCheck(
+        `Docker showed the replica ${shown}`,
+        o !== undefined && held(o.during),
+        show(o?.during),
+      ),
+      // Its silence during the fault means something only if it was serving before.
+      evidenceCheck(
+        'the replica had answered purchases before the fault',
+        before.length > 0,
+        `${before.length} purchases answered by ${name} before`,
+      ),
+      evidenceCheck(
+        'the replica answered no purchase while it held',
+        o !== undefined && during.length === 0,
+        `${during.length} purchases answered by ${name}, sent and received within the fault`,
+      ),
+      evidenceCheck(
+        'the same process after: not restarted (container id and boot id kept)',
+        sameProcess,
+        `${show(o?.during)} → ${show(o?.after)}; boot id ${o?.bootId ?? '(unknown)'}`,
+      ),
+      evidenceCheck(
+        'the other replica confirmed purchases during the fault',
+        others.size > 0,
+        others.size > 0 ? `served by ${[...others].sort().join(', ')}` : 'none',
+      ),
+    ];
+  };
+}
+
+export const REPLICA_FREEZE: Scenario = {
+  name: 'replica-freeze',
+  summary: 'one logic container frozen (docker pause): alive but silent, then thawed',
+  targets: DOCKER_ONLY,
+  needs: 'freezeReplica',
+  threshold: { kind: 'successRate', min: 0.99 },
+  buysDuringFault: true,
+  inject: (c) => inject(c, 'freezeReplica', true),
+  rollback: (c) => undo(c, 'freezeReplica', true),
+  proof: replicaFaultProof('paused', (v) => v.status === 'paused'),
+};
+
+export const REPLICA_PARTITION: Scenario = {
+  name: 'replica-partition',
+  summary: 'one logic container cut off its network (docker network disconnect), then back',
+  targets: DOCKER_ONLY,
+  needs: 'partitionReplica',
+  threshold: { kind: 'successRate', min: 0.99 },
+  buysDuringFault: true,
+  inject: (c) => inject(c, 'partitionReplica', true),
+  rollback: (c) => undo(c, 'partitionReplica', true),
+  proof: replicaFaultProof(
+    'running with no network',
+    (v) => v.status === 'running' && v.networks.length === 0,
+  ),
+};
+
+/** db-freeze: db-down's proof (probe, orders kept), and Docker's view: paused, then the same. */
+export const DB_FREEZE: Scenario = {
+  name: 'db-freeze',
+  summary: 'postgres frozen (docker pause), then thawed',
+  targets: DOCKER_ONLY,
+  needs: 'freezeDatabase',
+  threshold: { kind: 'friendly503' },
+  buysDuringFault: false,
+  async inject(c) {
+    const database = c.target.controls.database;
+    c.observed.ordersBeforeKill = (await c.target.audit(c.stockIds())).orders.map((o) => o.id);
+    await inject(c, 'freezeDatabase', false);
+    c.observed.database = {
+      duringFault: database ? await database.reachable() : undefined,
+      afterRestore: undefined,
+    };
+  },
+  async rollback(c) {
+    await undo(c, 'freezeDatabase', false);
+    const database = c.target.controls.database;
+    if (c.observed.database && database) {
+      // The probe's first connection after the thaw may still time out on a busy machine.
+      const up = async () => {
+        if (!(await database.reachable())) throw new Error('not reachable yet');
+        return true;
+      };
+      c.observed.database.afterRestore = await withRetry(
+        'the database after the thaw',
+        10_000,
+        up,
+      ).catch(() => false);
+    }
+    c.observed.ordersAfterRestore = (await c.target.audit(c.stockIds())).orders.map((o) => o.id);
+  },
+  proof: (input) => {
+    const o = input.observed.container;
+    return [
+      evidenceCheck(
+        'Docker showed postgres paused',
+        o?.during.status === 'paused',
+        show(o?.during),
+      ),
+      evidenceCheck(
+        'the same postgres process after (container id and pid kept)',
+        o?.after !== undefined &&
+          o.after.id === o.during.id &&
+          o.after.pid === o.during.pid &&
+          o.after.status === 'running',
+        `${show(o?.during)} → ${show(o?.after)}`,
+      ),
+      ...databaseDownProof(input),
+    ];
+  },
+};
