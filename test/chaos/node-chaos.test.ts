@@ -85,6 +85,8 @@ function nodeController(
     postgres: [pod('postgres-0', names.workers[1])],
   };
   let stopped = false;
+  // Resolved at the end of the first tick that starts after they were added.
+  let waiters: (() => void)[] = [];
   const restarted: Partial<Record<'logic' | 'frontend', number>> = {};
   const all = [names.controlPlane, ...names.workers];
   const write = async (ready: Map<string, boolean>) => {
@@ -109,6 +111,8 @@ function nodeController(
     }
   };
   const tick = async () => {
+    const waiting = waiters;
+    waiters = [];
     const ready = new Map<string, boolean>();
     for (const n of all) {
       // find: the test's clean-up may remove the containers before this loop stops.
@@ -136,6 +140,7 @@ function nodeController(
       }
     }
     await write(ready);
+    for (const resolve of waiting) resolve();
   };
   // One tick at a time: the first one written before the tests read anything.
   const first = tick();
@@ -148,6 +153,8 @@ function nodeController(
   })();
   return {
     first,
+    /** Resolves once the controller has seen everything done so far (a rollout restart). */
+    caughtUp: () => new Promise<void>((resolve) => waiters.push(resolve)),
     stop: async () => {
       stopped = true;
       await loop;
@@ -185,7 +192,16 @@ describe('NodeChaos through the stand-in kubectl, on stand-in node containers', 
     const faults = new NodeFaults(standIns.engine, standIns.network);
     const choice = await connectNodeControl(kube, faults, { logic: 2, frontend: 2 });
     assert.ok('control' in choice, 'whyNot' in choice ? choice.whyNot : '');
-    return { ...standIns, chaos: choice.control, faults, kube, worker, worker2, lines };
+    return {
+      ...standIns,
+      chaos: choice.control,
+      controller,
+      faults,
+      kube,
+      worker,
+      worker2,
+      lines,
+    };
   }
 
   for (const fault of NODE_FAULTS) {
@@ -261,7 +277,7 @@ describe('NodeChaos through the stand-in kubectl, on stand-in node containers', 
 
   it('the kind target runs node-partition: inject sees the node not Ready, rollback gives it back; restore() after an interrupted node-freeze', async (t) => {
     if (!canRunStandIns(t)) return;
-    const { engine, network, worker } = await cluster(t);
+    const { engine, network, worker, controller } = await cluster(t);
     const admin = await fakeAdmin(t);
     process.env.FAKE_TOKEN = 'stand-in-admin-token-0123456789';
     process.env.FAKE_ADMIN_PORT = String(admin.port);
@@ -294,6 +310,8 @@ describe('NodeChaos through the stand-in kubectl, on stand-in node containers', 
       assert.ok(calls.includes(`rollout restart deployment/flame-${app}`), 'spread again');
     }
 
+    // The stand-in kubectl answers `rollout status` at once; a cluster would wait for the pods.
+    await controller.caughtUp();
     await target.controls.nodes.take('freeze');
     const lines = await target.restore();
     assert.equal(lines[0], `node ${worker} unpaused`);
