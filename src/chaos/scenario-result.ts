@@ -16,8 +16,9 @@ import type { Verdict } from './verdict.ts';
 
 /** One scenario's entry in report.json, from what the run recorded (times in the log's clock). */
 export function buildResult(input: {
-  scenario: Scenario;
-  target: ChaosTarget;
+  /** What the report names and shows of it (the console passes its own session). */
+  scenario: Pick<Scenario, 'name' | 'summary' | 'threshold'>;
+  target: Pick<ChaosTarget, 'name'>;
   verdict: Verdict;
   checks: Check[];
   stepErrors: string[];
