@@ -1,6 +1,6 @@
 import uPlot from 'uplot';
 import uPlotCss from 'uplot/dist/uPlot.min.css';
-import type { Mark } from './marks.ts';
+import { clockTime, type Mark } from './marks.ts';
 import type { SecondSeries } from './series.ts';
 
 /**
@@ -33,7 +33,8 @@ function statusColor(status: string): string {
   if (status === '409') return '#c77c02';
   if (status === '503') return '#8e44ad';
   if (status.startsWith('5')) return '#d64545';
-  if (status.startsWith('2')) return '#1f9d55';
+  if (status === '201') return '#1f9d55';
+  if (status.startsWith('2')) return '#7c93b8';
   return '#5b6577';
 }
 
@@ -66,32 +67,41 @@ const SPECS: ChartSpec[] = [
   },
 ];
 
-/** Vertical lines over the plot, as elements (testable, and labelled for screen readers). */
+/** Rows of marker labels on the first chart, so labels of close moments do not overlap. */
+const LABEL_ROWS = 3;
+
+/**
+ * Vertical lines over the plot, as elements (a test can find them where they are drawn). The
+ * first chart labels them; a label in the right half reads leftwards, to stay in the plot.
+ */
 function drawMarks(plot: uPlot, marks: readonly Mark[], labelled: boolean): void {
   for (const old of plot.over.querySelectorAll('.mark')) old.remove();
   const [min, max] = [plot.scales.x?.min ?? 0, plot.scales.x?.max ?? 0];
-  for (const mark of marks) {
+  const shown = marks.filter((m) => m.at / 1000 >= min && m.at / 1000 <= max);
+  shown.forEach((mark, index) => {
     const at = mark.at / 1000;
-    if (at < min || at > max) continue;
     const line = document.createElement('div');
     line.className = `mark mark-${mark.kind}`;
     line.dataset.at = String(mark.at);
-    line.title = mark.text;
+    line.title = `${clockTime(mark.at)} ${mark.text}`;
     line.style.left = `${plot.valToPos(at, 'x').toFixed(1)}px`;
     if (labelled) {
       const label = document.createElement('span');
-      label.className = 'mark-label';
+      label.className = `mark-label${(at - min) / (max - min) > 0.5 ? ' leftwards' : ''}`;
+      label.style.top = `${(index % LABEL_ROWS) * 1.1}rem`;
       label.textContent = mark.text;
       line.append(label);
     }
     plot.over.append(line);
-  }
+  });
 }
 
 /** One small time chart per measure, redrawn every second; a chart's lines may come and go. */
 export class LiveCharts {
   readonly #plots = new Map<string, { plot: uPlot; labels: string }>();
   #marks: readonly Mark[] = [];
+  /** The time axis, in seconds since the epoch: the window shown, whatever the data. */
+  #x: [number, number] = [0, 1];
 
   constructor() {
     adoptChartStyles();
@@ -105,9 +115,13 @@ export class LiveCharts {
     return { width: Math.max(200, host?.clientWidth ?? 300), height: 140 };
   }
 
-  /** New data and marks; the marks are placed when uPlot has drawn (its `draw` hook). */
-  show(series: SecondSeries, marks: readonly Mark[]): void {
+  /**
+   * New data and marks over the window `fromMs`–`toMs`; the marks are placed when uPlot has
+   * drawn (its `draw` hook), where the time axis puts them.
+   */
+  show(series: SecondSeries, marks: readonly Mark[], fromMs: number, toMs: number): void {
     this.#marks = marks;
+    this.#x = [fromMs / 1000, Math.max(toMs, fromMs + 1000) / 1000];
     for (const spec of SPECS) {
       const lines = spec.lines(series);
       const data: uPlot.AlignedData = [series.x, ...lines.map((l) => l.values)];
@@ -134,10 +148,14 @@ export class LiveCharts {
         ...this.#size(spec.id),
         series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2 }))],
         scales: {
-          x: { time: true },
+          x: { time: true, range: () => this.#x },
           y: range ? { range: (_u, min, max) => range(min, max) } : {},
         },
-        axes: [{}, { size: 44 }],
+        axes: [
+          { values: (_u, splits) => splits.map((s) => clockTime(s * 1000)), space: 70 },
+          { size: 52 },
+        ],
+        legend: { live: false },
         cursor: { drag: { x: false, y: false } },
         hooks: { draw: [(plot) => drawMarks(plot, this.#marks, labelled)] },
       },

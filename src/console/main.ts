@@ -15,7 +15,7 @@ const TOKEN_KEY = 'flametickets.admin-token';
 /** Every few ticks (seconds) the invariants are checked against the database. */
 const INVARIANT_EVERY_TICKS = 3;
 /** The charts show the last few minutes. */
-const CHART_WINDOW_MS = 3 * 60_000;
+const CHART_WINDOW_MS = 5 * 60_000;
 /** Longer than the frontend's own deadline for admin calls, so its answer says what failed. */
 const ADMIN_TIMEOUT_MS = 15_000;
 
@@ -121,7 +121,7 @@ function showStats(of: BuyerSession): void {
   crashes.watch(of.log, marks);
   const end = stoppedAt ?? Date.now();
   const from = Math.max(of.log.startedAt, end - CHART_WINDOW_MS);
-  charts?.show(perSecond(of.log, from, end), marks.since(from));
+  charts?.show(perSecond(of.log, from, end), marks.since(from), from, end);
 }
 
 let ticking = false;
