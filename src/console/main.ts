@@ -139,7 +139,10 @@ async function refresh(): Promise<void> {
   ticks++;
   try {
     const status = (await (
-      await fetch('/api/admin/status', { headers: { authorization: `Bearer ${tokenNow()}` } })
+      await fetch('/api/admin/status', {
+        headers: { authorization: `Bearer ${tokenNow()}` },
+        signal: AbortSignal.timeout(2000),
+      })
     ).json()) as { breaker?: string };
     setText('breaker', status.breaker ?? '—');
   } catch {
@@ -147,14 +150,25 @@ async function refresh(): Promise<void> {
   }
   if (!session || !running) return;
   showStats(session);
-  if (ticks % INVARIANT_EVERY_TICKS !== 0) return;
+  if (ticks % INVARIANT_EVERY_TICKS === 0) void checkNow(session);
+}
+
+/** An audit can take seconds: the charts go on moving meanwhile, one check at a time. */
+let checking = false;
+async function checkNow(of: BuyerSession): Promise<void> {
+  if (checking) return;
+  checking = true;
   try {
-    const { invariants, auditedEvents } = await session.checkInvariants(auditScope());
-    if (!running) return;
+    const { invariants, auditedEvents } = await of.checkInvariants(auditScope());
+    if (of !== session || !running) return;
     showInvariants(invariants);
     setText('invariants-status', `${auditedEvents} events audited at ${clockTime(Date.now())}.`);
   } catch (error) {
-    setText('invariants-status', `Not checked this time: ${explain(error)}`);
+    if (of === session && running) {
+      setText('invariants-status', `Not checked this time: ${explain(error)}`);
+    }
+  } finally {
+    checking = false;
   }
 }
 
