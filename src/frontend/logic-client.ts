@@ -129,6 +129,14 @@ function httpAttempt(url: URL, init: AttemptInit): Promise<LogicResponse> {
   });
 }
 
+/** An answer logic meant (2xx, 4xx); a retryable status after the last retry is none. */
+function meant(response: LogicResponse): LogicResponse {
+  if (RETRYABLE_STATUSES.has(response.status)) {
+    throw new LogicUnavailableError(`logic answered ${response.status} on every attempt`);
+  }
+  return response;
+}
+
 function describe(error: Error | null, response: LogicResponse | null): string {
   if (response) return `status ${response.status}`;
   const cause = error?.cause instanceof Error ? `: ${error.cause.message}` : '';
@@ -184,7 +192,9 @@ export class LogicClient {
   async call(call: LogicCall): Promise<LogicResponse> {
     const calls = this.metrics.logicCalls;
     try {
-      const answer = await this.breaker.execute(() => this.#answer(call, this.#limits));
+      const answer = await this.breaker.execute(async () =>
+        meant(await this.#withRetries(call, this.#limits)),
+      );
       calls.answered.inc();
       return answer;
     } catch (error) {
@@ -201,22 +211,13 @@ export class LogicClient {
   async callPastBreaker(call: LogicCall, limits: CallLimits): Promise<LogicResponse> {
     const calls = this.metrics.logicCalls;
     try {
-      const answer = await this.#answer(call, limits);
+      const answer = meant(await this.#withRetries(call, limits));
       calls.answered.inc();
       return answer;
     } catch (error) {
       calls.unavailable.inc();
       throw error;
     }
-  }
-
-  /** An answer logic meant (2xx, 4xx), or LogicUnavailableError once retries are spent. */
-  async #answer(call: LogicCall, limits: CallLimits): Promise<LogicResponse> {
-    const response = await this.#withRetries(call, limits);
-    if (RETRYABLE_STATUSES.has(response.status)) {
-      throw new LogicUnavailableError(`logic answered ${response.status} on every attempt`);
-    }
-    return response;
   }
 
   /** A fresh attempt function per call, so each retry goes to another replica. */
