@@ -67,33 +67,43 @@ const SPECS: ChartSpec[] = [
   },
 ];
 
-/** Rows of marker labels on the first chart, so labels of close moments do not overlap. */
+/** Rows of marker labels on the first chart, and a label's width per character (0.7rem). */
 const LABEL_ROWS = 3;
+const LABEL_CHAR_PX = 6.5;
 
 /**
  * Vertical lines over the plot, as elements (a test can find them where they are drawn). The
- * first chart labels them; a label in the right half reads leftwards, to stay in the plot.
+ * first chart labels them, each label in the first row where it overlaps no other; a label in
+ * the right half reads leftwards, to stay in the plot.
  */
 function drawMarks(plot: uPlot, marks: readonly Mark[], labelled: boolean): void {
   for (const old of plot.over.querySelectorAll('.mark')) old.remove();
   const [min, max] = [plot.scales.x?.min ?? 0, plot.scales.x?.max ?? 0];
-  const shown = marks.filter((m) => m.at / 1000 >= min && m.at / 1000 <= max);
-  shown.forEach((mark, index) => {
+  const rowsEnd = Array.from({ length: LABEL_ROWS }, () => Number.NEGATIVE_INFINITY);
+  for (const mark of marks) {
     const at = mark.at / 1000;
+    if (at < min || at > max) continue;
+    const x = plot.valToPos(at, 'x');
     const line = document.createElement('div');
     line.className = `mark mark-${mark.kind}`;
     line.dataset.at = String(mark.at);
     line.title = `${clockTime(mark.at)} ${mark.text}`;
-    line.style.left = `${plot.valToPos(at, 'x').toFixed(1)}px`;
+    line.style.left = `${x.toFixed(1)}px`;
     if (labelled) {
+      const leftwards = (at - min) / (max - min) > 0.5;
+      const width = mark.text.length * LABEL_CHAR_PX + 6;
+      const [from, to] = leftwards ? [x - width, x] : [x, x + width];
+      const free = rowsEnd.findIndex((end) => end < from);
+      const row = free < 0 ? rowsEnd.indexOf(Math.min(...rowsEnd)) : free;
+      rowsEnd[row] = to;
       const label = document.createElement('span');
-      label.className = `mark-label${(at - min) / (max - min) > 0.5 ? ' leftwards' : ''}`;
-      label.style.top = `${(index % LABEL_ROWS) * 1.1}rem`;
+      label.className = `mark-label${leftwards ? ' leftwards' : ''}`;
+      label.style.top = `${row * 1.1}rem`;
       label.textContent = mark.text;
       line.append(label);
     }
     plot.over.append(line);
-  });
+  }
 }
 
 /** One small time chart per measure, redrawn every second; a chart's lines may come and go. */
