@@ -18,12 +18,22 @@ function faultsFromForm(clear: boolean): FaultUpdate {
   };
 }
 
-/** "after-commit 30 % on every replica", "delay 10 % +500 ms on logic-2", "faults cleared …". */
+/** "after-commit 30 %", "delay 10 % +500 ms": what a fault does, without where. */
+function faultWhat(update: FaultUpdate): string {
+  const latency = update.latencyMs > 0 ? ` +${update.latencyMs} ms` : '';
+  return `${update.mode} ${Math.round(update.rate * 1000) / 10} %${latency}`;
+}
+
+/** "after-commit 30 % on every replica", "faults cleared on logic-2": the event log's line. */
 export function describeFaults(update: FaultUpdate): string {
   const where = update.replica ?? 'every replica';
-  if (update.rate === 0) return `faults cleared on ${where}`;
-  const latency = update.latencyMs > 0 ? ` +${update.latencyMs} ms` : '';
-  return `${update.mode} ${Math.round(update.rate * 1000) / 10} %${latency} on ${where}`;
+  return update.rate === 0 ? `faults cleared on ${where}` : `${faultWhat(update)} on ${where}`;
+}
+
+/** The marker's label: "after-commit 30 %" on every replica, or "… on logic-2"; "cleared". */
+function faultLabel(update: FaultUpdate): string {
+  if (update.rate === 0) return 'cleared';
+  return update.replica ? `${faultWhat(update)} on ${update.replica}` : faultWhat(update);
 }
 
 /** Apply the form's faults, or clear them: said in the status line and marked on the charts. */
@@ -43,7 +53,7 @@ export async function applyFaults(admin: AdminClient, marks: Marks, clear: boole
             (update.latencyMs > 0 ? `, ${update.latencyMs} ms` : '') +
             '. Every replica applies it within a second.',
     );
-    marks.add(update.rate === 0 ? 'clear' : 'fault', describeFaults(update));
+    marks.add(update.rate === 0 ? 'clear' : 'fault', describeFaults(update), faultLabel(update));
   } catch (error) {
     setText('faults-status', `Not changed: ${explain(error)}`);
   } finally {
@@ -59,7 +69,7 @@ export class CrashWatch {
     try {
       const { crashing } = await admin.crash();
       this.#crashed = { replica: crashing, at: Date.now() };
-      marks.add('crash', `${crashing} crashed`);
+      marks.add('crash', `${crashing} crashed`, `${crashing} crashed`);
       setText('crash-status', `${crashing} crashed. Watch it restart and serve again.`);
     } catch (error) {
       setText('crash-status', `No crash: ${explain(error)}`);
@@ -76,7 +86,8 @@ export class CrashWatch {
     );
     if (!served) return;
     this.#crashed = undefined;
-    marks.add('back', `${crashed.replica} back`, log.startedAt + served.end);
+    const text = `${crashed.replica} back`;
+    marks.add('back', text, text, log.startedAt + served.end);
     setText('crash-status', `${crashed.replica} is back and serving again.`);
   }
 }

@@ -68,7 +68,7 @@ const SPECS: ChartSpec[] = [
 ];
 
 /** Rows of marker labels on the first chart, and a label's width per character (0.7rem). */
-const LABEL_ROWS = 3;
+const LABEL_ROWS = 4;
 const LABEL_CHAR_PX = 6.5;
 
 /**
@@ -91,7 +91,7 @@ function drawMarks(plot: uPlot, marks: readonly Mark[], labelled: boolean): void
     line.style.left = `${x.toFixed(1)}px`;
     if (labelled) {
       const leftwards = (at - min) / (max - min) > 0.5;
-      const width = mark.text.length * LABEL_CHAR_PX + 6;
+      const width = mark.label.length * LABEL_CHAR_PX + 6;
       const [from, to] = leftwards ? [x - width, x] : [x, x + width];
       const free = rowsEnd.findIndex((end) => end < from);
       const row = free < 0 ? rowsEnd.indexOf(Math.min(...rowsEnd)) : free;
@@ -99,7 +99,7 @@ function drawMarks(plot: uPlot, marks: readonly Mark[], labelled: boolean): void
       const label = document.createElement('span');
       label.className = `mark-label${leftwards ? ' leftwards' : ''}`;
       label.style.top = `${row * 1.1}rem`;
-      label.textContent = mark.text;
+      label.textContent = mark.label;
       line.append(label);
     }
     plot.over.append(line);

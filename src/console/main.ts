@@ -62,7 +62,7 @@ function startBuyers(): void {
   session = new BuyerSession(admin, count);
   running = true;
   stoppedAt = undefined;
-  marks.add('buyers', `${count} buyers started`, session.log.startedAt);
+  marks.add('buyers', `${count} buyers started`, `${count} buyers`, session.log.startedAt);
   byId<HTMLButtonElement>('start-buyers').disabled = true;
   byId<HTMLButtonElement>('stop-buyers').disabled = false;
   byId('report-links').replaceChildren();
@@ -83,7 +83,7 @@ async function stopBuyers(): Promise<void> {
   }
   running = false;
   stoppedAt = Date.now();
-  marks.add('buyers', 'buyers stopped', stoppedAt);
+  marks.add('buyers', 'buyers stopped', 'stop', stoppedAt);
   byId<HTMLButtonElement>('start-buyers').disabled = false;
   setText('buyers-status', 'Buyers stopped.');
   showStats(stopping);

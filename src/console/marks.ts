@@ -11,7 +11,10 @@ export interface Mark {
   /** Wall-clock time, ms since the epoch. */
   at: number;
   kind: MarkKind;
+  /** The event log's line. */
   text: string;
+  /** The marker's label on the chart: short, so close moments can stand side by side. */
+  label: string;
 }
 
 /** 21:16:40, in the browser's time zone: the time a presenter sees on the wall. */
@@ -26,8 +29,8 @@ export function clockTime(at: number): string {
 export class Marks {
   readonly all: Mark[] = [];
 
-  add(kind: MarkKind, text: string, at = Date.now()): Mark {
-    const mark = { at, kind, text };
+  add(kind: MarkKind, text: string, label: string, at = Date.now()): Mark {
+    const mark = { at, kind, text, label };
     // Kept in time order: a replica's return is marked at the answer that showed it.
     const index = this.all.findIndex((m) => m.at > at);
     this.all.splice(index < 0 ? this.all.length : index, 0, mark);

@@ -5,7 +5,7 @@ import { faultWindow } from '../../src/console/session-report.ts';
 
 const T0 = 1_000_000;
 const marks = (...list: [MarkKind, number][]): Mark[] =>
-  list.map(([kind, at]) => ({ kind, at: T0 + at, text: kind }));
+  list.map(([kind, at]) => ({ kind, at: T0 + at, text: kind, label: kind }));
 
 /** The console's report has one fault window, from the marks a presenter made. */
 describe("the console session's fault window", () => {
