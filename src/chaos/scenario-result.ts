@@ -22,7 +22,8 @@ import type { TargetName } from './targets/target.ts';
 
 /** What one scenario left behind: all of it for a run scenario, little for a skipped one. */
 export interface ScenarioOutcome {
-  scenario: Scenario;
+  /** What the report names and shows of it (the console passes its live session). */
+  scenario: Pick<Scenario, 'name' | 'summary' | 'threshold'>;
   target: TargetName;
   verdict: Verdict;
   /** Why it was skipped, or the steps that failed. */

@@ -15,6 +15,8 @@ export const CONSOLE_BUILD: BuildOptions = Object.freeze({
   outfile: CONSOLE_BUNDLE,
   sourcemap: true,
   minify: true,
+  // Stylesheets the bundle imports (uPlot's) come in as text; the page adopts them.
+  loader: { '.css': 'text' as const },
   logLevel: 'warning',
 });
 

@@ -1,7 +1,7 @@
 import { INVARIANT_KINDS, type InvariantResult, type ViolationKind } from '../chaos/invariants.ts';
 import { byId } from './dom.ts';
 
-const LABELS: Record<ViolationKind, string> = {
+const LABELS: Partial<Record<ViolationKind, string>> = {
   oversold: 'Oversold events',
   quantityMismatch: 'Ledger mismatches',
   duplicateKeys: 'Two orders for one key',
@@ -12,7 +12,13 @@ const LABELS: Record<ViolationKind, string> = {
   successWithoutOrder: 'Success without an order',
 };
 
-/** One tile per invariant, drawn once; `show` updates counts and examples in place. */
+/** A kind without a label of its own still gets a tile: "falseSoldOut" → "False sold out". */
+function label(kind: ViolationKind): string {
+  const words = kind.replace(/([A-Z])/g, ' $1').toLowerCase();
+  return LABELS[kind] ?? words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** One tile per invariant the checker knows (INVARIANT_KINDS), drawn once; `show` updates counts and examples in place. */
 export function drawTiles(): void {
   const list = byId('tiles');
   list.replaceChildren(
@@ -25,7 +31,7 @@ export function drawTiles(): void {
       count.textContent = '0';
       const name = document.createElement('span');
       name.className = 'tile-name';
-      name.textContent = LABELS[kind];
+      name.textContent = label(kind);
       const example = document.createElement('p');
       example.className = 'tile-example';
       tile.append(count, name, example);

@@ -1,36 +1,37 @@
 // The control room (/console): start virtual buyers, break logic on purpose, and watch the
 // promise hold — with the chaos runner's own load generator and invariant checker.
-import { FAULT_MODES, type FaultMode, type FaultUpdate } from '../shared/admin-api.ts';
-import { AdminApiError, AdminClient } from '../shared/admin-client.ts';
+import { AdminClient } from '../shared/admin-client.ts';
+import { applyFaults, CrashWatch } from './admin-actions.ts';
+import { LiveCharts } from './charts.ts';
 import { byId, countsText, millis, percent, setText } from './dom.ts';
+import { explain } from './explain.ts';
 import { drawTiles, showInvariants } from './invariant-tiles.ts';
-import { BuyerSession, type SessionResult } from './session.ts';
+import { clockTime, Marks } from './marks.ts';
+import { perSecond } from './series.ts';
+import { type AuditScope, BuyerSession, type SessionResult } from './session.ts';
+import { offerDownloads, sessionReport } from './session-report.ts';
 
 const TOKEN_KEY = 'flametickets.admin-token';
 /** Every few ticks (seconds) the invariants are checked against the database. */
 const INVARIANT_EVERY_TICKS = 3;
+/** The charts show the last few minutes. */
+const CHART_WINDOW_MS = 5 * 60_000;
+/** Longer than the frontend's own deadline for admin calls, so its answer says what failed. */
+const ADMIN_TIMEOUT_MS = 15_000;
 
 let admin: AdminClient | undefined;
+/** The running session, or the last one after Stop (its charts stay on screen). */
 let session: BuyerSession | undefined;
+let running = false;
+let stoppedAt: number | undefined;
 let ticks = 0;
 const replicas = new Set<string>();
-let crashed: { replica: string; at: number } | undefined;
-
-/** What a failed admin call means to the person at the console. */
-function explain(error: unknown): string {
-  if (error instanceof AdminApiError) {
-    if (error.status === 401)
-      return 'That admin token was refused: check ADMIN_TOKEN and try again.';
-    if (error.status === 404)
-      return 'The console is off: this frontend was started without ADMIN_TOKEN.';
-    if (error.status === 503) return 'Logic is not answering right now; the shop says it is busy.';
-    return `The shop answered ${error.status}.`;
-  }
-  return 'The shop cannot be reached.';
-}
+const marks = new Marks();
+const crashes = new CrashWatch();
+let charts: LiveCharts | undefined;
 
 async function unlock(token: string): Promise<boolean> {
-  const candidate = new AdminClient('/api', token);
+  const candidate = new AdminClient('/api', token, { timeoutMs: ADMIN_TIMEOUT_MS });
   try {
     noteReplica((await candidate.getFaults()).replica);
   } catch (error) {
@@ -41,6 +42,7 @@ async function unlock(token: string): Promise<boolean> {
   sessionStorage.setItem(TOKEN_KEY, token);
   byId('unlock').hidden = true;
   byId('room').hidden = false;
+  charts = new LiveCharts();
   byId<HTMLInputElement>('buyer-count').focus();
   return true;
 }
@@ -48,37 +50,55 @@ async function unlock(token: string): Promise<boolean> {
 function noteReplica(name: string): void {
   if (replicas.has(name)) return;
   replicas.add(name);
-  const select = byId<HTMLSelectElement>('fault-target');
-  select.append(new Option(`only ${name}`, name));
+  byId<HTMLSelectElement>('fault-target').append(new Option(`only ${name}`, name));
 }
 
+const auditScope = (): AuditScope =>
+  byId<HTMLInputElement>('audit-catalog').checked ? 'catalog' : 'touched';
+
 function startBuyers(): void {
-  if (!admin || session) return;
+  if (!admin || running) return;
   const count = Math.min(6, Math.max(1, Number(byId<HTMLInputElement>('buyer-count').value)));
   session = new BuyerSession(admin, count);
+  running = true;
+  stoppedAt = undefined;
+  marks.add('buyers', `${count} buyers started`, `${count} buyers`, session.log.startedAt);
   byId<HTMLButtonElement>('start-buyers').disabled = true;
   byId<HTMLButtonElement>('stop-buyers').disabled = false;
+  byId('report-links').replaceChildren();
   setText('buyers-status', `${count} buyers shopping.`);
   setText('verdict', 'Stop the buyers for a verdict.');
 }
 
 async function stopBuyers(): Promise<void> {
-  const running = session;
-  if (!running) return;
+  const stopping = session;
+  if (!stopping || !running) return;
   byId<HTMLButtonElement>('stop-buyers').disabled = true;
   setText('buyers-status', 'Stopping: waiting for the last answers…');
   let result: SessionResult | undefined;
   try {
-    result = await running.stop();
+    result = await stopping.stop(auditScope());
   } catch (error) {
     setText('verdict', `No verdict: the audit could not be read. ${explain(error)}`);
   }
-  session = undefined;
+  running = false;
+  stoppedAt = Date.now();
+  marks.add('buyers', 'buyers stopped', 'stop', stoppedAt);
   byId<HTMLButtonElement>('start-buyers').disabled = false;
   setText('buyers-status', 'Buyers stopped.');
+  showStats(stopping);
   if (!result) return;
-  showStats(running);
+  showVerdict(result);
+  const target = [...replicas].every((name) => /^logic-\d+$/.test(name)) ? 'local' : 'kind';
+  const from = stopping.log.startedAt;
+  offerDownloads(
+    sessionReport({ session: stopping, result, marks: marks.since(from), target, stoppedAt }),
+  );
+}
+
+function showVerdict(result: SessionResult): void {
   showInvariants(result.invariants);
+  setText('invariants-status', `${result.auditedEvents} events audited at the end.`);
   const verdict = byId('verdict');
   verdict.className = `verdict ${result.verdict}`;
   const { stats } = result;
@@ -98,14 +118,10 @@ function showStats(of: BuyerSession): void {
   setText('stale-reads', String(stats.staleCatalogReads));
   setText('confirmed', String(stats.purchasesConfirmed));
   for (const name of Object.keys(stats.servedBy)) noteReplica(name);
-  if (crashed) {
-    const { replica, at } = crashed;
-    const back = of.log.requests.some((r) => r.servedBy === replica && r.start > at);
-    if (back) {
-      setText('crash-status', `${replica} is back and serving again.`);
-      crashed = undefined;
-    }
-  }
+  crashes.watch(of.log, marks);
+  const end = stoppedAt ?? Date.now();
+  const from = Math.max(of.log.startedAt, end - CHART_WINDOW_MS);
+  charts?.show(perSecond(of.log, from, end), marks.since(from), from, end);
 }
 
 let ticking = false;
@@ -123,68 +139,40 @@ async function refresh(): Promise<void> {
   ticks++;
   try {
     const status = (await (
-      await fetch('/api/admin/status', { headers: { authorization: `Bearer ${tokenNow()}` } })
+      await fetch('/api/admin/status', {
+        headers: { authorization: `Bearer ${tokenNow()}` },
+        signal: AbortSignal.timeout(2000),
+      })
     ).json()) as { breaker?: string };
     setText('breaker', status.breaker ?? '—');
   } catch {
     setText('breaker', 'unknown (frontend unreachable)');
   }
-  if (!session) return;
+  if (!session || !running) return;
   showStats(session);
-  if (ticks % INVARIANT_EVERY_TICKS === 0) {
-    try {
-      showInvariants(await session.checkInvariants());
-      setText('invariants-status', `Checked at ${new Date().toLocaleTimeString()}.`);
-    } catch (error) {
+  if (ticks % INVARIANT_EVERY_TICKS === 0) void checkNow(session);
+}
+
+/** An audit can take seconds: the charts go on moving meanwhile, one check at a time. */
+let checking = false;
+async function checkNow(of: BuyerSession): Promise<void> {
+  if (checking) return;
+  checking = true;
+  try {
+    const { invariants, auditedEvents } = await of.checkInvariants(auditScope());
+    if (of !== session || !running) return;
+    showInvariants(invariants);
+    setText('invariants-status', `${auditedEvents} events audited at ${clockTime(Date.now())}.`);
+  } catch (error) {
+    if (of === session && running) {
       setText('invariants-status', `Not checked this time: ${explain(error)}`);
     }
+  } finally {
+    checking = false;
   }
 }
 
 const tokenNow = () => sessionStorage.getItem(TOKEN_KEY) ?? '';
-
-function faultsFromForm(clear: boolean): FaultUpdate {
-  const mode = byId<HTMLSelectElement>('fault-mode').value as FaultMode;
-  const target = byId<HTMLSelectElement>('fault-target').value;
-  const rate = clear ? 0 : Number(byId<HTMLInputElement>('fault-rate').value) / 100;
-  const latencyMs = clear ? 0 : Number(byId<HTMLInputElement>('fault-latency').value);
-  return {
-    rate,
-    latencyMs,
-    mode: FAULT_MODES.includes(mode) ? mode : 'before',
-    ...(target === 'all' || clear ? {} : { replica: target }),
-  };
-}
-
-async function applyFaults(clear: boolean): Promise<void> {
-  if (!admin) return;
-  const update = faultsFromForm(clear);
-  try {
-    await admin.putFaults(update);
-    const where = update.replica ?? 'every logic replica';
-    setText(
-      'faults-status',
-      update.rate === 0
-        ? `No faults on ${where}.`
-        : `${Math.round(update.rate * 1000) / 10}% of requests on ${where}: ${update.mode}` +
-            (update.latencyMs > 0 ? `, ${update.latencyMs} ms` : '') +
-            '. Every replica applies it within a second.',
-    );
-  } catch (error) {
-    setText('faults-status', `Not changed: ${explain(error)}`);
-  }
-}
-
-async function crashReplica(): Promise<void> {
-  if (!admin) return;
-  try {
-    const { crashing } = await admin.crash();
-    crashed = { replica: crashing, at: session?.log.now() ?? 0 };
-    setText('crash-status', `${crashing} crashed. Watch it restart and serve again.`);
-  } catch (error) {
-    setText('crash-status', `No crash: ${explain(error)}`);
-  }
-}
 
 function wire(): void {
   drawTiles();
@@ -199,10 +187,14 @@ function wire(): void {
   byId('stop-buyers').addEventListener('click', () => void stopBuyers());
   byId('faults-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    void applyFaults(false);
+    if (admin) void applyFaults(admin, marks, false);
   });
-  byId('clear-faults').addEventListener('click', () => void applyFaults(true));
-  byId('crash').addEventListener('click', () => void crashReplica());
+  byId('clear-faults').addEventListener('click', () => {
+    if (admin) void applyFaults(admin, marks, true);
+  });
+  byId('crash').addEventListener('click', () => {
+    if (admin) void crashes.crash(admin, marks);
+  });
   setInterval(() => void tick(), 1000);
   const saved = sessionStorage.getItem(TOKEN_KEY);
   if (saved) void unlock(saved);

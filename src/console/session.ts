@@ -2,6 +2,7 @@ import { checkInvariants, type InvariantResult, totalViolations } from '../chaos
 import { type LoadGenerator, startLoadGenerator } from '../chaos/load/load-generator.ts';
 import { RequestLog } from '../chaos/load/request-log.ts';
 import { seededRandom } from '../chaos/random.ts';
+import { type Audit, MAX_EVENTS_PER_CALL } from '../shared/admin-api.ts';
 import type { AdminClient } from '../shared/admin-client.ts';
 import { type LiveStats, liveStats } from './live-stats.ts';
 
@@ -15,6 +16,31 @@ export interface SessionResult {
   reasons: string[];
   stats: LiveStats;
   invariants: InvariantResult;
+  auditedEvents: number;
+}
+
+/** An invariant check and how many events its audit covered. */
+export interface InvariantCheck {
+  invariants: InvariantResult;
+  auditedEvents: number;
+}
+
+/** What an invariant check audits: the events the buyers touched, or the whole catalog. */
+export type AuditScope = 'touched' | 'catalog';
+
+/**
+ * The audit of these events, however many: logic answers at most MAX_EVENTS_PER_CALL per call,
+ * so the list goes in slices, one after the other, merged into one audit. Each slice is read
+ * after the request log was, so a confirmation in the log is in its slice's snapshot.
+ */
+export async function auditOf(admin: AdminClient, eventIds: readonly string[]): Promise<Audit> {
+  const audit: Audit = { events: [], orders: [] };
+  for (let i = 0; i < eventIds.length; i += MAX_EVENTS_PER_CALL) {
+    const slice = await admin.getAudit(eventIds.slice(i, i + MAX_EVENTS_PER_CALL));
+    audit.events.push(...slice.events);
+    audit.orders.push(...slice.orders);
+  }
+  return audit;
 }
 
 /**
@@ -24,12 +50,15 @@ export interface SessionResult {
  */
 export class BuyerSession {
   readonly log = new RequestLog();
+  readonly seed = Math.floor(Math.random() * 2 ** 31);
+  readonly buyers: number;
   readonly #admin: AdminClient;
   readonly #generator: LoadGenerator;
 
   constructor(admin: AdminClient, buyers: number) {
     this.#admin = admin;
-    const seed = Math.floor(Math.random() * 2 ** 31);
+    this.buyers = buyers;
+    const { seed } = this;
     this.log.scenario = 'console';
     this.#generator = startLoadGenerator({
       shopUrl: '',
@@ -55,19 +84,20 @@ export class BuyerSession {
    * committed before the audit's snapshot: a purchase confirmed while the audit was being read
    * is left for the next check instead of looking lost.
    */
-  async checkInvariants(): Promise<InvariantResult> {
+  async checkInvariants(scope: AuditScope = 'touched'): Promise<InvariantCheck> {
     const seen = this.log.requests.filter((r) => r.end >= 0).map((r) => ({ ...r }));
     const events = [...new Set(seen.flatMap((r) => (r.eventId ? [r.eventId] : [])))];
-    const audit = await this.#admin.getAudit(events.length > 0 ? events.slice(0, 100) : undefined);
-    return checkInvariants(audit, seen);
+    const audit =
+      scope === 'catalog' ? await this.#admin.getAudit() : await auditOf(this.#admin, events);
+    return { invariants: checkInvariants(audit, seen), auditedEvents: audit.events.length };
   }
 
   /** Stops the buyers, waits for their last answers, and judges the session. */
-  async stop(): Promise<SessionResult> {
+  async stop(scope: AuditScope = 'touched'): Promise<SessionResult> {
     await this.#generator.stop();
-    const invariants = await this.checkInvariants();
+    const { invariants, auditedEvents } = await this.checkInvariants(scope);
     const stats = this.stats();
-    return { ...judgeSession(stats, invariants), stats, invariants };
+    return { ...judgeSession(stats, invariants), stats, invariants, auditedEvents };
   }
 }
 

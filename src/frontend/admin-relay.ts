@@ -2,10 +2,27 @@ import { type Request, type Response, Router } from 'express';
 import { ADMIN_ROUTES } from '../shared/admin-api.ts';
 import { faultUpdateSchema } from '../shared/admin-schemas.ts';
 import { requireBearer } from '../shared/bearer-token.ts';
+import { AppError } from '../shared/errors.ts';
 import { jsonBody } from '../shared/http.ts';
 import { invalidRequest } from '../shared/order-request.ts';
-import type { LogicCall, LogicClient } from './logic-client.ts';
+import {
+  type CallLimits,
+  type LogicCall,
+  type LogicClient,
+  type LogicResponse,
+  LogicUnavailableError,
+} from './logic-client.ts';
 import { relay } from './relay.ts';
+
+/**
+ * Admin calls' own limits, never the purchase breaker's: an audit of a large catalog may take
+ * longer than one purchase attempt may, and with faults on every purchase the breaker is open
+ * exactly when "Clear faults" is needed. The console waits longer than this deadline.
+ */
+export const ADMIN_CALL_LIMITS: CallLimits = Object.freeze({
+  attemptTimeoutMs: 5000,
+  deadlineMs: 10_000,
+});
 
 export interface AdminRelayDeps {
   token: string;
@@ -22,8 +39,9 @@ export interface FrontendStatus {
 
 /**
  * `/api/admin/*` for the console: the admin token is checked here, then the call goes on to
- * logic (through the same client, breaker and retries as the shop's own calls) with the token
- * both services share. Exists only when the frontend has an ADMIN_TOKEN.
+ * logic with the token both services share — through the shop's client and its retries over
+ * the replicas, but past its breaker and with ADMIN_CALL_LIMITS. Exists only when the frontend
+ * has an ADMIN_TOKEN.
  */
 export function adminRelay(deps: AdminRelayDeps): Router {
   const { client } = deps;
@@ -37,7 +55,22 @@ export function adminRelay(deps: AdminRelayDeps): Router {
     call: Pick<LogicCall, 'method' | 'path' | 'body' | 'idempotent'>,
   ) => {
     const headers = { 'x-request-id': String(req.id), authorization: `Bearer ${deps.token}` };
-    relay(res, await client.call({ ...call, headers, log: req.log }));
+    let response: LogicResponse;
+    try {
+      response = await client.callPastBreaker(
+        { ...call, headers, log: req.log },
+        ADMIN_CALL_LIMITS,
+      );
+    } catch (error) {
+      if (!(error instanceof LogicUnavailableError)) throw error;
+      // Says what happened, for the person at the console: which call, and how it failed.
+      throw new AppError(
+        'SERVICE_UNAVAILABLE',
+        `Logic did not answer ${call.method} ${call.path.split('?')[0]}: ${error.message}.`,
+        { retryAfter: 1, cause: error },
+      );
+    }
+    relay(res, response);
   };
 
   router.get('/status', (_req, res) => {

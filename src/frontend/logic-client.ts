@@ -36,6 +36,12 @@ export interface LogicCall {
   log: Logger;
 }
 
+/** How long one call may take: each attempt, and all of them with their backoff. */
+export interface CallLimits {
+  attemptTimeoutMs: number;
+  deadlineMs: number;
+}
+
 /** Logic could not give an answer: every attempt failed, or the deadline passed. */
 export class LogicUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -126,6 +132,14 @@ function httpAttempt(url: URL, init: AttemptInit): Promise<LogicResponse> {
   });
 }
 
+/** An answer logic meant (2xx, 4xx); a retryable status after the last retry is none. */
+function meant(response: LogicResponse): LogicResponse {
+  if (RETRYABLE_STATUSES.has(response.status)) {
+    throw new LogicUnavailableError(`logic answered ${response.status} on every attempt`);
+  }
+  return response;
+}
+
 function describe(error: Error | null, response: LogicResponse | null): string {
   if (response) return `status ${response.status}`;
   const cause = error?.cause instanceof Error ? `: ${error.cause.message}` : '';
@@ -142,6 +156,7 @@ export class LogicClient {
   readonly #logger: Logger;
   readonly #ring: ReplicaRing;
   readonly #fetch: typeof fetch | undefined;
+  readonly #limits: CallLimits;
   readonly breaker;
   /** The frontend's metrics: this client counts calls and retries and reports its breaker. */
   readonly metrics: FrontendMetrics;
@@ -158,6 +173,10 @@ export class LogicClient {
     this.#logger = logger;
     this.#fetch = fetchImpl;
     this.#ring = new ReplicaRing(config.LOGIC_URL);
+    this.#limits = {
+      attemptTimeoutMs: config.LOGIC_ATTEMPT_TIMEOUT_MS,
+      deadlineMs: config.LOGIC_DEADLINE_MS,
+    };
     this.breaker = circuitBreaker(handleType(LogicUnavailableError), {
       halfOpenAfter: config.BREAKER_HALF_OPEN_MS,
       breaker: new ConsecutiveBreaker(config.BREAKER_THRESHOLD),
@@ -176,13 +195,9 @@ export class LogicClient {
   async call(call: LogicCall): Promise<LogicResponse> {
     const calls = this.metrics.logicCalls;
     try {
-      const answer = await this.breaker.execute(async () => {
-        const response = await this.#withRetries(call);
-        if (RETRYABLE_STATUSES.has(response.status)) {
-          throw new LogicUnavailableError(`logic answered ${response.status} on every attempt`);
-        }
-        return response;
-      });
+      const answer = await this.breaker.execute(async () =>
+        meant(await this.#withRetries(call, this.#limits)),
+      );
       calls.answered.inc();
       return answer;
     } catch (error) {
@@ -191,13 +206,30 @@ export class LogicClient {
     }
   }
 
+  /**
+   * One call past the breaker, with limits of its own: for the console's admin actions, which
+   * must get through exactly when purchases are failing (clearing faults is the way out of an
+   * open breaker). Its failures do not count toward opening the breaker either.
+   */
+  async callPastBreaker(call: LogicCall, limits: CallLimits): Promise<LogicResponse> {
+    const calls = this.metrics.logicCalls;
+    try {
+      const answer = meant(await this.#withRetries(call, limits));
+      calls.answered.inc();
+      return answer;
+    } catch (error) {
+      calls.unavailable.inc();
+      throw error;
+    }
+  }
+
   /** A fresh attempt function per call, so each retry goes to another replica. */
-  #attemptFetch(): AttemptFetch {
+  #attemptFetch(attemptTimeoutMs: number): AttemptFetch {
     let last: string | undefined;
     return async (path, init) => {
       const base = this.#ring.pick(last);
       last = base;
-      const limit = timeoutSignal(this.#config.LOGIC_ATTEMPT_TIMEOUT_MS, init.signal);
+      const limit = timeoutSignal(attemptTimeoutMs, init.signal);
       const url = new URL(path, base);
       // Counted here, where each attempt ends, so the chaos runner can match what the frontend
       // saw against the faults logic says it injected.
@@ -220,19 +252,19 @@ export class LogicClient {
     };
   }
 
-  async #withRetries(call: LogicCall): Promise<LogicResponse> {
+  async #withRetries(call: LogicCall, limits: CallLimits): Promise<LogicResponse> {
     const config = this.#config;
     // fetch-retry passes the same init to every attempt, so this signal is the overall deadline.
-    const limit = timeoutSignal(config.LOGIC_DEADLINE_MS);
+    const limit = timeoutSignal(limits.deadlineMs);
     const deadline = limit.signal;
     const startedAt = Date.now();
     const retries = call.idempotent ? config.LOGIC_RETRIES : 0;
-    const fetchWithRetry = fetchBuilder(this.#attemptFetch(), {
+    const fetchWithRetry = fetchBuilder(this.#attemptFetch(limits.attemptTimeoutMs), {
       retries,
       retryOn: (attempt, _error, response) =>
         isRetryable({ attempt, retries, status: response?.status, deadline }),
       retryDelay: (attempt, error, response) => {
-        const remaining = config.LOGIC_DEADLINE_MS - (Date.now() - startedAt);
+        const remaining = limits.deadlineMs - (Date.now() - startedAt);
         // One failure is most often that request's bad luck: the first retry goes at once, to
         // another replica when there is one. A second failure in a row looks like trouble, so
         // from then on the backoff, starting at RETRY_BASE_MS. A Retry-After from logic wins.

@@ -10,10 +10,22 @@ import {
 /** An admin call that got an answer other than 2xx: `status` tells 401 from 503. */
 export class AdminApiError extends Error {
   readonly status: number;
-  constructor(message: string, status: number) {
+  /** The error message of the answer's body ({error: {message}}), when it had one. */
+  readonly serverMessage: string | undefined;
+  constructor(message: string, status: number, serverMessage?: string) {
     super(message);
     this.name = 'AdminApiError';
     this.status = status;
+    this.serverMessage = serverMessage;
+  }
+}
+
+function errorMessageOf(text: string): string | undefined {
+  try {
+    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+    return typeof message === 'string' ? message : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -82,6 +94,7 @@ export class AdminClient {
       throw new AdminApiError(
         `${method} ${url} answered ${response.status}: ${text.slice(0, 200)}`,
         response.status,
+        errorMessageOf(text),
       );
     }
     return text ? (JSON.parse(text) as unknown) : undefined;

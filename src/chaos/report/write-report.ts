@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Audit, RequestRecord } from '../model.ts';
 import type { ChaosReport } from '../result.ts';
-import { renderHtmlReport } from './html-report.ts';
+import { reportFiles } from './report-files.ts';
 
 export interface WrittenReport {
   json: string;
@@ -26,8 +26,9 @@ export async function writeReport(
     html: join(dir, 'report.html'),
     requests: join(dir, 'requests.jsonl'),
   };
-  await writeFile(paths.json, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(paths.html, renderHtmlReport(report));
+  const files = reportFiles(report);
+  await writeFile(paths.json, files.json);
+  await writeFile(paths.html, files.html);
   await writeFile(paths.requests, `${requests.map((r) => JSON.stringify(r)).join('\n')}\n`);
   for (const [scenario, audit] of audits) {
     await writeFile(join(dir, `audit-${scenario}.json`), `${JSON.stringify(audit)}\n`);
