@@ -14,6 +14,13 @@ export const logicEnvSchema = z.object({
       (value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value),
       'must be a postgres:// URL',
     ),
+  /**
+   * Requests one client connection may carry before this replica asks the client to reconnect
+   * (Connection: close). Behind a Service or a DNS alias that spreads connections, not
+   * requests, it lets the frontends' keep-alive connections spread again over replicas that
+   * were restarted; otherwise the last replica of a rolling restart may get no traffic at all.
+   */
+  KEEPALIVE_MAX_REQUESTS: envField.positiveInt(100),
   /** Connections in this replica's pool. */
   DB_POOL_MAX: envField.positiveInt(10),
   /** Bearer token for /admin/faults; unset → the admin routes do not exist. */
