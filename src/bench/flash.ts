@@ -8,16 +8,8 @@ import {
   statementBuyers,
 } from './flash-buyers.ts';
 import type { OnProgress } from './groups.ts';
+import type { FlashShape } from './profiles.ts';
 import { median, round } from './stats.ts';
-
-/** How big a flash sale: seats, buyers at once, and the statement reference's connections. */
-export interface FlashShape {
-  capacity: number;
-  buyers: number;
-  /** The reference's pool: as many connections as the logic replica it is compared with. */
-  statementConnections: number;
-  runs: number;
-}
 
 /** One sell-out as the buyers saw it, with the database's verdict. */
 export interface FlashSample {

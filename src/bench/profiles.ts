@@ -1,5 +1,3 @@
-import type { FlashShape } from './flash.ts';
-
 export interface DataSize {
   events: number;
   orders: number;
@@ -58,3 +56,12 @@ export const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
     flash: { capacity: 300, buyers: 40, statementConnections: 10, runs: 2 },
   },
 };
+
+/** How big a flash sale: seats, buyers at once, and the statement reference's connections. */
+export interface FlashShape {
+  capacity: number;
+  buyers: number;
+  /** The reference's pool: as many connections as the logic replica it is compared with. */
+  statementConnections: number;
+  runs: number;
+}

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { AppError, type ErrorBody } from '../shared/errors.ts';
 import type { OrderRequest } from '../shared/order-request.ts';
 import { isDatabaseUnavailable, type Pool } from './database.ts';
+import type { OrderRow, OutcomeRow } from './order-rows.ts';
 import { PurchaseBatcher } from './purchase-batcher.ts';
 import { type BatchItem, placeOrdersTogether } from './purchase-batcher-statement.ts';
 
@@ -26,22 +27,6 @@ export interface OrderOutcome {
   /** True when the key's recorded answer was given again instead of doing the work. */
   replayed: boolean;
 }
-
-interface OrderRow {
-  id: string;
-  idempotency_key: string;
-  event_id: string;
-  quantity: number;
-  email: string | null;
-  served_by: string;
-  created_at: Date;
-}
-
-/** A key's recorded outcome, with its order when it placed one. */
-export type OutcomeRow = { status: 201 | 404 | 409; seats_left: number | null } & (
-  | OrderRow
-  | { [K in keyof OrderRow]: null }
-);
 
 type Queryable = Pick<pg.Pool, 'query'>;
 

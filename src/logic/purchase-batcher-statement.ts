@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { OutcomeRow } from './orders.ts';
+import type { OutcomeRow } from './order-rows.ts';
 
 /** One purchase of a batch, as the statement takes it. */
 export interface BatchItem {
