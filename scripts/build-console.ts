@@ -1,4 +1,4 @@
-import { buildConsole } from '../src/console/build.ts';
+import { buildConsole } from './lib/console-build.ts';
 
 // npm run build:console — the control room's browser bundle (npm start builds it too).
 const file = await buildConsole();

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildConsole } from '../../src/console/build.ts';
+import { buildConsole } from '../../scripts/lib/console-build.ts';
 import { WEB_DIR } from '../../src/frontend/app.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { createTestEvent } from '../support/events.ts';

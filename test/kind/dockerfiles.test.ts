@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type Copy, DockerfileParser, From } from 'dockerfile-ast';
 import { build } from 'esbuild';
-import { CONSOLE_BUILD } from '../../src/console/build.ts';
+import { CONSOLE_BUILD } from '../../scripts/lib/console-build.ts';
 import { FRONTEND_DEFAULT_PORT } from '../../src/frontend/config.ts';
 import { buildContextFiles } from '../../src/kube/build-context.ts';
 import { LOGIC_DEFAULT_PORT } from '../../src/logic/config.ts';
@@ -205,6 +205,8 @@ describe('.dockerignore', async () => {
     assert.deepEqual(allowed.sort(), [
       'package-lock.json',
       'package.json',
+      // The console's build step, which Dockerfile.frontend runs.
+      'scripts/lib/console-build.ts',
       ...CONSOLE_SOURCES,
       'src/frontend',
       'src/logic',
@@ -227,6 +229,7 @@ describe('.dockerignore', async () => {
     assert.deepEqual(tops.sort(), [
       'package-lock.json',
       'package.json',
+      'scripts',
       'src/chaos',
       'src/console',
       'src/frontend',

@@ -83,10 +83,10 @@ describe('npm start interrupted at any moment leaves no process behind (real pro
   });
 });
 
-/** The runner: the node process running src/local/start.ts (not the shell that launched it). */
+/** The runner: the node process running scripts/start.ts (not the shell that launched it). */
 function findRunner(tree: ProcessTree): number {
   for (const [pid, cmd] of tree.seen) {
-    if (cmd.includes('src/local/start.ts') && !/^(\/bin\/)?sh /.test(cmd)) return pid;
+    if (cmd.includes('scripts/start.ts') && !/^(\/bin\/)?sh /.test(cmd)) return pid;
   }
   throw new Error(`no runner among ${[...tree.seen.values()].join(', ')}`);
 }

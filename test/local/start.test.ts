@@ -29,7 +29,7 @@ async function startShop(
   };
   delete env.DATABASE_URL;
   // Its own process group, like a shell job, so the test can press Ctrl-C on the whole group.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/local/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -81,7 +81,7 @@ export function spawnNpmStart(
   };
   delete childEnv.DATABASE_URL;
   const [command, args] = direct
-    ? [process.execPath, ['--import', 'tsx', 'src/local/start.ts']]
+    ? [process.execPath, ['--import', 'tsx', 'scripts/start.ts']]
     : ['npm', ['start']];
   const child = spawn(command, args, {
     env: childEnv,

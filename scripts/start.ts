@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { buildConsole } from '../console/build.ts';
-import { loadOrExit } from '../shared/config.ts';
-import { loadLocalConfig } from './config.ts';
-import { restartCrashedServices } from './crash-restarts.ts';
-import { prettyLineSink } from './pretty-lines.ts';
-import { type LocalSystem, startLocalSystem } from './system.ts';
+import { loadLocalConfig } from '../src/local/config.ts';
+import { restartCrashedServices } from '../src/local/crash-restarts.ts';
+import { prettyLineSink } from '../src/local/pretty-lines.ts';
+import { type LocalSystem, startLocalSystem } from '../src/local/system.ts';
+import { loadOrExit } from '../src/shared/config.ts';
+import { buildConsole } from './lib/console-build.ts';
 
 // `npm start`: the whole shop on this machine, no Docker, no cluster, no database to install.
 const config = loadOrExit(() => loadLocalConfig(process.env));

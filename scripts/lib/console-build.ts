@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, stop } from 'esbuild';
 
-const ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../src/console/main.ts', import.meta.url));
 /** Served by the frontend with the rest of the web UI; made, never committed. */
 export const CONSOLE_BUNDLE = fileURLToPath(new URL('../../web/console.js', import.meta.url));
 
