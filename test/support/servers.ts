@@ -4,12 +4,11 @@ import { createFrontendApp } from '../../src/frontend/app.ts';
 import { type FrontendConfig, loadFrontendConfig } from '../../src/frontend/config.ts';
 import { LogicClient } from '../../src/frontend/logic-client.ts';
 import { FrontendMetrics } from '../../src/frontend/metrics.ts';
-import { createLogicApp } from '../../src/logic/app.ts';
-import { createPool, type Pool } from '../../src/logic/database.ts';
-import { FaultSettingsStore } from '../../src/logic/fault-settings-store.ts';
-import { FaultInjector } from '../../src/logic/faults.ts';
-import { LogicMetrics } from '../../src/logic/metrics.ts';
+import { loadLogicConfig } from '../../src/logic/config.ts';
+import type { Pool } from '../../src/logic/database.ts';
+import type { FaultInjector } from '../../src/logic/faults.ts';
 import { migrate } from '../../src/logic/migrations.ts';
+import { createLogicService } from '../../src/logic/service.ts';
 import type { FaultSettings } from '../../src/shared/admin-api.ts';
 import { listen } from '../../src/shared/listen.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
@@ -65,41 +64,41 @@ export async function startLogic(options: {
 }): Promise<RunningLogic> {
   const replica = options.replica ?? 'logic-test';
   const logger = testLogger('logic', replica, options.logs);
-  const pool = createPool({ connectionString: options.databaseUrl, max: 10, logger });
-  await migrate(pool);
-  const faults = new FaultInjector(options.faults);
-  const metrics = new LogicMetrics(createRegistry(), pool);
-  const faultSettings = new FaultSettingsStore({
-    pool,
-    replica,
-    injector: faults,
-    fromEnv: faults.settings,
-    logger,
+  const faults = options.faults;
+  const config = loadLogicConfig({
+    DATABASE_URL: options.databaseUrl,
+    ADMIN_TOKEN,
+    POD_NAME: replica,
+    ...(faults
+      ? {
+          FAULT_RATE: String(faults.rate),
+          FAULT_LATENCY_MS: String(faults.latencyMs),
+          FAULT_MODE: faults.mode,
+          ...(faults.seed === undefined ? {} : { FAULT_SEED: String(faults.seed) }),
+        }
+      : {}),
   });
-  const stopReadingFaults = faultSettings.poll();
-  const app = createLogicApp({
-    config: { ADMIN_TOKEN, BODY_LIMIT: '16kb', POD_NAME: replica },
-    pool,
+  // The same composition root as src/logic/main.ts; only listening differs (port 0, no signals).
+  const service = createLogicService(config, {
     logger,
-    faults,
-    faultSettings,
-    metrics,
     ...(options.crash ? { crash: options.crash } : {}),
-    isMigrated: () => true,
     isDraining: () => false,
   });
-  const { server, port } = await listen(app, options.port ?? 0, '127.0.0.1');
-  const scrape = await serveMetrics(metrics.registry, 0, '127.0.0.1');
+  await migrate(service.pool);
+  await service.migrated();
+  const { server, port } = await listen(service.app, options.port ?? 0, '127.0.0.1', {
+    maxRequestsPerSocket: config.KEEPALIVE_MAX_REQUESTS,
+  });
+  const scrape = await serveMetrics(service.metrics.registry, 0, '127.0.0.1');
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     metricsUrl: `http://127.0.0.1:${scrape.port}/metrics`,
-    pool,
-    faults,
+    pool: service.pool,
+    faults: service.faults,
     close() {
-      stopReadingFaults();
       closed ??= Promise.all([closeServer(server), closeServer(scrape.server)]).then(() =>
-        pool.end(),
+        service.close(),
       );
       return closed;
     },
