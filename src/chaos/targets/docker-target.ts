@@ -169,8 +169,7 @@ function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
       }),
     async rollingRestartLogic() {
       for (const name of names.logic) {
-        await replaceLogicContainer(engine, shop.settings, name);
-        await shop.allLogicReady();
+        await replaceLogicContainer(engine, shop.settings, name, shop.allLogicReady);
       }
     },
     async stopAllLogic() {
