@@ -161,8 +161,10 @@ export async function containersDown(
 ): Promise<boolean> {
   const names = shopNames(settings.project);
   let found = false;
-  // The frontend first and postgres last, as a rollout would; the replicas side by side.
-  for (const group of [[names.frontend], [...names.logic], [names.postgres]]) {
+  // The frontend first and postgres last, as a rollout would; the replicas side by side, with
+  // any old one a replacement interrupted half way left running (replaceLogicContainer).
+  const retiring = names.logic.map((name) => `${name}-retiring`);
+  for (const group of [[names.frontend], [...names.logic, ...retiring], [names.postgres]]) {
     const present = (await Promise.all(group.map((n) => engine.find(n)))).filter(Boolean);
     found ||= present.length > 0;
     await Promise.all(
