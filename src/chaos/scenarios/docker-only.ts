@@ -199,7 +199,10 @@ export function databaseFreezeProof({ requests, observed }: ProofInput): Check[]
     ),
     {
       name: 'orders kept across the freeze',
-      ok: observed.ordersAfterRestore !== undefined && lost.length === 0,
+      // Nothing read before (no freeze ran) is for the evidence check above to show.
+      ok:
+        (observed.ordersAfterRestore !== undefined || observed.ordersBeforeKill === undefined) &&
+        lost.length === 0,
       detail:
         observed.ordersAfterRestore === undefined
           ? 'the orders could not be read after the thaw'

@@ -160,6 +160,12 @@ describe('db-freeze proof', () => {
     assert.ok(allEvidence(checks), 'inconclusive, not failed');
   });
 
+  it('is inconclusive, not failed, when no freeze ran at all (--without-fault)', () => {
+    const checks = DB_FREEZE.proof(proofInput({ observed: {}, requests: quick }));
+    assert.ok(failedNames(checks).length > 0);
+    assert.ok(allEvidence(checks), 'inconclusive, not failed');
+  });
+
   it('catches a restart in place of a freeze (a new pid)', () => {
     const checks = DB_FREEZE.proof(
       proofInput({ observed: o(view('paused'), 43), requests: [held] }),
