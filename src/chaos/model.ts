@@ -105,8 +105,12 @@ export type {
 export type Threshold =
   /** At least `min` of user operations (purchases with their client retries, catalog reads) succeed. */
   | { kind: 'successRate'; min: number }
-  /** Failures allowed only as 503 with the friendly message; the catalog is always served. */
-  | { kind: 'friendly503' }
+  /**
+   * Failures allowed only as 503 with the friendly message; the catalog is always served.
+   * mayWait: the fault makes requests wait rather than fail (a frozen database), so neither a
+   * 503 nor a stale catalog read is required of the load; the scenario's proof shows the wait.
+   */
+  | { kind: 'friendly503'; mayWait?: boolean }
   /** Judged by the probe's results alone. */
   | { kind: 'probe' };
 

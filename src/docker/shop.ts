@@ -115,13 +115,18 @@ export function logicSpec(
 
 /**
  * Replaces one logic container with a new one of the same image, settings and credentials
- * (read from the old one): stopped with the manifests' grace, removed, run again. Its
+ * (read from the old one), surge first as a Deployment's rolling update does (maxSurge 1,
+ * maxUnavailable 0): the new one runs beside the old, renamed, until `ready` resolves; only
+ * then is the old one stopped with the manifests' grace. Its keep-alive connections then open
+ * again over the alias's replicas, the new one among them: stopping first would send them all
+ * to the other replica, and the new one would get no buyers until they are recycled. Its
  * container id is new; its name (and so x-served-by) is the same, as a StatefulSet's would be.
  */
 export async function replaceLogicContainer(
   engine: DockerEngine,
   settings: ContainerSettings,
   name: string,
+  ready: () => Promise<unknown>,
 ): Promise<void> {
   const config = JSON.parse(
     await engine.run(['inspect', '--format', '{{json .Config}}', name]),
@@ -138,9 +143,15 @@ export async function replaceLogicContainer(
   };
   const manifests = await loadManifests(loadSettings().manifestsDir);
   const spec = logicSpec(manifests, shopNames(settings.project), name, config.Image, secrets);
-  await engine.stop(name, spec.stopTimeoutS);
-  await engine.run(['rm', name]);
-  await runContainer(engine, spec);
+  const retiring = `${name}-retiring`;
+  await engine.run(['rename', name, retiring]);
+  try {
+    await runContainer(engine, spec);
+    await ready();
+  } finally {
+    await engine.stop(retiring, spec.stopTimeoutS);
+    await engine.run(['rm', retiring]);
+  }
 }
 
 /** `npm run containers:down`: removes the shop's containers, network and database volume. */
@@ -150,8 +161,10 @@ export async function containersDown(
 ): Promise<boolean> {
   const names = shopNames(settings.project);
   let found = false;
-  // The frontend first and postgres last, as a rollout would; the replicas side by side.
-  for (const group of [[names.frontend], [...names.logic], [names.postgres]]) {
+  // The frontend first and postgres last, as a rollout would; the replicas side by side, with
+  // any old one a replacement interrupted half way left running (replaceLogicContainer).
+  const retiring = names.logic.map((name) => `${name}-retiring`);
+  for (const group of [[names.frontend], [...names.logic, ...retiring], [names.postgres]]) {
     const present = (await Promise.all(group.map((n) => engine.find(n)))).filter(Boolean);
     found ||= present.length > 0;
     await Promise.all(

@@ -1,7 +1,6 @@
 import type { ContainerState } from '../../docker/engine.ts';
 import { publishedUrl } from '../../docker/shop.ts';
-import type { DockerShop } from './docker-target.ts';
-import { seconds } from './docker-target.ts';
+import { type DockerShop, seconds } from './docker-shop.ts';
 import { databaseAnswers } from './observe.ts';
 import type { ContainerFault, ContainerView, DatabaseControl, TargetControls } from './target.ts';
 

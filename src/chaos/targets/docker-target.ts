@@ -15,22 +15,11 @@ import {
   withRetry,
 } from './admin-client.ts';
 import { dockerControls } from './docker-controls.ts';
+import { type DockerShop, seconds } from './docker-shop.ts';
 import { readFrontendCounts, readIdentity } from './observe.ts';
 import type { ChaosTarget } from './target.ts';
 
 const READY_TIMEOUT_MS = 90_000;
-
-/** What the parts of the docker target share. */
-export interface DockerShop {
-  engine: DockerEngine;
-  settings: ContainerSettings;
-  names: ReturnType<typeof shopNames>;
-  token: string;
-  /** A logic container's published API now (its host port changes when it restarts). */
-  logicUrl(name: string): Promise<string>;
-  /** Waits until every logic container answers /readyz; seconds it took. */
-  allLogicReady(): Promise<number>;
-}
 
 /**
  * The shop `npm run containers:up` runs on this Docker engine (FLAME_CONTAINERS_PROJECT):
@@ -91,12 +80,6 @@ async function containerEnv(engine: DockerEngine, name: string): Promise<Record<
   return Object.fromEntries(
     list.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
   );
-}
-
-export async function seconds(work: () => Promise<unknown>): Promise<number> {
-  const started = Date.now();
-  await work();
-  return Math.round((Date.now() - started) / 10) / 100;
 }
 
 function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
@@ -186,8 +169,7 @@ function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
       }),
     async rollingRestartLogic() {
       for (const name of names.logic) {
-        await replaceLogicContainer(engine, shop.settings, name);
-        await shop.allLogicReady();
+        await replaceLogicContainer(engine, shop.settings, name, shop.allLogicReady);
       }
     },
     async stopAllLogic() {
