@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { FaultSettings } from '../shared/admin-api.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createRegistry } from '../shared/metrics.ts';
+import { reconnectEvery } from '../shared/reconnect-every.ts';
 import { createLogicApp } from './app.ts';
 import type { LogicConfig } from './config.ts';
 import { createPool, type Pool } from './database.ts';
@@ -79,7 +80,7 @@ export function createLogicService(
     ...(deps.crash ? { crash: deps.crash } : {}),
     isMigrated: () => isMigrated,
     isDraining: deps.isDraining,
-    ...(deps.before ? { before: deps.before } : {}),
+    before: [reconnectEvery(config.KEEPALIVE_MAX_REQUESTS), ...(deps.before ?? [])],
   });
   return {
     app,

@@ -4,15 +4,11 @@ import type { Express } from 'express';
 import { answerClientErrorsAsJson } from './client-errors.ts';
 import type { Logger } from './logger.ts';
 
-/**
- * Listens and resolves with the bound port (useful with port 0). `maxRequestsPerSocket` (0: no
- * limit) makes a client reconnect after that many requests on one connection.
- */
+/** Listens and resolves with the bound port (useful with port 0). */
 export function listen(
   app: Express,
   port: number,
   host: string,
-  { maxRequestsPerSocket = 0 } = {},
 ): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => {
@@ -22,7 +18,6 @@ export function listen(
     // Slow clients must not hold a socket forever; keep-alive longer than typical LB idle timeouts.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
-    server.maxRequestsPerSocket = maxRequestsPerSocket;
     answerClientErrorsAsJson(server);
   });
 }

@@ -14,8 +14,6 @@ export interface ServiceConfig {
   SHUTDOWN_TIMEOUT_MS: number;
   LOG_LEVEL: string;
   POD_NAME: string;
-  /** Requests per client connection before the service answers `Connection: close`. */
-  KEEPALIVE_MAX_REQUESTS?: number;
 }
 
 /**
@@ -66,10 +64,7 @@ export async function serve(
     fields?: Record<string, unknown>;
   },
 ): Promise<() => Promise<void>> {
-  const listening = listen(app, config.PORT, config.HOST, {
-    maxRequestsPerSocket: config.KEEPALIVE_MAX_REQUESTS ?? 0,
-  });
-  const { server, port } = await listening.catch((error: unknown) =>
+  const { server, port } = await listen(app, config.PORT, config.HOST).catch((error: unknown) =>
     exitIfPortInUse(error, { port: config.PORT, variable: 'PORT', logger }),
   );
   shutdown.attach(server);

@@ -86,9 +86,7 @@ export async function startLogic(options: {
   });
   await migrate(service.pool);
   await service.migrated();
-  const { server, port } = await listen(service.app, options.port ?? 0, '127.0.0.1', {
-    maxRequestsPerSocket: config.KEEPALIVE_MAX_REQUESTS,
-  });
+  const { server, port } = await listen(service.app, options.port ?? 0, '127.0.0.1');
   const scrape = await serveMetrics(service.metrics.registry, 0, '127.0.0.1');
   let closed: Promise<void> | undefined;
   return {
