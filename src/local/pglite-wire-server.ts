@@ -46,9 +46,10 @@ const RESET_SESSION = queryMessage('DISCARD ALL');
  * connections (our chaos runs caught a confirmed order answered to the wrong buyer). Here a
  * client holds the session for a whole batch — every message up to its Sync or simple Query —
  * and keeps it while it has a transaction open; a client that disconnects mid-transaction is
- * rolled back. Issue 11 hardened it against ordinary clients: only the message types and
- * statements we can serve get through, the session is reset between clients, and a client
- * idle in a transaction is cut off.
+ * rolled back. People point psql and their own scripts at the URL `npm start` prints, and one
+ * such client could take the whole shop down through the shared session; so only the message
+ * types and statements we can serve get through, the session is reset between clients, and a
+ * client idle in a transaction is cut off.
  */
 export class PgliteWireServer {
   readonly #db: PGlite;

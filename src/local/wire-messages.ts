@@ -13,7 +13,8 @@ const MAX_STARTUP_LENGTH = 10_000;
  * Sync, Flush and Terminate. Everything else is refused with the connection: CopyData, CopyDone
  * and CopyFail only belong to COPY FROM STDIN, which is refused; password and SASL messages
  * to an authentication PGlite never asks for; FunctionCall ('F') is a legacy path no client
- * here needs. An unexpected type is what put PGlite into a fatal loop (issue 11).
+ * here needs. An unexpected type (a PasswordMessage after start-up) put PGlite into a loop of
+ * fatal errors at full CPU.
  */
 export const SERVED_TYPES = new Set(['Q', 'P', 'B', 'E', 'D', 'C', 'S', 'H', 'X']);
 

@@ -1,8 +1,9 @@
 /**
- * Statements the embedded server refuses before PGlite sees them, because they break the one
- * shared session for every client (issue 11). Refused statements are swapped for one that
- * raises the error inside PGlite, so the client gets an ordinary ErrorResponse and the
- * session's transaction state stays right (an open transaction is aborted, as Postgres would).
+ * Statements the embedded server refuses before PGlite sees them, because one client running
+ * them breaks the one shared session for every other client. Refused statements are swapped
+ * for one that raises the error inside PGlite, so the client gets an ordinary ErrorResponse
+ * and the session's transaction state stays right (an open transaction is aborted, as Postgres
+ * would).
  */
 
 export interface Refusal {

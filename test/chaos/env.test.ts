@@ -1,4 +1,4 @@
-// Issue 14: `npm run chaos` reads LOGIC_ATTEMPT_TIMEOUT_MS with the services' rule (an empty
+// `npm run chaos` reads LOGIC_ATTEMPT_TIMEOUT_MS with the services' rule (an empty
 // variable is unset) and answers a bad value with a clear message, never a raw ZodError.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -84,7 +84,8 @@ describe('checkInvariants on crafted records and database states', () => {
     assert.equal(result.notCommitted, 1);
   });
 
-  // Issue 8 item 5: one key, one definite answer.
+  // One key, one definite answer: a buyer told sold out must not later get an order
+  // for the same key.
   it('reports a key answered sold out and then confirmed (outcomeChanged)', () => {
     const state = audit(10, [{ id: 'o1', key: 'k1' }]);
     const result = checkInvariants(state, [

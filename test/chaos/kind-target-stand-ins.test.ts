@@ -134,7 +134,8 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
     ]);
   });
 
-  // Issue 9: never force-delete a StatefulSet pod; its replacement must wait for it to stop.
+  // Never force-delete a StatefulSet pod: its replacement must wait for it to stop, or two
+  // postgres pods could run on one volume at once.
   it('db-down deletes the postgres pod with a short grace period, without --force', async () => {
     const database = kind.target.controls.database;
     assert.ok(database, 'the kind target controls its database');
@@ -149,7 +150,7 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
     assert.ok(calls.includes('get pods -l app=postgres -o json'));
   });
 
-  // Issue 9: an interrupted run must not leave logic at zero, faults on, or the probe behind.
+  // An interrupted run must not leave logic at zero, faults on, or the probe behind.
   it("restore puts back logic's scale, clears faults on every pod and removes the probe", async () => {
     await kind.target.stopAllLogic();
     await kubectl.clearCalls();
@@ -232,7 +233,8 @@ describe('chaos kind target, driven through a stand-in kubectl (no cluster invol
     assert.ok(!order.includes(-1), calls.join('\n'));
   });
 
-  // Issue 9: a Failed probe pod used to hang until the rollout timeout, its logs never read.
+  // Waiting for Succeeded alone would hang on a Failed probe pod until the rollout timeout,
+  // its logs never read.
   it("reads the probe pod's logs when it ends Failed, without waiting for Succeeded", async () => {
     await writeFile(join(kubectl.state, 'probe-phase'), 'Failed');
     try {

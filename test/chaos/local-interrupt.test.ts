@@ -1,4 +1,4 @@
-// Issue 9: Ctrl-C in the middle of a local chaos run puts back what the run changed — the
+// Ctrl-C in the middle of a local chaos run puts back what the run changed — the
 // scenario's stock archived, every process it started stopped — says so, and exits 130.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -142,7 +142,7 @@ describe('verdicts', () => {
     assert.equal(result.verdict, 'pass', JSON.stringify(result.checks.filter((c) => !c.ok)));
   });
 
-  // Issue 9: a scenario that placed no order during its fault tested nothing.
+  // A scenario that placed no order during its fault tested nothing.
   it('calls a scenario with zero purchases confirmed in its fault inconclusive, and the run fails', () => {
     const none = [...confirmed('before', 10), ...confirmed('after', 10)];
     const result = judge(evidence('flaky-logic', none, steady));

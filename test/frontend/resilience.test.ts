@@ -169,7 +169,7 @@ describe(`frontend resilience on the ${db.engine} database`, () => {
     });
 
     it('really lost answers after commit, and the retries got the committed order back', () => {
-      // Without this the test above also passes with the faults switched off (issue 8).
+      // Without this the test above also passes with the faults switched off.
       const faulted = new Set(
         logs.records
           .filter((r) => r.msg === 'injecting fault')

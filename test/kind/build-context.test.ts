@@ -1,5 +1,5 @@
-// The digest that decides whether a deploy rolls out a service (issue 13): it follows what the
-// image is built from, with Docker's own .dockerignore rules, and nothing else.
+// The digest that decides whether a deploy rolls out a service: it follows what the image is
+// built from, with Docker's own .dockerignore rules, and nothing else.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,7 @@ async function project(
   return { root, write };
 }
 
-describe('build context and image inputs digest (issue 13)', () => {
+describe('build context and image inputs digest', () => {
   it('lists the files Docker would send, .dockerignore applied', async (t) => {
     const { root } = await project(t);
     assert.deepEqual(await buildContextFiles(root), [

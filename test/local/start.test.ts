@@ -125,7 +125,7 @@ describe('npm start (the local runner, real child processes, embedded database)'
       servedBy.add(res.headers.get('x-served-by') ?? '');
     }
     assert.deepEqual([...servedBy].sort(), ['logic-1', 'logic-2']);
-    // Nothing on the network can reach the shop unless HOST says so (issue 14).
+    // Nothing on the network can reach the shop unless HOST says so.
     const lan = lanAddress();
     const port = Number(new URL(first.url).port);
     if (lan) assert.equal(await accepts(lan, port), false, `the shop answers on ${lan}:${port}`);

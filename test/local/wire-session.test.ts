@@ -5,7 +5,7 @@ import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/local/em
 import { errorFields, message, RawClient, sync, terminate } from '../support/raw-protocol.ts';
 import { waitFor } from '../support/wait.ts';
 
-// Issue 11: one ordinary client could take the whole shop down through the embedded
+// One ordinary client could take the whole shop down through the embedded
 // database's one shared session. Each case misbehaves as a real client did, then checks
 // that the others are still served.
 

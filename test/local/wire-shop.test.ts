@@ -9,7 +9,7 @@ import { errorFields, message, RawClient, sync, terminate } from '../support/raw
 import { assertLedger, purchase, type Shop, startShop, stopShop } from '../support/shop-process.ts';
 import { waitFor } from '../support/wait.ts';
 
-// Issue 11, as a user met it: `npm start` prints the embedded database's URL, people point
+// What a user met: `npm start` prints the embedded database's URL, people point
 // psql or their own scripts at it, and one ordinary client took the whole shop down. Each
 // case below is such a client; after each one a purchase through the frontend must be
 // confirmed within 2 s and the ledger must add up, with every confirmed order in it.

@@ -1,4 +1,4 @@
-// The admin routes behind a chaos run's stock (issue 9): create events, archive them, audit
+// The admin routes behind a chaos run's stock: create events, archive them, audit
 // them on their own. Real logic app, real database (embedded, or DATABASE_URL).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
-// GET /admin/faults counts the faults logic really injected, per mode and for orders apart
-// (issue 9): the chaos runner's proof that a fault scenario's fault bit.
+// GET /admin/faults counts the faults logic really injected, per mode and for orders apart:
+// the chaos runner's proof that a fault scenario's fault bit.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

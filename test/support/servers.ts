@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
-import { createFrontendApp } from '../../src/frontend/app.ts';
 import { type FrontendConfig, loadFrontendConfig } from '../../src/frontend/config.ts';
-import { LogicClient } from '../../src/frontend/logic-client.ts';
-import { FrontendMetrics } from '../../src/frontend/metrics.ts';
+import type { LogicClient } from '../../src/frontend/logic-client.ts';
+import { createFrontendService } from '../../src/frontend/service.ts';
 import { loadLogicConfig } from '../../src/logic/config.ts';
 import type { Pool } from '../../src/logic/database.ts';
 import type { FaultInjector } from '../../src/logic/faults.ts';
@@ -12,7 +11,7 @@ import { createLogicService } from '../../src/logic/service.ts';
 import type { FaultSettings } from '../../src/shared/admin-api.ts';
 import { listen } from '../../src/shared/listen.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
-import { createRegistry, serveMetrics } from '../../src/shared/metrics.ts';
+import { serveMetrics } from '../../src/shared/metrics.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -122,14 +121,14 @@ export async function startFrontend(options: {
     ...options.env,
   });
   const logger = testLogger('frontend', config.POD_NAME, options.logs);
-  const client = new LogicClient(config, logger, undefined, new FrontendMetrics(createRegistry()));
-  const app = createFrontendApp({ config, logger, client, isDraining: () => false });
-  const { server, port } = await listen(app, 0, '127.0.0.1');
-  const scrape = await serveMetrics(client.metrics.registry, 0, '127.0.0.1');
+  // The same composition root as src/frontend/main.ts; only listening differs (port 0, no signals).
+  const service = createFrontendService(config, { logger, isDraining: () => false });
+  const { server, port } = await listen(service.app, 0, '127.0.0.1');
+  const scrape = await serveMetrics(service.metrics.registry, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
     metricsUrl: `http://127.0.0.1:${scrape.port}/metrics`,
-    client,
+    client: service.client,
     async close() {
       await Promise.all([closeServer(server), closeServer(scrape.server)]);
     },

@@ -83,34 +83,48 @@ async function containerEnv(engine: DockerEngine, name: string): Promise<Record<
 }
 
 function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
-  const { engine, names, token, logicUrl } = shop;
-  const retry = <T>(what: string, fn: () => Promise<T>) => withRetry(what, 30_000, fn);
-  /** The first logic container that answers ready: frozen or cut-off ones are passed over. */
-  const anyLogicUrl = async () => {
-    for (const name of names.logic) {
-      const url = await logicUrl(name).catch(() => undefined);
-      if (url && (await answersReady(`${url}/readyz`))) return url;
-    }
-    throw new Error('no logic container answers /readyz');
-  };
-  const reachableLogicUrls = async () =>
-    (await Promise.all(names.logic.map((n) => logicUrl(n).catch(() => undefined)))).filter(
-      (u): u is string => u !== undefined,
-    );
-  let killed: string | undefined;
   return {
     name: 'docker',
     shopUrl,
     controls: dockerControls(shop),
     whyNot: { networkPolicy: 'Docker has no network policies: only a kind cluster enforces them' },
+    ...adminCalls(shop),
+    ...healthChecks(shop, shopUrl),
+    ...faultActions(shop),
+    restore: () => restoreShop(shop),
+    close: () => restoreShop(shop),
+  };
+}
 
+const retry = <T>(what: string, fn: () => Promise<T>) => withRetry(what, 30_000, fn);
+
+/** The first logic container that answers ready: frozen or cut-off ones are passed over. */
+async function anyLogicUrl({ names, logicUrl }: DockerShop): Promise<string> {
+  for (const name of names.logic) {
+    const url = await logicUrl(name).catch(() => undefined);
+    if (url && (await answersReady(`${url}/readyz`))) return url;
+  }
+  throw new Error('no logic container answers /readyz');
+}
+
+/** The logic containers that have a published API now: a stopped one has none. */
+async function reachableLogicUrls({ names, logicUrl }: DockerShop): Promise<string[]> {
+  return (await Promise.all(names.logic.map((n) => logicUrl(n).catch(() => undefined)))).filter(
+    (u): u is string => u !== undefined,
+  );
+}
+
+/** Faults, audit and stock, through the logic containers' published admin API. */
+function adminCalls(shop: DockerShop) {
+  const { token } = shop;
+  return {
     async setFaults(settings) {
-      const url = await anyLogicUrl();
+      const url = await anyLogicUrl(shop);
       await putFaults(url, token, settings);
       await waitFor(
         'every logic container to apply the fault settings',
         async () => {
-          const urls = await reachableLogicUrls();
+          const urls = await reachableLogicUrls(shop);
           const applied = await Promise.all(urls.map((u) => new AdminClient(u, token).getFaults()));
           return (
             applied.every((a) => JSON.stringify(a.faults) === JSON.stringify(settings)) || undefined
@@ -121,17 +135,26 @@ function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
     },
     async faultCounts() {
       let sum = zeroFaultCounts();
-      for (const url of await reachableLogicUrls())
+      for (const url of await reachableLogicUrls(shop))
         sum = addFaultCounts(sum, await getFaultCounts(url, token));
       return sum;
     },
     audit: (eventIds) =>
-      retry('reading GET /admin/audit', async () => getAudit(await anyLogicUrl(), token, eventIds)),
+      retry('reading GET /admin/audit', async () =>
+        getAudit(await anyLogicUrl(shop), token, eventIds),
+      ),
     createEvents: (events) =>
-      retry('POST /admin/events', async () => postEvents(await anyLogicUrl(), token, events)),
+      retry('POST /admin/events', async () => postEvents(await anyLogicUrl(shop), token, events)),
     archiveEvents: (ids) =>
-      retry('POST /admin/events/archive', async () => postArchive(await anyLogicUrl(), token, ids)),
+      retry('POST /admin/events/archive', async () =>
+        postArchive(await anyLogicUrl(shop), token, ids),
+      ),
+  } satisfies Partial<ChaosTarget>;
+}
 
+/** Which containers serve, and whether they are ready. */
+function healthChecks({ engine, names, logicUrl }: DockerShop, shopUrl: string) {
+  return {
     async logicIdentities() {
       const read = await Promise.allSettled(
         names.logic.map(async (name) => readIdentity(await logicUrl(name))),
@@ -155,7 +178,14 @@ function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
       const state = await engine.inspect(names.frontend);
       return `${state.name} ${state.id.slice(0, 12)} started ${state.startedAt} restarts ${state.restartCount}`;
     },
+  } satisfies Partial<ChaosTarget>;
+}
 
+/** The faults that are containers: kill, replace, stop and start logic's. */
+function faultActions(shop: DockerShop) {
+  const { engine, names } = shop;
+  let killed: string | undefined;
+  return {
     async killLogicReplica() {
       const name = names.logic[0];
       await engine.kill(name);
@@ -180,10 +210,7 @@ function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
         await Promise.all(names.logic.map((name) => engine.start(name)));
         await shop.allLogicReady();
       }),
-
-    restore: () => restoreShop(shop),
-    close: () => restoreShop(shop),
-  };
+  } satisfies Partial<ChaosTarget>;
 }
 
 /** Thaws, reconnects and starts whatever a run left paused, cut off or stopped; clears faults. */

@@ -1,5 +1,5 @@
-// Manifest policies from issue 13: bounded scratch volumes, short in-cluster names, and the
-// database image that `deploy` pulls and loads. Merged into `checks` (policies.ts).
+// Manifest policies a real cluster asks for: bounded scratch volumes, short in-cluster names,
+// and the database image that `deploy` pulls and loads. Merged into `checks` (policies.ts).
 import type { KubeObject } from '../../../src/kube/manifests.ts';
 import { POSTGRES_IMAGE } from '../../../src/kube/settings.ts';
 import type { Workload } from './workloads.ts';

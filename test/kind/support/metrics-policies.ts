@@ -1,4 +1,4 @@
-// Manifest policies for the metrics port (issue 12): declared by our containers, announced by
+// Manifest policies for the metrics port: declared by our containers, announced by
 // the usual scrape annotations, never in a Service, and reachable only by scraper pods.
 // Merged into `checks` (policies.ts).
 import type { KubeObject } from '../../../src/kube/manifests.ts';
