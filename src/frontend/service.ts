@@ -1,5 +1,4 @@
-import type express from 'express';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { Logger } from '../shared/logger.ts';
 import { createRegistry } from '../shared/metrics.ts';
 import { createFrontendApp } from './app.ts';
@@ -25,7 +24,7 @@ export function createFrontendService(
     logger: Logger;
     isDraining: () => boolean;
     /** Middleware run first (graceful shutdown's Connection: close). */
-    before?: express.RequestHandler[];
+    before?: RequestHandler[];
   },
 ): FrontendService {
   const { logger } = deps;
