@@ -3,7 +3,7 @@ import { seatsPerSecond, summarizeEvidence } from './evidence.ts';
 import { checkInvariants, EMPTY_INVARIANTS } from './invariants.ts';
 import { type LoadGenerator, startLoadGenerator } from './load/load-generator.ts';
 import type { RequestLog } from './load/request-log.ts';
-import type { Audit, InvariantResult, RequestRecord } from './model.ts';
+import type { Audit, InvariantResult, RequestRecord, Stock } from './model.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import type { Random } from './random.ts';
@@ -22,7 +22,7 @@ import {
 import type { Scenario, ScenarioContext } from './scenarios/index.ts';
 import { recoverySeconds } from './statistics.ts';
 import { settle, waitForSteadyState } from './steady-state.ts';
-import { type Stock, stockPrefix } from './stock.ts';
+import { stockPrefix } from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
 import { judge } from './verdict.ts';
 

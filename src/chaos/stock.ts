@@ -1,13 +1,5 @@
+// How a scenario's stock (model.ts's Stock) is named and sized, and its events made.
 import type { NewEvent } from './targets/target.ts';
-
-/** One scenario's own events: large ones that cannot sell out, small ones that must. */
-export interface Stock {
-  /** Every id starts with it, so buyers find the scenario's events in the public catalog. */
-  prefix: string;
-  large: NewEvent[];
-  /** Released when the fault starts (empty until then, and for scenarios without purchases). */
-  small: NewEvent[];
-}
 
 export const LARGE_EVENTS = 3;
 export const SMALL_EVENTS = 2;
