@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { TargetName } from './model.ts';
+import type { TargetName } from './core/model.ts';
 import { SCENARIO_NAMES } from './scenarios/index.ts';
 
 export interface ChaosOptions {

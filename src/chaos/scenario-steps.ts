@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RequestLog } from './load/request-log.ts';
-import type { FaultCounts, FrontendCounts, Stock } from './model.ts';
+import type { RequestLog } from './core/load/request-log.ts';
+import type { FaultCounts, FrontendCounts, Stock } from './core/model.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import type { Scenario, ScenarioContext } from './scenarios/index.ts';

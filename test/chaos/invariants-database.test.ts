@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { checkInvariants } from '../../src/chaos/invariants.ts';
+import { checkInvariants } from '../../src/chaos/core/invariants.ts';
 import { getAudit, postEvents } from '../../src/chaos/targets/admin-client.ts';
 import { AdminApiError } from '../../src/shared/admin-client.ts';
 import { createTestDatabase } from '../support/database.ts';

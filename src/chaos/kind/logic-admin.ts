@@ -7,7 +7,7 @@ import {
   type FaultSettings,
   type ReplicaIdentity,
   zeroFaultCounts,
-} from '../model.ts';
+} from '../core/model.ts';
 import { getAudit, getFaultCounts, postArchive, postEvents } from '../targets/admin-client.ts';
 import { readIdentity } from '../targets/observe.ts';
 import type { NewEvent } from '../targets/target.ts';

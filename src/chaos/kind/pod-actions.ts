@@ -1,5 +1,9 @@
 import type { PodSummary, Settings } from '../../kube/index.ts';
-import { addFrontendCounts, type FrontendCounts, zeroFrontendCounts } from '../observations.ts';
+import {
+  addFrontendCounts,
+  type FrontendCounts,
+  zeroFrontendCounts,
+} from '../core/observations.ts';
 import { answersReady } from '../targets/admin-client.ts';
 import { readFrontendCounts } from '../targets/observe.ts';
 import type { ChaosTarget, DatabaseControl, FrontendControl } from '../targets/target.ts';

@@ -9,7 +9,7 @@ import {
   evidenceCheck,
   type ProofInput,
   type RequestRecord,
-} from '../model.ts';
+} from '../core/model.ts';
 import { withRetry } from '../targets/admin-client.ts';
 import type { ContainerFault, ControlName } from '../targets/target.ts';
 import { purchasesInFault } from './footprint.ts';

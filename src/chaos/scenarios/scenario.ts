@@ -1,4 +1,4 @@
-import type { Check, Observations, ProofInput, TargetName, Threshold } from '../model.ts';
+import type { Check, Observations, ProofInput, TargetName, Threshold } from '../core/model.ts';
 import type { ChaosTarget, ControlName } from '../targets/target.ts';
 
 /** What a scenario's steps get: the target to act on, and the observations to fill in. */

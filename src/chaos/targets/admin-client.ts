@@ -1,6 +1,6 @@
 import { AdminApiError, AdminClient } from '../../shared/admin-client.ts';
 import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
-import type { Audit, FaultCounts, FaultSettings } from '../model.ts';
+import type { Audit, FaultCounts, FaultSettings } from '../core/model.ts';
 import type { NewEvent } from './target.ts';
 
 const client = (logicUrl: string, token: string) => new AdminClient(logicUrl, token);

@@ -3,8 +3,8 @@ import { type ContainerSettings, loadContainerSettings, shopNames } from '../../
 import { publishedUrl, replaceLogicContainer } from '../../docker/shop.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
 import { waitFor } from '../../shared/wait.ts';
+import { addFaultCounts, NO_FAULTS, type ReplicaIdentity, zeroFaultCounts } from '../core/model.ts';
 import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../env.ts';
-import { addFaultCounts, NO_FAULTS, type ReplicaIdentity, zeroFaultCounts } from '../model.ts';
 import {
   answersReady,
   getAudit,

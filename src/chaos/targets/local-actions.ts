@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalSystem } from '../../local/system.ts';
-import { NO_FAULTS, type ReplicaIdentity } from '../model.ts';
+import { NO_FAULTS, type ReplicaIdentity } from '../core/model.ts';
 import { answersReady, putFaults } from './admin-client.ts';
 import { databaseAnswers, readFrontendCounts, readIdentity } from './observe.ts';
 import type { ChaosTarget, DatabaseControl } from './target.ts';

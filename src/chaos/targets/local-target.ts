@@ -5,7 +5,7 @@ import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
 import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
-import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../model.ts';
+import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../core/model.ts';
 import {
   answersReady,
   getAudit,

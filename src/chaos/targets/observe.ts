@@ -1,7 +1,7 @@
 // What the runner reads from outside the shop's parts: each logic process's identity, the
 // frontend's counts of failed attempts, and whether the database takes a connection.
 import pg from 'pg';
-import type { FrontendCounts, ReplicaIdentity } from '../model.ts';
+import type { FrontendCounts, ReplicaIdentity } from '../core/model.ts';
 
 /** GET /healthz of one logic replica: the identity it reports (see src/logic/boot.ts). */
 export async function readIdentity(logicUrl: string): Promise<ReplicaIdentity> {

@@ -8,7 +8,7 @@ import type {
   ProbeResult,
   ReplicaIdentity,
   TargetName,
-} from '../model.ts';
+} from '../core/model.ts';
 
 export type { ContainerView, NewEvent, ProbeResult };
 

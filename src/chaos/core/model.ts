@@ -1,7 +1,7 @@
 // The shapes the chaos judging pipeline shares: what the buyers recorded, what the runner
 // observed from outside the shop, the checks and verdicts made of them. Every other file of
 // the pipeline imports from here, never from each other's middle, so there is no cycle.
-import { FAULT_MODES, type FaultCounts, type NewEvent } from '../shared/admin-api.ts';
+import { FAULT_MODES, type FaultCounts, type NewEvent } from '../../shared/admin-api.ts';
 import type { Observations } from './observations.ts';
 
 /** Where a run takes place: the local processes, the kind cluster, containers on one engine. */
@@ -74,8 +74,8 @@ export type {
   AuditOrder,
   FaultCounts,
   FaultSettings,
-} from '../shared/admin-api.ts';
-export { NO_FAULTS } from '../shared/admin-api.ts';
+} from '../../shared/admin-api.ts';
+export { NO_FAULTS } from '../../shared/admin-api.ts';
 
 export const zeroFaultCounts = (): FaultCounts => ({
   before: { orders: 0, other: 0 },

@@ -1,4 +1,4 @@
-import { hashSeed, mulberry32 } from '../shared/mulberry32.ts';
+import { hashSeed, mulberry32 } from '../../shared/mulberry32.ts';
 
 export { hashSeed };
 
