@@ -1,7 +1,5 @@
 import { hashSeed, mulberry32 } from '../../shared/mulberry32.ts';
 
-export { hashSeed };
-
 /** A seeded random source, so one --seed gives the same load and the same faults. */
 export interface Random {
   /** A number in [0, 1). */

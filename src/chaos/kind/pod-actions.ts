@@ -4,8 +4,7 @@ import {
   type FrontendCounts,
   zeroFrontendCounts,
 } from '../core/observations.ts';
-import { answersReady } from '../targets/admin-client.ts';
-import { readFrontendCounts } from '../targets/observe.ts';
+import { answersReady, readFrontendCounts } from '../targets/observe.ts';
 import type { ChaosTarget, DatabaseControl, FrontendControl } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
 import { type KindLogicAdmin, LOGIC } from './logic-admin.ts';

@@ -10,7 +10,7 @@ import {
   type ProofInput,
   type RequestRecord,
 } from '../core/model.ts';
-import { withRetry } from '../targets/admin-client.ts';
+import { withRetry } from '../retry.ts';
 import type { ContainerFault, ControlName } from '../targets/target.ts';
 import { purchasesInFault } from './footprint.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';

@@ -5,18 +5,11 @@ import { AdminClient } from '../../shared/admin-client.ts';
 import { waitFor } from '../../shared/wait.ts';
 import { addFaultCounts, NO_FAULTS, type ReplicaIdentity, zeroFaultCounts } from '../core/model.ts';
 import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../env.ts';
-import {
-  answersReady,
-  getAudit,
-  getFaultCounts,
-  postArchive,
-  postEvents,
-  putFaults,
-  withRetry,
-} from './admin-client.ts';
+import { withRetry } from '../retry.ts';
+import { createStockEvents } from '../stock.ts';
 import { dockerControls } from './docker-controls.ts';
 import { type DockerShop, seconds } from './docker-shop.ts';
-import { readFrontendCounts, readIdentity } from './observe.ts';
+import { answersReady, readFrontendCounts, readIdentity } from './observe.ts';
 import type { ChaosTarget } from './target.ts';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -93,6 +86,8 @@ function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
     }
     throw new Error('no logic container answers /readyz');
   };
+  const admin = (url: string) => new AdminClient(url, token);
+  const anyAdmin = async () => admin(await anyLogicUrl());
   const reachableLogicUrls = async () =>
     (await Promise.all(names.logic.map((n) => logicUrl(n).catch(() => undefined)))).filter(
       (u): u is string => u !== undefined,
@@ -105,13 +100,12 @@ function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
     whyNot: { networkPolicy: 'Docker has no network policies: only a kind cluster enforces them' },
 
     async setFaults(settings) {
-      const url = await anyLogicUrl();
-      await putFaults(url, token, settings);
+      await (await anyAdmin()).putFaults(settings);
       await waitFor(
         'every logic container to apply the fault settings',
         async () => {
           const urls = await reachableLogicUrls();
-          const applied = await Promise.all(urls.map((u) => new AdminClient(u, token).getFaults()));
+          const applied = await Promise.all(urls.map((u) => admin(u).getFaults()));
           return (
             applied.every((a) => JSON.stringify(a.faults) === JSON.stringify(settings)) || undefined
           );
@@ -122,15 +116,15 @@ function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
     async faultCounts() {
       let sum = zeroFaultCounts();
       for (const url of await reachableLogicUrls())
-        sum = addFaultCounts(sum, await getFaultCounts(url, token));
+        sum = addFaultCounts(sum, (await admin(url).getFaults()).injected.counts);
       return sum;
     },
     audit: (eventIds) =>
-      retry('reading GET /admin/audit', async () => getAudit(await anyLogicUrl(), token, eventIds)),
+      retry('reading GET /admin/audit', async () => (await anyAdmin()).getAudit(eventIds)),
     createEvents: (events) =>
-      retry('POST /admin/events', async () => postEvents(await anyLogicUrl(), token, events)),
+      retry('POST /admin/events', async () => createStockEvents(await anyAdmin(), events)),
     archiveEvents: (ids) =>
-      retry('POST /admin/events/archive', async () => postArchive(await anyLogicUrl(), token, ids)),
+      retry('POST /admin/events/archive', async () => (await anyAdmin()).archiveEvents(ids)),
 
     async logicIdentities() {
       const read = await Promise.allSettled(
@@ -213,7 +207,8 @@ async function restoreShop(shop: DockerShop): Promise<string[]> {
     }
   }
   await shop.allLogicReady();
-  for (const name of names.logic) await putFaults(await shop.logicUrl(name), token, NO_FAULTS);
+  for (const name of names.logic)
+    await new AdminClient(await shop.logicUrl(name), token).putFaults(NO_FAULTS);
   done.push(`faults cleared on ${names.logic.join(', ')}`);
   return done;
 }
