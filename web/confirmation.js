@@ -1,5 +1,5 @@
 // What "confirmed" means for a purchase answer: one rule for the page (app.js) and for the
-// chaos checker (src/chaos/load/shop-client.ts), which imports this file as it is.
+// chaos checker (src/chaos/core/load/shop-client.ts), which imports this file as it is.
 
 /**
  * The order a purchase answer confirms: a 2xx whose body holds the order (with its id), or

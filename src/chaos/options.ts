@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import type { TargetName } from './core/model.ts';
 import { SCENARIO_NAMES } from './scenarios/index.ts';
-import type { TargetName } from './targets/target.ts';
 
 export interface ChaosOptions {
   target: TargetName;

@@ -1,4 +1,4 @@
-import type { RequestLog } from './load/request-log.ts';
+import type { RequestLog } from './core/load/request-log.ts';
 
 export interface Progress {
   /** A new scenario or phase; shown at once. */

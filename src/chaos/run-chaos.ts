@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { RequestLog } from './load/request-log.ts';
-import { type Audit, NO_FAULTS } from './model.ts';
+import { RequestLog } from './core/load/request-log.ts';
+import { type Audit, NO_FAULTS } from './core/model.ts';
+import { seededRandom } from './core/random.ts';
+import type { ChaosReport, ScenarioResult } from './core/result.ts';
+import { buildResult } from './core/scenario-result.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
-import { seededRandom } from './random.ts';
-import type { ChaosReport, ScenarioResult } from './result.ts';
 import { type RunState, runScenario } from './run-scenario.ts';
-import { buildResult } from './scenario-result.ts';
 import { SCENARIOS, type Scenario } from './scenarios/index.ts';
 import { type ChaosTarget, missingControl } from './targets/target.ts';
 

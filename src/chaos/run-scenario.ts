@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { seatsPerSecond, summarizeEvidence } from './evidence.ts';
-import { checkInvariants, EMPTY_INVARIANTS } from './invariants.ts';
-import { type LoadGenerator, startLoadGenerator } from './load/load-generator.ts';
-import type { RequestLog } from './load/request-log.ts';
-import type { Audit, InvariantResult, RequestRecord } from './model.ts';
+import { seatsPerSecond, summarizeEvidence } from './core/evidence.ts';
+import { checkInvariants, EMPTY_INVARIANTS } from './core/invariants.ts';
+import { type LoadGenerator, startLoadGenerator } from './core/load/load-generator.ts';
+import type { RequestLog } from './core/load/request-log.ts';
+import type { Audit, InvariantResult, RequestRecord, Stock } from './core/model.ts';
+import type { Random } from './core/random.ts';
+import type { ScenarioResult } from './core/result.ts';
+import { buildResult } from './core/scenario-result.ts';
+import { recoverySeconds } from './core/statistics.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
-import type { Random } from './random.ts';
-import type { ScenarioResult } from './result.ts';
-import { buildResult } from './scenario-result.ts';
 import {
   archiveStock,
   createLargeStock,
@@ -20,9 +21,8 @@ import {
   THINK_MS,
 } from './scenario-steps.ts';
 import type { Scenario, ScenarioContext } from './scenarios/index.ts';
-import { recoverySeconds } from './statistics.ts';
 import { settle, waitForSteadyState } from './steady-state.ts';
-import { type Stock, stockPrefix } from './stock.ts';
+import { stockPrefix } from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
 import { judge } from './verdict.ts';
 

@@ -1,17 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RequestLog } from './load/request-log.ts';
-import type { FaultCounts, FrontendCounts } from './model.ts';
+import type { RequestLog } from './core/load/request-log.ts';
+import type { FaultCounts, FrontendCounts, Stock } from './core/model.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import type { Scenario, ScenarioContext } from './scenarios/index.ts';
-import {
-  largeCapacity,
-  largeEvents,
-  type Stock,
-  seatRateBound,
-  smallCapacity,
-  smallEvents,
-} from './stock.ts';
+import { largeCapacity, largeEvents, seatRateBound, smallCapacity, smallEvents } from './stock.ts';
 import type { ChaosTarget } from './targets/target.ts';
 
 /** Pause between two operations of one buyer; its low end bounds the purchase rate. */

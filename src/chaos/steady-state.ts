@@ -1,8 +1,8 @@
 import { TimedOut, waitFor } from '../shared/wait.ts';
-import { confirmedByPhase } from './evidence.ts';
-import type { RequestLog } from './load/request-log.ts';
+import { confirmedByPhase } from './core/evidence.ts';
+import type { RequestLog } from './core/load/request-log.ts';
+import { recoverySeconds } from './core/statistics.ts';
 import type { ChaosOptions } from './options.ts';
-import { recoverySeconds } from './statistics.ts';
 import type { ChaosTarget } from './targets/target.ts';
 
 /**

@@ -1,13 +1,6 @@
+// How a scenario's stock (model.ts's Stock) is named and sized, and its events made.
+import { AdminApiError, type AdminClient } from '../shared/admin-client.ts';
 import type { NewEvent } from './targets/target.ts';
-
-/** One scenario's own events: large ones that cannot sell out, small ones that must. */
-export interface Stock {
-  /** Every id starts with it, so buyers find the scenario's events in the public catalog. */
-  prefix: string;
-  large: NewEvent[];
-  /** Released when the fault starts (empty until then, and for scenarios without purchases). */
-  small: NewEvent[];
-}
 
 export const LARGE_EVENTS = 3;
 export const SMALL_EVENTS = 2;
@@ -72,4 +65,25 @@ export function smallEvents(prefix: string, capacity: number): NewEvent[] {
   return Array.from({ length: SMALL_EVENTS }, (_, i) =>
     event(prefix, `small-${i + 1}`, capacity, nextYear()),
   );
+}
+
+/**
+ * POST /admin/events, safe to retry: a stock's event ids are unique per run (stockPrefix), so a
+ * 400 after an earlier try may only mean that try got through. That is checked against the
+ * audit (every event there, with its capacity), not read from the error's wording; anything
+ * else is rethrown.
+ */
+export async function createStockEvents(
+  admin: AdminClient,
+  events: readonly NewEvent[],
+): Promise<void> {
+  try {
+    await admin.createEvents(events);
+  } catch (error) {
+    if (!(error instanceof AdminApiError) || error.status !== 400) throw error;
+    const stored = new Map(
+      (await admin.getAudit(events.map((e) => e.id))).events.map((e) => [e.id, e.capacity]),
+    );
+    if (!events.every((e) => stored.get(e.id) === e.capacity)) throw error;
+  }
 }

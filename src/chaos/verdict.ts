@@ -1,6 +1,6 @@
-import type { EvidenceSummary } from './evidence.ts';
-import { INVARIANT_KINDS, totalViolations } from './invariants.ts';
-import { requestOk } from './load/request-log.ts';
+import type { EvidenceSummary } from './core/evidence.ts';
+import { INVARIANT_KINDS, totalViolations } from './core/invariants.ts';
+import { requestOk } from './core/load/request-log.ts';
 import {
   type Check,
   evidenceCheck,
@@ -8,11 +8,11 @@ import {
   type OperationRecord,
   type RequestRecord,
   type Verdict,
-} from './model.ts';
+} from './core/model.ts';
+import { countOperations, percent, successRate } from './core/statistics.ts';
 import type { Scenario } from './scenarios/index.ts';
-import { countOperations, percent, successRate } from './statistics.ts';
 
-export type { Verdict } from './model.ts';
+export type { Verdict } from './core/model.ts';
 
 /** Everything one scenario is judged on, once its load has stopped. */
 export interface Evidence {

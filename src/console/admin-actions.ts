@@ -1,4 +1,4 @@
-import type { RequestLog } from '../chaos/load/request-log.ts';
+import type { RequestLog } from '../chaos/core/load/request-log.ts';
 import { FAULT_MODES, type FaultMode, type FaultUpdate } from '../shared/admin-api.ts';
 import type { AdminClient } from '../shared/admin-client.ts';
 import { byId, setText } from './dom.ts';

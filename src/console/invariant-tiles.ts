@@ -1,4 +1,8 @@
-import { INVARIANT_KINDS, type InvariantResult, type ViolationKind } from '../chaos/invariants.ts';
+import {
+  INVARIANT_KINDS,
+  type InvariantResult,
+  type ViolationKind,
+} from '../chaos/core/invariants.ts';
 import { byId } from './dom.ts';
 
 const LABELS: Partial<Record<ViolationKind, string>> = {

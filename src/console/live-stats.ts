@@ -1,5 +1,5 @@
-import type { RequestLog } from '../chaos/load/request-log.ts';
-import { countOperations, percentile, successRate } from '../chaos/statistics.ts';
+import type { RequestLog } from '../chaos/core/load/request-log.ts';
+import { countOperations, percentile, successRate } from '../chaos/core/statistics.ts';
 
 /** What the console shows every second about the buyers' own experience. */
 export interface LiveStats {

@@ -1,6 +1,6 @@
-import type { RequestLog } from '../chaos/load/request-log.ts';
-import { confirmsOrder } from '../chaos/model.ts';
-import { percentile } from '../chaos/statistics.ts';
+import type { RequestLog } from '../chaos/core/load/request-log.ts';
+import { confirmsOrder } from '../chaos/core/model.ts';
+import { percentile } from '../chaos/core/statistics.ts';
 
 /** One value per second; null where nothing ended in that second. */
 type Column = (number | null)[];

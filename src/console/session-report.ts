@@ -1,11 +1,10 @@
-import { confirmedByPhase } from '../chaos/evidence.ts';
-import { totalViolations } from '../chaos/invariants.ts';
-import { type Check, evidenceCheck, type Phase } from '../chaos/model.ts';
-import { reportFiles } from '../chaos/report/report-files.ts';
-import type { ChaosReport } from '../chaos/result.ts';
-import { buildResult } from '../chaos/scenario-result.ts';
-import { percent, recoverySeconds } from '../chaos/statistics.ts';
-import type { TargetName } from '../chaos/targets/target.ts';
+import { confirmedByPhase } from '../chaos/core/evidence.ts';
+import { totalViolations } from '../chaos/core/invariants.ts';
+import { type Check, evidenceCheck, type Phase, type TargetName } from '../chaos/core/model.ts';
+import { reportFiles } from '../chaos/core/report/report-files.ts';
+import type { ChaosReport } from '../chaos/core/result.ts';
+import { buildResult } from '../chaos/core/scenario-result.ts';
+import { percent, recoverySeconds } from '../chaos/core/statistics.ts';
 import { clockTime, type Mark } from './marks.ts';
 import { type BuyerSession, MIN_SUCCESS, type SessionResult } from './session.ts';
 

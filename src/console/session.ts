@@ -1,7 +1,11 @@
-import { checkInvariants, type InvariantResult, totalViolations } from '../chaos/invariants.ts';
-import { type LoadGenerator, startLoadGenerator } from '../chaos/load/load-generator.ts';
-import { RequestLog } from '../chaos/load/request-log.ts';
-import { seededRandom } from '../chaos/random.ts';
+import {
+  checkInvariants,
+  type InvariantResult,
+  totalViolations,
+} from '../chaos/core/invariants.ts';
+import { type LoadGenerator, startLoadGenerator } from '../chaos/core/load/load-generator.ts';
+import { RequestLog } from '../chaos/core/load/request-log.ts';
+import { seededRandom } from '../chaos/core/random.ts';
 import { type Audit, MAX_EVENTS_PER_CALL } from '../shared/admin-api.ts';
 import type { AdminClient } from '../shared/admin-client.ts';
 import { type LiveStats, liveStats } from './live-stats.ts';

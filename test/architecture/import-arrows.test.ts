@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cycles, type ImportEdge, importGraph } from '../support/import-graph.ts';
+import {
+  builtinImports,
+  cycles,
+  type ImportEdge,
+  importGraph,
+  reachable,
+} from '../support/import-graph.ts';
 
 // The module map of docs/ARCHITECTURE.md, checked the way docs.test.ts checks the docs: an
 // import that points the wrong way, or closes a loop, fails here with the file that made it.
@@ -33,8 +39,55 @@ export function wrongWay({ from, to }: ImportEdge): string | undefined {
   return undefined;
 }
 
-const edges = importGraph(ROOT, ['src', 'scripts']);
+/** Like roomOf, but the chaos code that runs in the browser too is apart: `src/chaos/core`. */
+export function zoneOf(file: string): string {
+  return file.startsWith('src/chaos/core/') ? 'src/chaos/core' : roomOf(file);
+}
+
+/** What the console (bundled for the browser) may import. */
+const CONSOLE_MAY_IMPORT = ['src/console', 'src/chaos/core', 'src/shared'];
+/**
+ * What the chaos core may import. `web/` is the shop page's plain browser JavaScript: the core
+ * judges a purchase confirmed by the page's own rule, web/confirmation.js, imported as it is.
+ */
+const CORE_MAY_IMPORT = ['src/chaos/core', 'src/shared', 'web'];
+/** Where every file the console reaches may lie: nowhere a Node-only file can hide. */
+const BROWSER_SAFE = [...CONSOLE_MAY_IMPORT, 'web'];
+
+/** Why an arrow out of the console or the chaos core is not allowed, or undefined. */
+export function notForTheBrowser({ from, to }: ImportEdge): string | undefined {
+  const [a, b] = [zoneOf(from), zoneOf(to)];
+  if (a === 'src/console' && !CONSOLE_MAY_IMPORT.includes(b))
+    return `the console imports only ${CONSOLE_MAY_IMPORT.join(', ')}`;
+  if (a === 'src/chaos/core' && !CORE_MAY_IMPORT.includes(b))
+    return `src/chaos/core imports only ${CORE_MAY_IMPORT.join(', ')}`;
+  return undefined;
+}
+
+/**
+ * What breaks the browser bundle among the files reachable from the console: each import that
+ * leaves the browser-safe folders (not what lies beyond it), and each Node builtin imported.
+ */
+export function browserProblems(
+  graph: readonly ImportEdge[],
+  builtins: readonly ImportEdge[],
+): string[] {
+  const starts = graph.flatMap((e) => [e.from, e.to]).filter((f) => f.startsWith('src/console/'));
+  const closure = reachable(graph, starts);
+  const safe = (file: string) => closure.has(file) && BROWSER_SAFE.includes(zoneOf(file));
+  const leaving = graph.filter((e) => safe(e.from) && !safe(e.to));
+  const node = builtins.filter((e) => safe(e.from));
+  return [
+    ...leaving.map(
+      (e) => `${show(e)} (reached from src/console, outside ${BROWSER_SAFE.join(', ')})`,
+    ),
+    ...node.map((e) => `${show(e)} (reached from src/console: a Node builtin)`),
+  ];
+}
+
 const show = (edge: ImportEdge) => `${edge.from} → ${edge.to}`;
+const edges = importGraph(ROOT, ['src', 'scripts']);
+const builtins = builtinImports(ROOT, ['src']);
 
 describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
   it('reads a graph of the whole tree', () => {
@@ -48,6 +101,19 @@ describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
       return why ? [`${show(e)} (${why})`] : [];
     });
     assert.deepEqual(wrong, []);
+  });
+
+  it('keeps the console on src/console, src/chaos/core and src/shared, and the core off the rest of src/chaos', () => {
+    const wrong = edges.flatMap((e) => {
+      const why = notForTheBrowser(e);
+      return why ? [`${show(e)} (${why})`] : [];
+    });
+    assert.deepEqual(wrong, []);
+  });
+
+  it('reaches from src/console (its whole import closure, types included) no node: builtin and no file outside those', () => {
+    assert.ok(builtins.length > 0, 'the builtins of the Node-only code are seen');
+    assert.deepEqual(browserProblems(edges, builtins), []);
   });
 
   it('has no import cycle between files, type-only imports included', () => {
@@ -75,6 +141,22 @@ describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
     assert.ok(wrongWay({ from: 'src/logic/x.ts', to: 'src/frontend/y.ts' }));
     assert.ok(wrongWay({ from: 'src/chaos/x.ts', to: 'scripts/y.ts' }));
     assert.equal(wrongWay({ from: 'scripts/x.ts', to: 'src/shared/y.ts' }), undefined);
+    assert.ok(notForTheBrowser({ from: 'src/console/x.ts', to: 'src/chaos/targets/y.ts' }));
+    assert.ok(notForTheBrowser({ from: 'src/chaos/core/x.ts', to: 'src/chaos/y.ts' }));
+    assert.equal(
+      notForTheBrowser({ from: 'src/console/x.ts', to: 'src/chaos/core/y.ts' }),
+      undefined,
+    );
+    assert.equal(
+      browserProblems(
+        [
+          { from: 'src/console/a.ts', to: 'src/shared/b.ts' },
+          { from: 'src/shared/b.ts', to: 'src/shared/c.ts' },
+        ],
+        [{ from: 'src/shared/c.ts', to: 'node:fs' }],
+      ).length,
+      1,
+    );
     assert.deepEqual(
       cycles([
         { from: 'a', to: 'b' },

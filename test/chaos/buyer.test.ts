@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startLoadGenerator } from '../../src/chaos/load/load-generator.ts';
-import { RequestLog } from '../../src/chaos/load/request-log.ts';
-import { seededRandom } from '../../src/chaos/random.ts';
+import { startLoadGenerator } from '../../src/chaos/core/load/load-generator.ts';
+import { RequestLog } from '../../src/chaos/core/load/request-log.ts';
+import { seededRandom } from '../../src/chaos/core/random.ts';
 import { waitFor } from '../support/wait.ts';
 
 /** A stand-in shop (not the real one): the catalog answers, every purchase gets a 503. */

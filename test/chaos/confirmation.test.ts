@@ -6,10 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { checkInvariants } from '../../src/chaos/invariants.ts';
-import { RequestLog } from '../../src/chaos/load/request-log.ts';
-import { sendRecorded } from '../../src/chaos/load/shop-client.ts';
-import { confirmsOrder } from '../../src/chaos/model.ts';
+import { checkInvariants } from '../../src/chaos/core/invariants.ts';
+import { RequestLog } from '../../src/chaos/core/load/request-log.ts';
+import { sendRecorded } from '../../src/chaos/core/load/shop-client.ts';
+import { confirmsOrder } from '../../src/chaos/core/model.ts';
 import { confirmedOrder } from '../../web/confirmation.js';
 import { audit } from './support/records.ts';
 

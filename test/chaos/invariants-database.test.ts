@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { checkInvariants } from '../../src/chaos/invariants.ts';
-import { getAudit, postEvents } from '../../src/chaos/targets/admin-client.ts';
-import { AdminApiError } from '../../src/shared/admin-client.ts';
+import { checkInvariants } from '../../src/chaos/core/invariants.ts';
+import { createStockEvents } from '../../src/chaos/stock.ts';
+import { AdminApiError, AdminClient } from '../../src/shared/admin-client.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { ADMIN_TOKEN, type RunningLogic, startLogic } from '../support/servers.ts';
 import { purchase } from './support/records.ts';
@@ -16,6 +16,7 @@ describe('checkInvariants on a scratch database read through /admin/audit', () =
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let logic: RunningLogic;
   let sql: pg.Client;
+  const admin = () => new AdminClient(logic.url, ADMIN_TOKEN);
 
   before(async () => {
     database = await createTestDatabase();
@@ -42,7 +43,7 @@ describe('checkInvariants on a scratch database read through /admin/audit', () =
   it('finds no violation in what the service itself wrote', async () => {
     const key = `clean-${randomUUID()}`;
     const orderId = await buy(key, 'rust-conf');
-    const result = checkInvariants(await getAudit(logic.url, ADMIN_TOKEN), [
+    const result = checkInvariants(await admin().getAudit(), [
       purchase({ key, orderId, eventId: 'rust-conf' }),
     ]);
     assert.deepEqual(result.examples, []);
@@ -60,7 +61,7 @@ describe('checkInvariants on a scratch database read through /admin/audit', () =
     );
     await sql.query(`UPDATE events SET available = available - 1 WHERE id = 'chamber-quartet'`);
 
-    const result = checkInvariants(await getAudit(logic.url, ADMIN_TOKEN), [
+    const result = checkInvariants(await admin().getAudit(), [
       purchase({ key, orderId, eventId: 'chamber-quartet' }),
     ]);
     assert.equal(result.duplicateKeys, 1);
@@ -71,7 +72,7 @@ describe('checkInvariants on a scratch database read through /admin/audit', () =
   it('reports an oversold event written past the CHECK constraint', async () => {
     await sql.query('ALTER TABLE events DROP CONSTRAINT available_within_capacity');
     await sql.query(`UPDATE events SET available = -3 WHERE id = 'comedy-club'`);
-    const result = checkInvariants(await getAudit(logic.url, ADMIN_TOKEN), []);
+    const result = checkInvariants(await admin().getAudit(), []);
     assert.equal(result.oversold, 1);
     assert.equal(result.quantityMismatch, 1);
   });
@@ -82,7 +83,7 @@ describe('checkInvariants on a scratch database read through /admin/audit', () =
     // The key's recorded outcome points at the order: forge its loss with the key row too.
     await sql.query('DELETE FROM idempotency_keys WHERE order_id = $1', [orderId]);
     await sql.query('DELETE FROM orders WHERE id = $1', [orderId]);
-    const result = checkInvariants(await getAudit(logic.url, ADMIN_TOKEN), [
+    const result = checkInvariants(await admin().getAudit(), [
       purchase({ key, orderId, eventId: 'rust-conf' }),
     ]);
     assert.equal(result.lostConfirmed, 1);
@@ -97,16 +98,16 @@ describe('checkInvariants on a scratch database read through /admin/audit', () =
       priceCents: 100,
       capacity: 7,
     };
-    await postEvents(logic.url, ADMIN_TOKEN, [event]);
-    await postEvents(logic.url, ADMIN_TOKEN, [event]);
-    const audit = await getAudit(logic.url, ADMIN_TOKEN, [event.id]);
+    await createStockEvents(admin(), [event]);
+    await createStockEvents(admin(), [event]);
+    const audit = await admin().getAudit([event.id]);
     assert.deepEqual(
       audit.events.map((e) => [e.id, e.capacity]),
       [[event.id, 7]],
     );
     // The same id with another capacity is not our own earlier try: the 400 stands.
     await assert.rejects(
-      postEvents(logic.url, ADMIN_TOKEN, [{ ...event, capacity: 8 }]),
+      createStockEvents(admin(), [{ ...event, capacity: 8 }]),
       (error) => error instanceof AdminApiError && error.status === 400,
     );
   });

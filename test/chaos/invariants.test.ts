@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkInvariants, totalViolations } from '../../src/chaos/invariants.ts';
+import { checkInvariants, totalViolations } from '../../src/chaos/core/invariants.ts';
 import { audit, purchase } from './support/records.ts';
 
 describe('checkInvariants on crafted records and database states', () => {

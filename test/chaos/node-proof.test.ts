@@ -3,8 +3,8 @@
 // was bought elsewhere, the pods were never replaced, or the node never went not Ready.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EMPTY_INVARIANTS } from '../../src/chaos/invariants.ts';
-import type { Observations, RequestRecord } from '../../src/chaos/model.ts';
+import { EMPTY_INVARIANTS } from '../../src/chaos/core/invariants.ts';
+import type { Observations, RequestRecord } from '../../src/chaos/core/model.ts';
 import { NODE_LOSS, nodeProof } from '../../src/chaos/scenarios/nodes.ts';
 import { purchase } from './support/records.ts';
 

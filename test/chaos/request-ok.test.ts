@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { requestOk } from '../../src/chaos/load/request-log.ts';
-import type { RequestRecord } from '../../src/chaos/model.ts';
+import { requestOk } from '../../src/chaos/core/load/request-log.ts';
+import type { RequestRecord } from '../../src/chaos/core/model.ts';
 
 function record(overrides: Partial<RequestRecord>): RequestRecord {
   return {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { summarizeEvidence } from '../../src/chaos/evidence.ts';
-import { checkInvariants } from '../../src/chaos/invariants.ts';
-import type { OperationRecord, RequestRecord } from '../../src/chaos/model.ts';
+import { summarizeEvidence } from '../../src/chaos/core/evidence.ts';
+import { checkInvariants } from '../../src/chaos/core/invariants.ts';
+import type { OperationRecord, RequestRecord } from '../../src/chaos/core/model.ts';
+import { percentile, recoverySeconds } from '../../src/chaos/core/statistics.ts';
 import { exitCodeFor } from '../../src/chaos/run-chaos.ts';
 import { findScenario } from '../../src/chaos/scenarios/index.ts';
-import { percentile, recoverySeconds } from '../../src/chaos/statistics.ts';
 import { type Evidence, isFriendlyMessage, judge } from '../../src/chaos/verdict.ts';
 import { audit, purchase } from './support/records.ts';
 

@@ -159,21 +159,7 @@ for (const { service, other, port, manifestFile, extra, built } of SERVICES) {
 }
 
 /** What the console's bundle imports, let into the context for Dockerfile.frontend's build. */
-const CONSOLE_SOURCES = [
-  'src/chaos/evidence.ts',
-  'src/chaos/invariants.ts',
-  'src/chaos/load',
-  'src/chaos/model.ts',
-  'src/chaos/random.ts',
-  'src/chaos/report/escape.ts',
-  'src/chaos/report/html-report.ts',
-  'src/chaos/report/report-css.ts',
-  'src/chaos/report/report-files.ts',
-  'src/chaos/report/timeline-svg.ts',
-  'src/chaos/scenario-result.ts',
-  'src/chaos/statistics.ts',
-  'src/console',
-];
+const CONSOLE_SOURCES = ['src/chaos/core', 'src/console'];
 const isConsoleSource = (file: string) =>
   CONSOLE_SOURCES.some((source) => file === source || file.startsWith(`${source}/`));
 

@@ -3,6 +3,7 @@
  * a design loop), read with oxc's parser rather than by matching text.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseSync } from 'oxc-parser';
 
@@ -34,15 +35,37 @@ function specifiers(file: string, code: string): string[] {
   ];
 }
 
-/** Every relative import between the files of `folders` (packages and node: are left out). */
-export function importGraph(root: string, folders: readonly string[]): ImportEdge[] {
+/** Every import of the files of `folders`, `to` as written (`./x.ts`, `pg`, `node:fs`). */
+function importsAsWritten(root: string, folders: readonly string[]): ImportEdge[] {
   return folders.flatMap((folder) =>
     sourceFiles(root, folder).flatMap((from) =>
-      specifiers(from, readFileSync(join(root, from), 'utf8'))
-        .filter((spec) => spec.startsWith('.'))
-        .map((spec) => ({ from, to: relative(root, resolve(root, dirname(from), spec)) })),
+      specifiers(from, readFileSync(join(root, from), 'utf8')).map((to) => ({ from, to })),
     ),
   );
+}
+
+/** Every relative import between the files of `folders` (packages and node: are left out). */
+export function importGraph(root: string, folders: readonly string[]): ImportEdge[] {
+  return importsAsWritten(root, folders)
+    .filter(({ to }) => to.startsWith('.'))
+    .map(({ from, to }) => ({ from, to: relative(root, resolve(root, dirname(from), to)) }));
+}
+
+/** Every import of a Node builtin (`node:fs`, or a bare `fs`) by the files of `folders`. */
+export function builtinImports(root: string, folders: readonly string[]): ImportEdge[] {
+  return importsAsWritten(root, folders).filter(({ to }) => isBuiltin(to));
+}
+
+/** The files reachable from `starts` (themselves included) along `edges`. */
+export function reachable(edges: readonly ImportEdge[], starts: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...starts];
+  for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const edge of edges) if (edge.from === file) todo.push(edge.to);
+  }
+  return seen;
 }
 
 /** The cycles of a directed graph, each as the path that closes it (`a → b → a`). */

@@ -7,8 +7,8 @@ import {
   type FaultSettings,
   type ReplicaIdentity,
   zeroFaultCounts,
-} from '../model.ts';
-import { getAudit, getFaultCounts, postArchive, postEvents } from '../targets/admin-client.ts';
+} from '../core/model.ts';
+import { createStockEvents } from '../stock.ts';
 import { readIdentity } from '../targets/observe.ts';
 import type { NewEvent } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
@@ -24,6 +24,11 @@ export class KindLogicAdmin {
   constructor(cluster: Cluster, token: string) {
     this.#cluster = cluster;
     this.#token = token;
+  }
+
+  /** The admin API of the pod a port-forward reaches at `url`. */
+  #admin(url: string): AdminClient {
+    return new AdminClient(url, this.#token);
   }
 
   /** Runs fn against one Ready logic pod, retrying on another while pods come and go. */
@@ -46,7 +51,7 @@ export class KindLogicAdmin {
    */
   setFaults(settings: FaultSettings): Promise<string> {
     return this.#anyPod('setting the faults', async (url) => {
-      const answer = await new AdminClient(url, this.#token).putFaults(settings);
+      const answer = await this.#admin(url).putFaults(settings);
       return answer.replica;
     });
   }
@@ -54,8 +59,10 @@ export class KindLogicAdmin {
   async faultCounts(): Promise<FaultCounts> {
     let sum = zeroFaultCounts();
     for (const pod of await this.#cluster.readyPods(LOGIC)) {
-      const counts = await this.#cluster.throughPod(pod, LOGIC_PORT, (url) =>
-        getFaultCounts(url, this.#token),
+      const counts = await this.#cluster.throughPod(
+        pod,
+        LOGIC_PORT,
+        async (url) => (await this.#admin(url).getFaults()).injected.counts,
       );
       sum = addFaultCounts(sum, counts);
     }
@@ -72,14 +79,14 @@ export class KindLogicAdmin {
   }
 
   audit(eventIds?: readonly string[]): Promise<Audit> {
-    return this.#anyPod('the audit', (url) => getAudit(url, this.#token, eventIds));
+    return this.#anyPod('the audit', (url) => this.#admin(url).getAudit(eventIds));
   }
 
   createEvents(events: readonly NewEvent[]): Promise<void> {
-    return this.#anyPod('creating events', (url) => postEvents(url, this.#token, events));
+    return this.#anyPod('creating events', (url) => createStockEvents(this.#admin(url), events));
   }
 
   archiveEvents(ids: readonly string[]): Promise<void> {
-    return this.#anyPod('archiving events', (url) => postArchive(url, this.#token, ids));
+    return this.#anyPod('archiving events', (url) => this.#admin(url).archiveEvents(ids));
   }
 }

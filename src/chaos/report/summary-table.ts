@@ -1,6 +1,6 @@
 import { textTable } from '../../shared/text-table.ts';
-import { totalViolations } from '../invariants.ts';
-import type { ChaosReport } from '../result.ts';
+import { totalViolations } from '../core/invariants.ts';
+import type { ChaosReport } from '../core/result.ts';
 
 const MARK = {
   pass: '✔ pass',

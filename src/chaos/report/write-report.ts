@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Audit, RequestRecord } from '../model.ts';
-import type { ChaosReport } from '../result.ts';
-import { reportFiles } from './report-files.ts';
+import type { Audit, RequestRecord } from '../core/model.ts';
+import { reportFiles } from '../core/report/report-files.ts';
+import type { ChaosReport } from '../core/result.ts';
 
 export interface WrittenReport {
   json: string;

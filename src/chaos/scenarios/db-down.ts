@@ -1,5 +1,5 @@
-import { type Check, evidenceCheck, type ProofInput } from '../model.ts';
-import { withRetry } from '../targets/admin-client.ts';
+import { type Check, evidenceCheck, type ProofInput } from '../core/model.ts';
+import { withRetry } from '../retry.ts';
 import type { DatabaseControl } from '../targets/target.ts';
 import { BOTH_TARGETS, type Scenario } from './scenario.ts';
 

@@ -9,8 +9,8 @@ import {
   evidenceCheck,
   type ProofInput,
   type RequestRecord,
-} from '../model.ts';
-import { withRetry } from '../targets/admin-client.ts';
+} from '../core/model.ts';
+import { withRetry } from '../retry.ts';
 import type { ContainerFault, ControlName } from '../targets/target.ts';
 import { purchasesInFault } from './footprint.ts';
 import type { Scenario, ScenarioContext } from './scenario.ts';

@@ -5,8 +5,8 @@ import {
   evidenceCheck,
   type FaultCounts,
   type RequestRecord,
-} from '../model.ts';
-import { type FrontendCounts, frontendDelta, type Observations } from '../observations.ts';
+} from '../core/model.ts';
+import { type FrontendCounts, frontendDelta, type Observations } from '../core/observations.ts';
 
 export const purchasesInFault = (requests: readonly RequestRecord[]) =>
   requests.filter((r) => r.kind === 'purchase' && r.phase === 'fault');

@@ -1,6 +1,6 @@
 // Scenarios only a cluster can run: the local shop has one frontend process and no network
 // policies.
-import { type Check, evidenceCheck, type ProofInput } from '../model.ts';
+import { type Check, evidenceCheck, type ProofInput } from '../core/model.ts';
 import { KIND_ONLY, type Scenario } from './scenario.ts';
 
 /** frontend-kill: a frontend pod was deleted and a replacement became ready. */

@@ -2,7 +2,7 @@
 // kind's node containers: frozen, lost, or cut off the network. The cluster must notice
 // (kubectl: not Ready), replace the node's pods on the other worker, and the buyers must keep
 // buying through that worker meanwhile; the node is then given back and must be Ready again.
-import { type Check, confirmsOrder, evidenceCheck, type ProofInput } from '../model.ts';
+import { type Check, confirmsOrder, evidenceCheck, type ProofInput } from '../core/model.ts';
 import type { NodeFault } from '../targets/target.ts';
 import { purchasesInFault } from './footprint.ts';
 import { KIND_ONLY, type Scenario } from './scenario.ts';

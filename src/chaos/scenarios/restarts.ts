@@ -7,7 +7,7 @@ import {
   evidenceCheck,
   type ProofInput,
   type ReplicaIdentity,
-} from '../model.ts';
+} from '../core/model.ts';
 import { purchasesInFault } from './footprint.ts';
 import { BOTH_TARGETS, type Scenario } from './scenario.ts';
 

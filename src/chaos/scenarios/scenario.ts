@@ -1,5 +1,5 @@
-import type { Check, Observations, ProofInput, Threshold } from '../model.ts';
-import type { ChaosTarget, ControlName, TargetName } from '../targets/target.ts';
+import type { Check, Observations, ProofInput, TargetName, Threshold } from '../core/model.ts';
+import type { ChaosTarget, ControlName } from '../targets/target.ts';
 
 /** What a scenario's steps get: the target to act on, and the observations to fill in. */
 export interface ScenarioContext {

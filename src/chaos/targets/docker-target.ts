@@ -3,20 +3,13 @@ import { type ContainerSettings, loadContainerSettings, shopNames } from '../../
 import { publishedUrl, replaceLogicContainer } from '../../docker/shop.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
 import { waitFor } from '../../shared/wait.ts';
+import { addFaultCounts, NO_FAULTS, type ReplicaIdentity, zeroFaultCounts } from '../core/model.ts';
 import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../env.ts';
-import { addFaultCounts, NO_FAULTS, type ReplicaIdentity, zeroFaultCounts } from '../model.ts';
-import {
-  answersReady,
-  getAudit,
-  getFaultCounts,
-  postArchive,
-  postEvents,
-  putFaults,
-  withRetry,
-} from './admin-client.ts';
+import { withRetry } from '../retry.ts';
+import { createStockEvents } from '../stock.ts';
 import { dockerControls } from './docker-controls.ts';
 import { type DockerShop, seconds } from './docker-shop.ts';
-import { readFrontendCounts, readIdentity } from './observe.ts';
+import { answersReady, readFrontendCounts, readIdentity } from './observe.ts';
 import type { ChaosTarget } from './target.ts';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -116,16 +109,16 @@ async function reachableLogicUrls({ names, logicUrl }: DockerShop): Promise<stri
 
 /** Faults, audit and stock, through the logic containers' published admin API. */
 function adminCalls(shop: DockerShop) {
-  const { token } = shop;
+  const admin = (url: string) => new AdminClient(url, shop.token);
+  const anyAdmin = async () => admin(await anyLogicUrl(shop));
   return {
     async setFaults(settings) {
-      const url = await anyLogicUrl(shop);
-      await putFaults(url, token, settings);
+      await (await anyAdmin()).putFaults(settings);
       await waitFor(
         'every logic container to apply the fault settings',
         async () => {
           const urls = await reachableLogicUrls(shop);
-          const applied = await Promise.all(urls.map((u) => new AdminClient(u, token).getFaults()));
+          const applied = await Promise.all(urls.map((u) => admin(u).getFaults()));
           return (
             applied.every((a) => JSON.stringify(a.faults) === JSON.stringify(settings)) || undefined
           );
@@ -136,19 +129,15 @@ function adminCalls(shop: DockerShop) {
     async faultCounts() {
       let sum = zeroFaultCounts();
       for (const url of await reachableLogicUrls(shop))
-        sum = addFaultCounts(sum, await getFaultCounts(url, token));
+        sum = addFaultCounts(sum, (await admin(url).getFaults()).injected.counts);
       return sum;
     },
     audit: (eventIds) =>
-      retry('reading GET /admin/audit', async () =>
-        getAudit(await anyLogicUrl(shop), token, eventIds),
-      ),
+      retry('reading GET /admin/audit', async () => (await anyAdmin()).getAudit(eventIds)),
     createEvents: (events) =>
-      retry('POST /admin/events', async () => postEvents(await anyLogicUrl(shop), token, events)),
+      retry('POST /admin/events', async () => createStockEvents(await anyAdmin(), events)),
     archiveEvents: (ids) =>
-      retry('POST /admin/events/archive', async () =>
-        postArchive(await anyLogicUrl(shop), token, ids),
-      ),
+      retry('POST /admin/events/archive', async () => (await anyAdmin()).archiveEvents(ids)),
   } satisfies Partial<ChaosTarget>;
 }
 
@@ -240,7 +229,8 @@ async function restoreShop(shop: DockerShop): Promise<string[]> {
     }
   }
   await shop.allLogicReady();
-  for (const name of names.logic) await putFaults(await shop.logicUrl(name), token, NO_FAULTS);
+  for (const name of names.logic)
+    await new AdminClient(await shop.logicUrl(name), token).putFaults(NO_FAULTS);
   done.push(`faults cleared on ${names.logic.join(', ')}`);
   return done;
 }

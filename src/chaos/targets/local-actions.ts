@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalSystem } from '../../local/system.ts';
-import { NO_FAULTS, type ReplicaIdentity } from '../model.ts';
-import { answersReady, putFaults } from './admin-client.ts';
-import { databaseAnswers, readFrontendCounts, readIdentity } from './observe.ts';
+import { AdminClient } from '../../shared/admin-client.ts';
+import { NO_FAULTS, type ReplicaIdentity } from '../core/model.ts';
+import { answersReady, databaseAnswers, readFrontendCounts, readIdentity } from './observe.ts';
 import type { ChaosTarget, DatabaseControl } from './target.ts';
 
 /** What the parts of the local target share: the processes, the admin token, the waits. */
@@ -120,7 +120,9 @@ export function putBackActions(
       }
       await allLogicReady();
       // Through each replica: every one applies a PUT it takes at once (see setFaults).
-      await Promise.all(system.logicUrls.map((url) => putFaults(url, token, NO_FAULTS)));
+      await Promise.all(
+        system.logicUrls.map((url) => new AdminClient(url, token).putFaults(NO_FAULTS)),
+      );
       done.push(`faults cleared on ${system.logic.map((c) => c.spec.label).join(', ')}`);
       return done;
     },
@@ -146,7 +148,7 @@ async function clearFaultsThroughAnyReplica(system: LocalSystem, token: string):
   if (!url) return 'no logic replica up to clear the fault settings through';
   try {
     await Promise.race([
-      putFaults(url, token, NO_FAULTS),
+      new AdminClient(url, token).putFaults(NO_FAULTS),
       sleep(5000, undefined, { ref: false }).then(() => {
         throw new Error('no answer within 5 s');
       }),

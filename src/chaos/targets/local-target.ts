@@ -5,16 +5,9 @@ import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
 import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
-import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../model.ts';
-import {
-  answersReady,
-  getAudit,
-  getFaultCounts,
-  postArchive,
-  postEvents,
-  putFaults,
-  withRetry,
-} from './admin-client.ts';
+import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../core/model.ts';
+import { withRetry } from '../retry.ts';
+import { createStockEvents } from '../stock.ts';
 import {
   databaseControl,
   faultActions,
@@ -22,6 +15,7 @@ import {
   type Local,
   putBackActions,
 } from './local-actions.ts';
+import { answersReady } from './observe.ts';
 import type { ChaosTarget } from './target.ts';
 
 export interface LocalTargetOptions {
@@ -114,6 +108,7 @@ function localTarget(
 
 /** Faults, audit and stock, through the logic replicas' admin API. */
 function adminCalls({ system, token, retry, anyLogicUrl }: Local) {
+  const admin = (url: string) => new AdminClient(url, token);
   return {
     /**
      * One PUT through the first replica (logic keeps the settings in its database and mixes
@@ -123,13 +118,11 @@ function adminCalls({ system, token, retry, anyLogicUrl }: Local) {
     async setFaults(settings: FaultSettings) {
       const [first] = system.logicUrls;
       if (!first) throw new Error('no logic replica to set faults through');
-      await putFaults(first, token, settings);
+      await admin(first).putFaults(settings);
       await waitFor(
         'every logic replica to apply the fault settings',
         async () => {
-          const applied = await Promise.all(
-            system.logicUrls.map((url) => new AdminClient(url, token).getFaults()),
-          );
+          const applied = await Promise.all(system.logicUrls.map((url) => admin(url).getFaults()));
           return applied.every((a) => sameFaults(a.faults, settings)) || undefined;
         },
         { timeoutMs: 10_000, delayMs: 100 },
@@ -139,21 +132,21 @@ function adminCalls({ system, token, retry, anyLogicUrl }: Local) {
     async faultCounts() {
       let sum = zeroFaultCounts();
       for (const url of system.logicUrls)
-        sum = addFaultCounts(sum, await getFaultCounts(url, token));
+        sum = addFaultCounts(sum, (await admin(url).getFaults()).injected.counts);
       return sum;
     },
 
     audit: (eventIds?: readonly string[]): Promise<Audit> =>
-      retry('reading GET /admin/audit', 30_000, () => getAudit(anyLogicUrl(), token, eventIds)),
+      retry('reading GET /admin/audit', 30_000, () => admin(anyLogicUrl()).getAudit(eventIds)),
 
     createEvents: (events) =>
       retry('creating events with POST /admin/events', 30_000, () =>
-        postEvents(anyLogicUrl(), token, events),
+        createStockEvents(admin(anyLogicUrl()), events),
       ),
 
     archiveEvents: (ids) =>
       retry('archiving events with POST /admin/events/archive', 30_000, () =>
-        postArchive(anyLogicUrl(), token, ids),
+        admin(anyLogicUrl()).archiveEvents(ids),
       ),
   } satisfies Partial<ChaosTarget>;
 }

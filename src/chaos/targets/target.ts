@@ -7,11 +7,10 @@ import type {
   FrontendCounts,
   ProbeResult,
   ReplicaIdentity,
-} from '../model.ts';
+  TargetName,
+} from '../core/model.ts';
 
 export type { ContainerView, NewEvent, ProbeResult };
-
-export type TargetName = 'local' | 'kind' | 'docker';
 
 /** Kill and restore the database; `reachable` is the runner's own probe connection to it. */
 export interface DatabaseControl {

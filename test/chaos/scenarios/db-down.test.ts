@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Observations } from '../../../src/chaos/model.ts';
+import type { Observations } from '../../../src/chaos/core/model.ts';
 import { databaseDownProof } from '../../../src/chaos/scenarios/db-down.ts';
 import { allEvidence, failedNames, proofInput } from '../support/proof-input.ts';
 

@@ -2,14 +2,14 @@
 // the buyers, on crafted records (the real runs are in test/containers/chaos.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { summarizeEvidence } from '../../../src/chaos/evidence.ts';
-import { checkInvariants } from '../../../src/chaos/invariants.ts';
+import { summarizeEvidence } from '../../../src/chaos/core/evidence.ts';
+import { checkInvariants } from '../../../src/chaos/core/invariants.ts';
 import type {
   ContainerView,
   Observations,
   Phase,
   RequestRecord,
-} from '../../../src/chaos/model.ts';
+} from '../../../src/chaos/core/model.ts';
 import {
   DB_FREEZE,
   heldByFreeze,

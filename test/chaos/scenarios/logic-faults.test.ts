@@ -2,7 +2,7 @@
 // frontend (its metrics) and the buyers (their records) saw.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { zeroFaultCounts } from '../../../src/chaos/model.ts';
+import { zeroFaultCounts } from '../../../src/chaos/core/model.ts';
 import { FAULT_MATCH, matchesInjected } from '../../../src/chaos/scenarios/footprint.ts';
 import {
   lostResponsesProof,

@@ -2,7 +2,7 @@
 // reports (boot ids), as the runner read them and as the buyers were answered by them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Observations, Phase } from '../../../src/chaos/model.ts';
+import type { Observations, Phase } from '../../../src/chaos/core/model.ts';
 import { killedReplicaProof, replacedChecks } from '../../../src/chaos/scenarios/restarts.ts';
 import { allEvidence, failedNames, proofInput, replica } from '../support/proof-input.ts';
 import { purchase } from '../support/records.ts';

@@ -1,5 +1,5 @@
 // Crafted inputs for the scenarios' proofs: what the runner, the frontend and the buyers saw.
-import { EMPTY_INVARIANTS } from '../../../src/chaos/invariants.ts';
+import { EMPTY_INVARIANTS } from '../../../src/chaos/core/invariants.ts';
 import type {
   Check,
   FrontendCounts,
@@ -7,7 +7,7 @@ import type {
   ProofInput,
   ReplicaIdentity,
   RequestRecord,
-} from '../../../src/chaos/model.ts';
+} from '../../../src/chaos/core/model.ts';
 
 export const ATTEMPT_TIMEOUT_MS = 2000;
 

@@ -1,5 +1,5 @@
 // Crafted load-generator records and audits for the invariant checker's tests.
-import type { Audit, RequestRecord } from '../../../src/chaos/model.ts';
+import type { Audit, RequestRecord } from '../../../src/chaos/core/model.ts';
 
 let seq = 0;
 

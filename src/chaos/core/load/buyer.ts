@@ -1,4 +1,4 @@
-import { sleep } from '../../shared/sleep.ts';
+import { sleep } from '../../../shared/sleep.ts';
 import type { RequestRecord } from '../model.ts';
 import type { Random } from '../random.ts';
 import type { KnownEvents } from './known-events.ts';

@@ -1,6 +1,4 @@
-import { hashSeed, mulberry32 } from '../shared/mulberry32.ts';
-
-export { hashSeed };
+import { hashSeed, mulberry32 } from '../../shared/mulberry32.ts';
 
 /** A seeded random source, so one --seed gives the same load and the same faults. */
 export interface Random {

@@ -1,8 +1,11 @@
 // The shapes the chaos judging pipeline shares: what the buyers recorded, what the runner
 // observed from outside the shop, the checks and verdicts made of them. Every other file of
 // the pipeline imports from here, never from each other's middle, so there is no cycle.
-import { FAULT_MODES, type FaultCounts } from '../shared/admin-api.ts';
+import { FAULT_MODES, type FaultCounts, type NewEvent } from '../../shared/admin-api.ts';
 import type { Observations } from './observations.ts';
+
+/** Where a run takes place: the local processes, the kind cluster, containers on one engine. */
+export type TargetName = 'local' | 'kind' | 'docker';
 
 /** The phases of one scenario; every request record names the phase it started in. */
 export type Phase = 'before' | 'fault' | 'after';
@@ -71,8 +74,8 @@ export type {
   AuditOrder,
   FaultCounts,
   FaultSettings,
-} from '../shared/admin-api.ts';
-export { NO_FAULTS } from '../shared/admin-api.ts';
+} from '../../shared/admin-api.ts';
+export { NO_FAULTS } from '../../shared/admin-api.ts';
 
 export const zeroFaultCounts = (): FaultCounts => ({
   before: { orders: 0, other: 0 },
@@ -100,6 +103,15 @@ export type {
   ProbeResult,
   ReplicaIdentity,
 } from './observations.ts';
+
+/** One scenario's own events: large ones that cannot sell out, small ones that must (stock.ts). */
+export interface Stock {
+  /** Every id starts with it, so buyers find the scenario's events in the public catalog. */
+  prefix: string;
+  large: NewEvent[];
+  /** Released when the fault starts (empty until then, and for scenarios without purchases). */
+  small: NewEvent[];
+}
 
 /** How a scenario's user-facing outcome is judged. */
 export type Threshold =

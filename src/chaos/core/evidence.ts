@@ -1,5 +1,4 @@
-import { type Audit, confirmsOrder, type Phase, type RequestRecord } from './model.ts';
-import type { Stock } from './stock.ts';
+import { type Audit, confirmsOrder, type Phase, type RequestRecord, type Stock } from './model.ts';
 
 /** A small event of a scenario's stock: did it sell out while the fault was on? */
 export interface SmallEventOutcome {

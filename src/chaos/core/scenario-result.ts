@@ -6,10 +6,11 @@ import type {
   Observations,
   OperationRecord,
   RequestRecord,
+  TargetName,
+  Threshold,
   Verdict,
 } from './model.ts';
 import type { ScenarioResult, StockReport } from './result.ts';
-import type { Scenario } from './scenarios/index.ts';
 import {
   countOperations,
   countRequests,
@@ -18,12 +19,11 @@ import {
   successRate,
   timeline,
 } from './statistics.ts';
-import type { TargetName } from './targets/target.ts';
 
 /** What one scenario left behind: all of it for a run scenario, little for a skipped one. */
 export interface ScenarioOutcome {
   /** What the report names and shows of it (the console passes its live session). */
-  scenario: Pick<Scenario, 'name' | 'summary' | 'threshold'>;
+  scenario: { name: string; summary: string; threshold: Threshold };
   target: TargetName;
   verdict: Verdict;
   /** Why it was skipped, or the steps that failed. */

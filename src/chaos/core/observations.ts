@@ -1,7 +1,7 @@
 // What the runner observed of a scenario's fault from outside the faulted part: the identity
 // each logic process reports, the frontend's counts, the runner's own database probe. Part of
 // the model (model.ts re-exports it), kept apart for size.
-import type { FaultCounts } from '../shared/admin-api.ts';
+import type { FaultCounts } from '../../shared/admin-api.ts';
 
 /** One logic process as it describes itself on GET /healthz (and x-boot-id on every answer). */
 export interface ReplicaIdentity {

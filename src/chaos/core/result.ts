@@ -1,12 +1,11 @@
 import type { EvidenceSummary } from './evidence.ts';
-import type { Check, InvariantResult, Threshold, Verdict } from './model.ts';
+import type { Check, InvariantResult, TargetName, Threshold, Verdict } from './model.ts';
 import type {
   LatencySummary,
   OperationCounts,
   RequestCounts,
   TimelineBucket,
 } from './statistics.ts';
-import type { TargetName } from './targets/target.ts';
 
 /** One scenario in report.json (schema documented in the README's chaos section). */
 export interface ScenarioResult {

@@ -1,4 +1,4 @@
-import { confirmedOrder } from '../../../web/confirmation.js';
+import { confirmedOrder } from '../../../../web/confirmation.js';
 import type { RequestRecord } from '../model.ts';
 
 export interface ShopEvent {
