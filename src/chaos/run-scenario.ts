@@ -109,6 +109,10 @@ function scenarioContext(scenario: Scenario, stock: Stock, run: RunContext): Sce
     observed: {},
     now: () => run.log.now(),
     stockIds: () => [...stock.large, ...stock.small].map((e) => e.id),
+    purchasesAnsweredBy: (replica) =>
+      run.log
+        .requestsOf(scenario.name)
+        .filter((r) => r.kind === 'purchase' && r.servedBy === replica).length,
   };
 }
 
@@ -137,6 +141,10 @@ async function underLoad(p: Progression, run: RunContext): Promise<void> {
   await sleep(options.beforeMs);
   p.measured = seatsPerSecond(log.requestsOf(p.scenario.name), options.beforeMs);
   run.state.seatsPerSecond = Math.max(run.state.seatsPerSecond, p.measured);
+  if (p.scenario.ready) {
+    enterPhase('waiting until it can be tested');
+    await p.scenario.ready(p.context);
+  }
 
   log.phase = 'fault';
   p.times.faultStart = log.now();

@@ -296,6 +296,7 @@ describe('NodeChaos through the stand-in kubectl, on stand-in node containers', 
       observed: {},
       now: () => (clock += 10),
       stockIds: () => [],
+      purchasesAnsweredBy: () => 0,
     };
     await NODE_PARTITION.inject(context);
     assert.equal(context.observed.node?.node, worker);

@@ -10,6 +10,7 @@ import {
   type ProofInput,
   type RequestRecord,
 } from '../core/model.ts';
+import { TimedOut, waitFor } from '../../shared/wait.ts';
 import { withRetry } from '../retry.ts';
 import type { ContainerFault, ControlName } from '../targets/target.ts';
 import { purchasesInFault } from './footprint.ts';
@@ -26,6 +27,26 @@ function faultOf(c: ScenarioContext, control: ControlName): ContainerFault {
   const fault = c.target.controls[control] as ContainerFault | undefined;
   if (!fault) throw new Error(`this target has no ${control} control`);
   return fault;
+}
+
+/** Purchases the replica must have answered before it is frozen or cut off. */
+const SERVED_BEFORE = { purchases: 3, withinMs: 30_000 } as const;
+
+/**
+ * Waits until the buyers have seen the replica answer purchases: its silence during the fault
+ * means something only if it was serving. Behind Docker's DNS alias the frontend's keep-alive
+ * connections can all sit on the other replica for a while. Past the bound the fault goes in
+ * anyway, and the proof's "answered purchases before" check makes the scenario inconclusive.
+ */
+async function replicaServing(c: ScenarioContext, control: ControlName): Promise<void> {
+  const { name } = faultOf(c, control);
+  await waitFor(
+    `the buyers to see ${name} answer ${SERVED_BEFORE.purchases} purchases`,
+    async () => c.purchasesAnsweredBy(name) >= SERVED_BEFORE.purchases || undefined,
+    { timeoutMs: SERVED_BEFORE.withinMs, delayMs: 250 },
+  ).catch((error: unknown) => {
+    if (!(error instanceof TimedOut)) throw error;
+  });
 }
 
 /** Applies a container fault, recording Docker's view before and right after. */
@@ -125,6 +146,7 @@ export const REPLICA_FREEZE: Scenario = {
   needs: 'freezeReplica',
   threshold: { kind: 'successRate', min: 0.99 },
   buysDuringFault: true,
+  ready: (c) => replicaServing(c, 'freezeReplica'),
   inject: (c) => inject(c, 'freezeReplica', true),
   rollback: (c) => undo(c, 'freezeReplica', true),
   proof: replicaFaultProof('paused', (v) => v.status === 'paused'),
@@ -137,6 +159,7 @@ export const REPLICA_PARTITION: Scenario = {
   needs: 'partitionReplica',
   threshold: { kind: 'successRate', min: 0.99 },
   buysDuringFault: true,
+  ready: (c) => replicaServing(c, 'partitionReplica'),
   inject: (c) => inject(c, 'partitionReplica', true),
   rollback: (c) => undo(c, 'partitionReplica', true),
   proof: replicaFaultProof(

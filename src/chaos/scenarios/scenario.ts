@@ -13,6 +13,8 @@ export interface ScenarioContext {
   now: () => number;
   /** The events of this scenario's stock: db-down's before/after audit covers them. */
   stockIds: () => string[];
+  /** Purchases the buyers saw this replica answer (x-served-by) so far in this scenario. */
+  purchasesAnsweredBy: (replica: string) => number;
 }
 
 export interface Scenario {
@@ -31,6 +33,12 @@ export interface Scenario {
    * some before and after, and answer friendly 503s during.
    */
   buysDuringFault: boolean;
+  /**
+   * What must hold before the fault goes in, awaited with the buyers running and still in the
+   * "before" phase: the replica about to be frozen has answered buyers, say. Bounded: when
+   * it does not come, the fault goes in anyway and the proof shows what was missing.
+   */
+  ready?(context: ScenarioContext): Promise<void>;
   inject(context: ScenarioContext): Promise<void>;
   rollback(context: ScenarioContext): Promise<void>;
   /**

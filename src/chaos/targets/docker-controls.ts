@@ -11,6 +11,7 @@ export function dockerControls(shop: DockerShop): TargetControls {
   const replica = names.logic[1];
   const view = async (name: string) => toView(await engine.inspect(name));
   const pause = (name: string): ContainerFault => ({
+    name,
     async inject() {
       await engine.pause(name);
       return view(name);
@@ -25,6 +26,7 @@ export function dockerControls(shop: DockerShop): TargetControls {
     },
   });
   const partition: ContainerFault = {
+    name: replica,
     async inject() {
       await engine.disconnect(names.network, replica);
       return view(replica);

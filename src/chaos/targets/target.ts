@@ -35,6 +35,8 @@ export interface FrontendControl {
  * Docker's view of the container, the evidence that the fault was there and was undone.
  */
 export interface ContainerFault {
+  /** The container it acts on. */
+  readonly name: string;
   /** Applies the fault; Docker's view right after. */
   inject(): Promise<ContainerView>;
   /** Undoes it and waits until the shop is ready again. */

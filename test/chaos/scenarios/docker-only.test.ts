@@ -17,6 +17,7 @@ import {
   REPLICA_PARTITION,
 } from '../../../src/chaos/scenarios/docker-only.ts';
 import { findScenario } from '../../../src/chaos/scenarios/index.ts';
+import type { ScenarioContext } from '../../../src/chaos/scenarios/scenario.ts';
 import { judge } from '../../../src/chaos/verdict.ts';
 import { allEvidence, failedNames, proofInput, replica } from '../support/proof-input.ts';
 import { audit, purchase } from '../support/records.ts';
@@ -253,4 +254,33 @@ describe('db-freeze verdict', () => {
     const broken = { ...slowCatalog, status: 500, errorCode: 'INTERNAL' };
     assert.ok(failing(judged([broken])).includes('catalog always served'));
   });
+});
+
+describe('a replica fault waits until the buyers have seen that replica serve', () => {
+  // Behind Docker's DNS alias, the frontend's keep-alive connections can all sit on the other
+  // replica: freezing one that served nobody would test nothing (one fresh shop in five, seen).
+  for (const [scenario, control] of [
+    [REPLICA_FREEZE, 'freezeReplica'],
+    [REPLICA_PARTITION, 'partitionReplica'],
+  ] as const) {
+    it(`${scenario.name}: goes in only once logic-2 has answered 3 purchases`, async () => {
+      const asked: string[] = [];
+      let answered = 0;
+      const fault = {
+        name: 'logic-2',
+        inject: async () => view('paused'),
+        undo: async () => ({ seconds: 0, after: view('running') }),
+      };
+      const context = {
+        target: { controls: { [control]: fault } },
+        purchasesAnsweredBy: (name: string) => {
+          asked.push(name);
+          return answered++;
+        },
+      } as unknown as ScenarioContext;
+      await scenario.ready?.(context);
+      assert.ok(asked.every((name) => name === 'logic-2'));
+      assert.equal(answered, 4, 'asked until the count reached 3');
+    });
+  }
 });
