@@ -38,7 +38,7 @@ export const USAGE = `Usage: npm run chaos -- [--target kind|local|docker] [--sc
 
   --target     kind (default: the cluster \`npm run deploy\` made), local (starts its own shop)
                or docker (the containers \`npm run containers:up\` runs)
-  --scenario   run only these, in the fixed order (repeat the flag): ${SCENARIO_NAMES.join(', ')}
+  --scenario   run only these, in the fixed order (repeat the flag, or a,b): ${SCENARIO_NAMES.join(', ')}
   --duration   seconds each fault is held (default 30, or 5 with --quick)
   --seed       makes the load and the faults reproducible (default: from the clock)
   --report     folder for report.json, report.html and requests.jsonl
@@ -69,7 +69,9 @@ export function parseChaosArgs(argv: readonly string[], now = new Date()): Chaos
   if (target !== 'kind' && target !== 'local' && target !== 'docker') {
     problems.push(`--target must be kind, local or docker (got "${target}")`);
   }
-  const unknown = (values.scenario ?? []).filter((name) => !SCENARIO_NAMES.includes(name));
+  // Repeated or comma-separated, as the bench's --only takes its groups.
+  const named = (values.scenario ?? []).flatMap((v) => v.split(',')).filter((v) => v !== '');
+  const unknown = named.filter((name) => !SCENARIO_NAMES.includes(name));
   if (unknown.length > 0) {
     problems.push(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIO_NAMES.join(', ')}`);
   }
@@ -81,7 +83,7 @@ export function parseChaosArgs(argv: readonly string[], now = new Date()): Chaos
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
 
-  const wanted = new Set(values.scenario ?? []);
+  const wanted = new Set(named);
   const faultMs = duration * 1000;
   return Object.freeze({
     target: target as TargetName,
