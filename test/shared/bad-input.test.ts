@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase } from './support/database.ts';
-import { type ErrorBody, newKey, request } from './support/http.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { type ErrorBody, newKey, request } from '../support/http.ts';
 import {
   ADMIN_TOKEN,
   type RunningFrontend,
   type RunningLogic,
   startFrontend,
   startLogic,
-} from './support/servers.ts';
+} from '../support/servers.ts';
 
 const db = await createTestDatabase();
 
