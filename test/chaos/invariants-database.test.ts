@@ -3,7 +3,7 @@
 // still found. Runs on the embedded engine, or on the PostgreSQL that DATABASE_URL names.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { checkInvariants } from '../../src/chaos/invariants.ts';
 import { getAudit, postEvents } from '../../src/chaos/targets/admin-client.ts';
@@ -17,13 +17,15 @@ describe('checkInvariants on a scratch database read through /admin/audit', () =
   let logic: RunningLogic;
   let sql: pg.Client;
 
-  before(async () => {
+  // A database of its own for each test: each forges damage (a dropped constraint, rows
+  // changed behind the service's back) that the audit of any later test would find too.
+  beforeEach(async () => {
     database = await createTestDatabase();
     logic = await startLogic({ databaseUrl: database.url });
     sql = new pg.Client({ connectionString: database.url });
     await sql.connect();
   });
-  after(async () => {
+  afterEach(async () => {
     await sql.end();
     await logic.close();
     await database.drop();
