@@ -65,13 +65,14 @@ describe(`fault settings kept in the ${db.engine} database`, () => {
   });
 
   it('refuses a replica name that no pod could have, and changes nothing', async () => {
+    const before = await get(a);
     const bad = await put(a, { rate: 1, latencyMs: 0, mode: 'before', replica: 'Not A Pod!' });
     assert.equal(bad.status, 400);
     assert.equal(
       (bad.body as unknown as { error: { code: string } }).error.code,
       'INVALID_REQUEST',
     );
-    assert.equal((await get(a)).faults.rate, 0);
+    assert.deepEqual(await get(a), before);
   });
 
   it('answers POST /admin/crash with 202 naming the replica, then crashes it', async () => {
