@@ -138,7 +138,10 @@ function nodeController(
     await write(ready);
     for (const resolve of waiting) resolve();
   };
-  // One tick at a time: the first one written before the tests read anything.
+  // One tick at a time: the first one written before the tests read anything. The 200 ms
+  // between ticks is kept on purpose: it is the stand-in's reconcile period, as Kubernetes'
+  // node controller looks at nodes periodically; no test waits on it (each waits for what
+  // kubectl shows, or for caughtUp()).
   const first = tick();
   const loop = (async () => {
     await first;
