@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FaultInjector } from '../../src/logic/faults.ts';
 import type { FaultsAnswer } from '../../src/shared/admin-api.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { request } from '../support/http.ts';
@@ -88,22 +87,5 @@ describe(`fault settings kept in the ${db.engine} database`, () => {
     const noToken = await request(`${b.url}/admin/crash`, { method: 'POST' });
     assert.equal(noToken.status, 401);
     assert.equal(crashes.length, 1);
-  });
-});
-
-describe('FaultInjector seeds per replica', () => {
-  const hits = (replica: string) => {
-    const faults = new FaultInjector(
-      { rate: 0.5, latencyMs: 0, mode: 'before', seed: 3 },
-      {
-        replica,
-      },
-    );
-    return Array.from({ length: 64 }, () => faults.decide().hit);
-  };
-
-  it('gives each replica its own sequence, the same on every run', () => {
-    assert.deepEqual(hits('logic-1'), hits('logic-1'));
-    assert.notDeepEqual(hits('logic-1'), hits('logic-2'));
   });
 });

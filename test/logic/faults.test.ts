@@ -25,3 +25,20 @@ describe('FaultInjector', () => {
     assert.ok(Array.from({ length: 1000 }, () => faults.decide()).every((d) => !d.hit));
   });
 });
+
+describe('FaultInjector seeds per replica', () => {
+  const hits = (replica: string) => {
+    const faults = new FaultInjector(
+      { rate: 0.5, latencyMs: 0, mode: 'before', seed: 3 },
+      {
+        replica,
+      },
+    );
+    return Array.from({ length: 64 }, () => faults.decide().hit);
+  };
+
+  it('gives each replica its own sequence, the same on every run', () => {
+    assert.deepEqual(hits('logic-1'), hits('logic-1'));
+    assert.notDeepEqual(hits('logic-1'), hits('logic-2'));
+  });
+});
