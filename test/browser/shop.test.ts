@@ -12,6 +12,14 @@ import {
 
 const db = await createTestDatabase();
 
+const FRONTEND_ENV = {
+  LOGIC_DEADLINE_MS: '1500',
+  LOGIC_RETRIES: '1',
+  RETRY_BASE_MS: '10',
+  // The logic-down test reloads right after stopping logic: no fresh list to lean on.
+  CATALOG_MAX_AGE_MS: '0',
+};
+
 describe('the shop in a real browser (Chromium via playwright-core)', () => {
   let logic: RunningLogic;
   let frontend: RunningFrontend;
@@ -20,16 +28,7 @@ describe('the shop in a real browser (Chromium via playwright-core)', () => {
 
   before(async () => {
     logic = await startLogic({ databaseUrl: db.url, replica: 'logic-browser' });
-    frontend = await startFrontend({
-      logicUrls: [logic.url],
-      env: {
-        LOGIC_DEADLINE_MS: '1500',
-        LOGIC_RETRIES: '1',
-        RETRY_BASE_MS: '10',
-        // The logic-down test reloads right after stopping logic: no fresh list to lean on.
-        CATALOG_MAX_AGE_MS: '0',
-      },
-    });
+    frontend = await startFrontend({ logicUrls: [logic.url], env: FRONTEND_ENV });
     browser = await launchChromium();
     if (!browser) return;
     page = await browser.newPage({ viewport: { width: 390, height: 844 } });
@@ -59,7 +58,17 @@ describe('the shop in a real browser (Chromium via playwright-core)', () => {
 
   it('shows the friendly message and the stale banner when logic is down', async (t) => {
     if (!needChromium(t, browser)) return;
-    await logic.close();
+    // A logic and a frontend of its own: the logic it stops is no other test's.
+    const doomed = await startLogic({ databaseUrl: db.url, replica: 'logic-going-down' });
+    const shop = await startFrontend({ logicUrls: [doomed.url], env: FRONTEND_ENV });
+    t.after(async () => {
+      await shop.close();
+      await doomed.close();
+    });
+    // The page is open and the frontend has a good list to fall back on, then logic goes.
+    await page.goto(shop.url);
+    await page.locator('li.event', { hasText: 'Jazz Night' }).waitFor();
+    await doomed.close();
     await page.reload();
     await page.locator('#stale-banner').waitFor({ state: 'visible' });
     const card = page.locator('li.event', { hasText: 'Jazz Night' });

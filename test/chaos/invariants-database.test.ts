@@ -3,7 +3,7 @@
 // still found. Runs on the embedded engine, or on the PostgreSQL that DATABASE_URL names.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { checkInvariants } from '../../src/chaos/core/invariants.ts';
 import { createStockEvents } from '../../src/chaos/stock.ts';
@@ -18,13 +18,15 @@ describe('checkInvariants on a scratch database read through /admin/audit', () =
   let sql: pg.Client;
   const admin = () => new AdminClient(logic.url, ADMIN_TOKEN);
 
-  before(async () => {
+  // A database of its own for each test: each forges damage (a dropped constraint, rows
+  // changed behind the service's back) that the audit of any later test would find too.
+  beforeEach(async () => {
     database = await createTestDatabase();
     logic = await startLogic({ databaseUrl: database.url });
     sql = new pg.Client({ connectionString: database.url });
     await sql.connect();
   });
-  after(async () => {
+  afterEach(async () => {
     await sql.end();
     await logic.close();
     await database.drop();

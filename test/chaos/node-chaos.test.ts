@@ -1,7 +1,7 @@
 // The node scenarios' kind logic (src/chaos/kind/node-chaos.ts): which worker is taken, that
 // the cluster is seen to notice through kubectl, that the node's pods are replaced before it
 // is given back, and restore after an interrupt. kubectl is the repo's stand-in; the nodes are
-// real containers (test/docker/support/node-standin.ts), and a small node controller here
+// real containers (test/chaos/support/node-standin.ts), and a small node controller here
 // plays Kubernetes: a node whose container is paused, stopped or disconnected turns not
 // Ready, and its pods are replaced on another worker with new names and uids.
 import assert from 'node:assert/strict';
@@ -19,11 +19,7 @@ import { NODE_PARTITION } from '../../src/chaos/scenarios/nodes.ts';
 import type { ScenarioContext } from '../../src/chaos/scenarios/scenario.ts';
 import { type DockerEngine, dockerEngine } from '../../src/docker/engine.ts';
 import { flameTarget, loadSettings, type PodSummary } from '../../src/kube/index.ts';
-import {
-  canRunStandIns,
-  ensureNodeStandinImage,
-  standInCluster,
-} from '../docker/support/node-standin.ts';
+import { canRunStandIns, ensureNodeStandinImage, standInCluster } from './support/node-standin.ts';
 import { makeStandInKubectl, type StandInKubectl } from './support/stand-in-kubectl.ts';
 
 const pod = (name: string, node: string, ready = true): PodSummary => ({
@@ -142,7 +138,10 @@ function nodeController(
     await write(ready);
     for (const resolve of waiting) resolve();
   };
-  // One tick at a time: the first one written before the tests read anything.
+  // One tick at a time: the first one written before the tests read anything. The 200 ms
+  // between ticks is kept on purpose: it is the stand-in's reconcile period, as Kubernetes'
+  // node controller looks at nodes periodically; no test waits on it (each waits for what
+  // kubectl shows, or for caughtUp()).
   const first = tick();
   const loop = (async () => {
     await first;

@@ -181,6 +181,7 @@ describe(`GET /api/events under concurrent load (${db.engine} database)`, () => 
       late = request<EventsBody>(`${frontend.url}/api/events`);
       // Fixed code asks logic anew, which lets the held call go. Code that joins the held call
       // never asks; then the held call is let go after 2 s, and the stock below is the old one.
+      // The one fixed wait kept on purpose: only broken code, whose call never comes, waits it.
       await Promise.race([lateCall, sleep(2000)]);
     } finally {
       held.release();

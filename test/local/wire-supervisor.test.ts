@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { ManagedChild } from '../../src/local/child-process.ts';
 import { superviseDatabase } from '../../src/local/database-supervisor.ts';
 import { waitFor } from '../support/wait.ts';
@@ -36,13 +36,15 @@ function supervised(dir: string, exit: string) {
 describe('npm start keeps the embedded database running after a fatal error', () => {
   let dir: string;
   const children: ManagedChild[] = [];
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flame-supervisor-'));
+  });
   after(async () => {
     for (const child of children) await child.kill();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('restarts it when it exits non-zero, and says so', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flame-supervisor-'));
     const db = supervised(dir, '1');
     children.push(db.child);
     db.child.start();

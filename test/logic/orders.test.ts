@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { migrate } from '../../src/logic/migrations.ts';
 import { hashOrderRequest } from '../../src/logic/orders.ts';
+import { parseOrderRequest } from '../../src/shared/order-request.ts';
 import { createTestDatabase, raceSkip } from '../support/database.ts';
 import { createTestEvent } from '../support/events.ts';
 import {
@@ -248,5 +249,14 @@ describe(`logic orders on the ${db.engine} database`, () => {
     assert.equal(missingOrder.status, 404);
     const notAUuid = await request<ErrorBody>(`${logic.url}/orders/not-a-uuid`);
     assert.equal(notAUuid.status, 404);
+  });
+});
+
+describe('hashOrderRequest', () => {
+  it('hashes the same request the same way whatever the key order', () => {
+    const a = parseOrderRequest(JSON.parse('{"eventId":"x","quantity":2,"email":"a@b.io"}'));
+    const b = parseOrderRequest(JSON.parse('{"email":"a@b.io","quantity":2,"eventId":"x"}'));
+    assert.equal(hashOrderRequest(a), hashOrderRequest(b));
+    assert.notEqual(hashOrderRequest(a), hashOrderRequest({ ...a, quantity: 3 }));
   });
 });

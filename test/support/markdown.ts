@@ -67,6 +67,15 @@ export function linkTargets(markdown: string): string[] {
   return targets;
 }
 
+/** The text of every inline code span in the prose and tables (never inside code blocks). */
+export function inlineCode(markdown: string): string[] {
+  const spans: string[] = [];
+  marked.walkTokens(blocks(markdown), (token) => {
+    if (token.type === 'codespan') spans.push((token as Tokens.Codespan).text);
+  });
+  return spans;
+}
+
 /** Every heading's anchor as GitHub makes it, repeated headings numbered (`-1`, `-2`). */
 export function anchorsOf(markdown: string): string[] {
   const slugger = new GithubSlugger();

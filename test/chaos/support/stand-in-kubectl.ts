@@ -69,19 +69,15 @@ export interface StandInKubectl {
   /** Every recorded call without the "kubectl --context kind-flame -n flame" prefix. */
   calls(): Promise<string[]>;
   clearCalls(): Promise<void>;
+  /** Back to the cluster as made (no call recorded): a test starts from it, not from another's. */
+  reset(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
-/** Writes the stand-in into a temp folder with two Ready pods per Deployment and postgres-0. */
-export async function makeStandInKubectl(): Promise<StandInKubectl> {
-  const root = await mkdtemp(join(tmpdir(), 'flame-chaos-stand-in-'));
-  const bin = join(root, 'bin');
-  const state = join(root, 'state');
-  await mkdir(bin);
+/** Two Ready pods per Deployment and postgres-0, logic at two replicas, no call recorded. */
+async function writeFreshState(state: string): Promise<void> {
+  await rm(state, { recursive: true, force: true });
   await mkdir(state);
-  await writeFile(join(bin, 'kubectl'), SCRIPT);
-  await chmod(join(bin, 'kubectl'), 0o755);
-  await symlink(process.execPath, join(bin, 'node'));
   const items = (pods: object[]) => pods.map((p) => JSON.stringify(p)).join(',');
   await writeFile(
     join(state, 'pods-logic.items'),
@@ -93,6 +89,18 @@ export async function makeStandInKubectl(): Promise<StandInKubectl> {
   );
   await writeFile(join(state, 'pods-postgres.items'), items([pod('postgres-0', 'postgres')]));
   await writeFile(join(state, 'replicas-logic'), '2');
+}
+
+/** Writes the stand-in into a temp folder, its state fresh (see writeFreshState). */
+export async function makeStandInKubectl(): Promise<StandInKubectl> {
+  const root = await mkdtemp(join(tmpdir(), 'flame-chaos-stand-in-'));
+  const bin = join(root, 'bin');
+  const state = join(root, 'state');
+  await mkdir(bin);
+  await writeFile(join(bin, 'kubectl'), SCRIPT);
+  await chmod(join(bin, 'kubectl'), 0o755);
+  await symlink(process.execPath, join(bin, 'node'));
+  await writeFreshState(state);
   const log = join(state, 'calls.log');
   return {
     bin,
@@ -103,6 +111,7 @@ export async function makeStandInKubectl(): Promise<StandInKubectl> {
         .filter(Boolean)
         .map((line) => line.replace(/^kubectl --context kind-flame -n flame /, '')),
     clearCalls: () => writeFile(log, ''),
+    reset: () => writeFreshState(state),
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 }

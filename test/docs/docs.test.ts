@@ -10,6 +10,7 @@ import {
   anchorsOf,
   codeSpans,
   headings,
+  inlineCode,
   linkTargets,
   plain,
   tableAfter,
@@ -183,14 +184,14 @@ function wordIn(word: string, text: string): boolean {
   return new RegExp(`\\b${word}\\b`).test(text);
 }
 
-describe('relative links in README.md and docs/', () => {
-  const docs = [
-    'README.md',
-    ...readdirSync(join(ROOT, 'docs'))
-      .filter((file) => file.endsWith('.md'))
-      .map((file) => `docs/${file}`),
-  ];
+const docs = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => `docs/${file}`),
+];
 
+describe('relative links in README.md and docs/', () => {
   for (const doc of docs) {
     it(`${doc} links only to files and headings that exist`, () => {
       const broken = linkTargets(read(doc))
@@ -204,6 +205,19 @@ describe('relative links in README.md and docs/', () => {
           return anchors.includes(anchor) ? [] : [`${target} (no heading #${anchor})`];
         });
       assert.deepEqual(broken, []);
+    });
+  }
+});
+
+// Suites move with the code they test (test/<room> tests src/<room>): a doc still naming the
+// old place fails here, as a broken link does above.
+describe('test paths in README.md and docs/', () => {
+  for (const doc of docs) {
+    it(`${doc} names only test files and folders that exist`, () => {
+      const missing = inlineCode(read(doc))
+        .filter((span) => /^test\/[^\s<*]+$/.test(span))
+        .filter((path) => !existsSync(join(ROOT, path)));
+      assert.deepEqual(missing, []);
     });
   }
 });
