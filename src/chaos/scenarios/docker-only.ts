@@ -2,6 +2,8 @@
 // silent, a gray failure) or cut off the network (docker network disconnect), and postgres
 // frozen. Evidence from outside the container: Docker's own view of it (state, id, pid,
 // networks) and which process answered the buyers (x-served-by, x-boot-id).
+
+import { TimedOut, waitFor } from '../../shared/wait.ts';
 import {
   type Check,
   type ContainerView,
@@ -10,7 +12,6 @@ import {
   type ProofInput,
   type RequestRecord,
 } from '../core/model.ts';
-import { TimedOut, waitFor } from '../../shared/wait.ts';
 import { withRetry } from '../retry.ts';
 import type { ContainerFault, ControlName } from '../targets/target.ts';
 import { purchasesInFault } from './footprint.ts';
