@@ -1,6 +1,6 @@
-// src/docker/shop.ts for the docker target's rolling restart: replaces a logic container surge first, as a
-// Deployment's rolling update does (maxSurge 1, maxUnavailable 0): the old container keeps
-// serving until its replacement is ready, then it is stopped with the manifests' grace.
+// replaceLogicContainer (src/docker/shop.ts), the docker target's rolling restart: surge first,
+// as a Deployment's rolling update does (maxSurge 1, maxUnavailable 0): the old container
+// keeps serving until its replacement is ready, then it is stopped with the manifests' grace.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dockerEngine } from '../../src/docker/engine.ts';
