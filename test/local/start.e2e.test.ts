@@ -131,7 +131,7 @@ describe('npm start (the local runner, real child processes, embedded database)'
     if (lan) assert.equal(await accepts(lan, port), false, `the shop answers on ${lan}:${port}`);
     else
       process.stderr.write(
-        'start.test: no network address besides loopback, exposure not checked\n',
+        'start.e2e.test: no network address besides loopback, exposure not checked\n',
       );
     const order = await request<OrderBody>(`${first.url}/api/orders`, {
       method: 'POST',
