@@ -108,7 +108,7 @@ export function sessionReport(input: {
     tool: 'flametickets-chaos',
     target,
     seed: session.seed,
-    profile: 'quick',
+    profile: 'live',
     startedAt: scenario.startedAt,
     finishedAt: new Date(input.stoppedAt).toISOString(),
     verdict: result.verdict === 'pass' ? 'pass' : 'fail',

@@ -294,6 +294,7 @@ async function assertReportDownloads(page: Page, times: number[], dir: string): 
   };
   const report = JSON.parse(await download('report.json')) as ChaosReport;
   assert.equal(report.tool, 'flametickets-chaos');
+  assert.equal(report.profile, 'live', 'a session timed by hand, neither of the runner profiles');
   assert.equal(report.verdict, 'pass');
   const [scenario] = report.scenarios;
   assert.ok(scenario);

@@ -67,7 +67,8 @@ export interface ChaosReport {
   tool: 'flametickets-chaos';
   target: TargetName;
   seed: number;
-  profile: 'quick' | 'full';
+  /** The runner's --quick or full timings; live for a control-room session, timed by hand. */
+  profile: 'quick' | 'full' | 'live';
   startedAt: string;
   finishedAt: string;
   /** pass only when every scenario passed (inconclusive and skipped are not a pass). */
