@@ -9,7 +9,7 @@ import { drawTiles, showInvariants } from './invariant-tiles.ts';
 import { clockTime, Marks } from './marks.ts';
 import { perSecond } from './series.ts';
 import { type AuditScope, BuyerSession, type SessionResult } from './session.ts';
-import { offerDownloads, sessionReport } from './session-report.ts';
+import { offerDownloads, sessionReport, targetOfReplicas } from './session-report.ts';
 
 const TOKEN_KEY = 'flametickets.admin-token';
 /** Every few ticks (seconds) the invariants are checked against the database. */
@@ -89,7 +89,7 @@ async function stopBuyers(): Promise<void> {
   showStats(stopping);
   if (!result) return;
   showVerdict(result);
-  const target = [...replicas].every((name) => /^logic-\d+$/.test(name)) ? 'local' : 'kind';
+  const target = targetOfReplicas(replicas);
   const from = stopping.log.startedAt;
   offerDownloads(
     sessionReport({ session: stopping, result, marks: marks.since(from), target, stoppedAt }),

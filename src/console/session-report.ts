@@ -47,6 +47,18 @@ function checksOf(result: SessionResult, confirmed: number): Check[] {
 }
 
 /**
+ * Where the shop runs, read from its replicas' names (x-served-by): `npm start` names them
+ * logic-1, logic-2; `npm run containers:up` <project>-logic-1; kind's Deployment gives pods
+ * generated names. The page is told nothing else about where it runs.
+ */
+export function targetOfReplicas(names: Iterable<string>): TargetName {
+  const all = [...names];
+  if (all.length > 0 && all.every((name) => /^logic-\d+$/.test(name))) return 'local';
+  if (all.length > 0 && all.every((name) => /.-logic-\d+$/.test(name))) return 'docker';
+  return 'kind';
+}
+
+/**
  * A stopped console session as a chaos report (schema of report.json): one scenario named
  * "console", judged as the page judged it, its fault window taken from the marks and the
  * event log kept in its notes, so `npm run chaos`'s report page shows it the same way.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Mark, MarkKind } from '../../src/console/marks.ts';
-import { faultWindow } from '../../src/console/session-report.ts';
+import { faultWindow, targetOfReplicas } from '../../src/console/session-report.ts';
 
 const T0 = 1_000_000;
 const marks = (...list: [MarkKind, number][]): Mark[] =>
@@ -26,5 +26,16 @@ describe("the console session's fault window", () => {
 
   it('is empty, at the end, when nothing was broken', () => {
     assert.deepEqual(faultWindow(marks(['buyers', 0]), T0, 20_000), { start: 20_000, end: 20_000 });
+  });
+});
+
+describe("the console session's target, from the replicas that answered", () => {
+  it('tells npm start, containers:up and kind apart by the names they give logic', () => {
+    assert.equal(targetOfReplicas(['logic-1', 'logic-2']), 'local');
+    assert.equal(targetOfReplicas(['flametickets-logic-1', 'flametickets-logic-2']), 'docker');
+    assert.equal(
+      targetOfReplicas(['flame-logic-7d9f8b6c5-x2k4q', 'flame-logic-7d9f8b6c5-p9z']),
+      'kind',
+    );
   });
 });
