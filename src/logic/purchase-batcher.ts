@@ -44,10 +44,11 @@ interface Group<T, R> {
 }
 
 /**
- * Gathers concurrent purchases of the same event: the first goes at once; those that arrive
- * while the event's batches are in flight wait, and leave together, in arrival order, as the
- * next batch when one ends. Under light load nothing waits; under a flash sale one commit
- * serves many buyers instead of one.
+ * Gathers concurrent purchases of the same event: a purchase goes at once while fewer than
+ * `maxInFlight` (two) batches of its event are in flight; those that arrive while that many
+ * are in flight wait, and leave together, in arrival order, as the next batch when one ends.
+ * Under light load nothing waits; under a flash sale one commit serves many buyers instead of
+ * one.
  */
 export class PurchaseBatcher<T, R> {
   readonly #groups = new Map<string, Group<T, R>>();

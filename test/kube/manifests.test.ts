@@ -360,8 +360,8 @@ describe('manifest policies catch violations (each check can fail)', () => {
   }
 });
 
-describe('manifests match DESIGN.md names and the scripts', () => {
-  it('has the Deployments, StatefulSet and Services DESIGN.md names', () => {
+describe('manifests match the names the services and scripts use', () => {
+  it('has the Namespace, Deployments, StatefulSet and Services by name, each workload deploy waits for', () => {
     find('Namespace', 'flame');
     find('Deployment', 'flame-frontend');
     find('Deployment', 'flame-logic');

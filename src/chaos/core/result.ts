@@ -7,7 +7,7 @@ import type {
   TimelineBucket,
 } from './statistics.ts';
 
-/** One scenario in report.json (schema documented in the README's chaos section). */
+/** One scenario in report.json (schema documented in docs/CHAOS.md, section report.json). */
 export interface ScenarioResult {
   name: string;
   summary: string;

@@ -28,8 +28,10 @@ export interface KindConnection {
 }
 
 /**
- * The cluster `npm run deploy` made: the shop at http://localhost:8080 (kind port mapping),
- * faults and the audit through a port-forward to each logic pod, faults by kubectl.
+ * The cluster `npm run deploy` made: the shop at http://localhost:8080 (kind port mapping);
+ * fault settings, the audit and the stock through a port-forward to any one Ready logic pod,
+ * fault counts and identities from each Ready logic pod; the other faults by kubectl (and
+ * Docker for the nodes).
  */
 export async function connectKindTarget(options: {
   log: (line: string) => void;

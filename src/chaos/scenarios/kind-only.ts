@@ -50,7 +50,7 @@ export const FRONTEND_KILL: Scenario = {
 export const NETWORK_POLICY: Scenario = {
   name: 'network-policy',
   summary:
-    'a probe pod without the frontend’s labels tries logic and postgres; the frontend tries logic',
+    'a probe pod without the frontend’s labels tries logic :8081 and postgres :5432; the frontend tries both',
   targets: KIND_ONLY,
   needs: 'networkPolicy',
   threshold: { kind: 'probe' },

@@ -151,7 +151,11 @@ export interface ChaosTarget {
    * Returns one line per thing it restored; safe to call when nothing needs it.
    */
   restore(): Promise<string[]>;
-  /** restore(), then let go (local: stops everything it started). Returns restore's lines. */
+  /**
+   * Lets go of the target at the end of the run; returns one line per thing it did. kind and
+   * docker: restore(), the shop stays up. local: clears the fault settings through a replica
+   * still up, then stops everything it started (no restore()).
+   */
   close(): Promise<string[]>;
 }
 
