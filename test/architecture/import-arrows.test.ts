@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  builtinImports,
-  cycles,
-  type ImportEdge,
-  importGraph,
-  reachable,
-} from '../support/import-graph.ts';
+import { cycles, type ImportEdge, reachable, readImports } from '../support/import-graph.ts';
 
 // The module map of docs/ARCHITECTURE.md, checked the way docs.test.ts checks the docs: an
 // import that points the wrong way, or closes a loop, fails here with the file that made it.
@@ -86,13 +83,20 @@ export function browserProblems(
 }
 
 const show = (edge: ImportEdge) => `${edge.from} → ${edge.to}`;
-const edges = importGraph(ROOT, ['src', 'scripts']);
-const builtins = builtinImports(ROOT, ['src']);
+/** The console's bundle, built from src/console (npm run build:console): not a source. */
+const BUILT = ['web/console.js'];
+const imports = readImports(ROOT, ['src', 'scripts', 'web'], BUILT);
+const { edges, builtins } = imports;
 
 describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
   it('reads a graph of the whole tree', () => {
     assert.ok(edges.length > 100, `only ${edges.length} imports found`);
     assert.ok(edges.some((e) => e.from.startsWith('scripts/')));
+    assert.ok(edges.some((e) => e.from.startsWith('web/')));
+  });
+
+  it('reads every import as an arrow: each relative one names a file, each dynamic one a fixed module', () => {
+    assert.deepEqual(imports.unreadable, []);
   });
 
   it('points down the map: scripts → tools → services → shared', () => {
@@ -116,6 +120,13 @@ describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
     assert.deepEqual(browserProblems(edges, builtins), []);
   });
 
+  it('keeps web/ (served as it is) on web/: no src/, no package, no node: module', () => {
+    const wrong = [...edges, ...builtins, ...imports.packages].filter(
+      (e) => roomOf(e.from) === 'web' && roomOf(e.to) !== 'web',
+    );
+    assert.deepEqual(wrong.map(show), []);
+  });
+
   it('has no import cycle between files, type-only imports included', () => {
     assert.deepEqual(
       cycles(edges).map((path) => path.join(' → ')),
@@ -134,6 +145,53 @@ describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
       cycles(between).map((path) => path.join(' → ')),
       [],
     );
+  });
+
+  it('reads every kind of import, and flags what it cannot read (the reader itself can fail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-arrows-'));
+    const tree = {
+      'src/a.ts': [
+        "import b = require('./b.ts');",
+        "type C = import('./c.ts').C;",
+        "type D = typeof import('./d.mts');",
+        'const e = await import(`./e.cts`);',
+        "export type { F } from '../web/f.js';",
+      ].join('\n'),
+      'src/b.ts': 'export {};',
+      'src/c.ts': 'export type C = 1;',
+      'src/d.mts': "import 'node:fs';",
+      'src/e.cts': "import 'pg';",
+      'src/g.ts': [
+        "import './h.js';",
+        'await import(name);',
+        `await import(\`./\${name}.ts\`);`,
+      ].join('\n'),
+      'src/h.ts': 'export {};',
+      'web/f.js': 'export const F = 1;',
+    };
+    try {
+      for (const [file, code] of Object.entries(tree)) {
+        mkdirSync(join(dir, file, '..'), { recursive: true });
+        writeFileSync(join(dir, file), code);
+      }
+      const read = readImports(dir, ['src', 'web']);
+      assert.deepEqual(read.edges.map(show), [
+        'src/a.ts → src/b.ts',
+        'src/a.ts → src/c.ts',
+        'src/a.ts → src/d.mts',
+        'src/a.ts → src/e.cts',
+        'src/a.ts → web/f.js',
+      ]);
+      assert.deepEqual(read.builtins.map(show), ['src/d.mts → node:fs']);
+      assert.deepEqual(read.packages.map(show), ['src/e.cts → pg']);
+      assert.deepEqual(read.unreadable, [
+        'src/g.ts:2: import(name) names no fixed module',
+        `src/g.ts:3: import(\`./\${name}.ts\`) names no fixed module`,
+        "src/g.ts:1: './h.js' is no file",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('catches an arrow the wrong way and a loop (the checker itself can fail)', () => {
