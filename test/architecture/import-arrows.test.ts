@@ -57,6 +57,8 @@ const CONSOLE_MAY_IMPORT = ['src/console', 'src/chaos/core', 'src/shared'];
 const CORE_MAY_IMPORT = ['src/chaos/core', 'src/shared', 'web/confirmation.js'];
 /** Where every file the browser's row reaches may lie: nowhere a Node-only file can hide. */
 const BROWSER_SAFE = [...CONSOLE_MAY_IMPORT, 'web/confirmation.js'];
+/** The packages the browser's row may import (esbuild bundles them): uPlot and its stylesheet. */
+const BROWSER_PACKAGES = ['uplot', 'uplot/dist/uPlot.min.css'];
 
 /** Why an arrow out of the console or the chaos core is not allowed, or undefined. */
 export function notForTheBrowser({ from, to }: ImportEdge): string | undefined {
@@ -70,13 +72,15 @@ export function notForTheBrowser({ from, to }: ImportEdge): string | undefined {
 /**
  * What breaks the browser among the files reachable from any file of src/console or
  * src/chaos/core, whether the console reaches that core file today or not: each import that
- * leaves the browser-safe places (not what lies beyond it), and each Node builtin imported.
+ * leaves the browser-safe places (not what lies beyond it), each Node builtin imported, and
+ * each package but BROWSER_PACKAGES (type-only imports included, as everywhere here).
  */
 export function browserProblems({
   files,
   edges,
   builtins,
-}: Pick<Imports, 'files' | 'edges' | 'builtins'>): string[] {
+  packages,
+}: Omit<Imports, 'unreadable'>): string[] {
   const starts = files.filter((file) => within(file, ['src/console', 'src/chaos/core']));
   const closure = reachable(edges, starts);
   const safe = (file: string) => closure.has(file) && within(file, BROWSER_SAFE);
@@ -86,6 +90,9 @@ export function browserProblems({
       .filter((e) => safe(e.from) && !safe(e.to))
       .map((e) => `${show(e)} (${reached}, outside ${BROWSER_SAFE.join(', ')})`),
     ...builtins.filter((e) => safe(e.from)).map((e) => `${show(e)} (${reached}: a Node builtin)`),
+    ...packages
+      .filter((e) => safe(e.from) && !BROWSER_PACKAGES.includes(e.to))
+      .map((e) => `${show(e)} (${reached}: a package, not ${BROWSER_PACKAGES.join(' or ')})`),
   ];
 }
 
@@ -122,7 +129,7 @@ describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
     assert.deepEqual(wrong, []);
   });
 
-  it('reaches from every file of src/console and src/chaos/core (the whole import closure, types included) no node: builtin and no file outside those', () => {
+  it('reaches from every file of src/console and src/chaos/core (the whole import closure, types included) no node: builtin, no package but uPlot and no file outside those', () => {
     assert.ok(builtins.length > 0, 'the builtins of the Node-only code are seen');
     assert.deepEqual(browserProblems(imports), []);
   });
@@ -228,8 +235,12 @@ describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
           { from: 'src/shared/c.ts', to: 'node:fs' },
           { from: 'src/chaos/core/d.ts', to: 'node:path' },
         ],
+        packages: [
+          { from: 'src/console/a.ts', to: 'uplot' },
+          { from: 'src/shared/c.ts', to: 'pg' },
+        ],
       }).length,
-      2,
+      3,
     );
     assert.deepEqual(
       cycles([
