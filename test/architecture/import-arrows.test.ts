@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  builtinImports,
   cycles,
   type ImportEdge,
-  importGraph,
+  type Imports,
   reachable,
+  readImports,
 } from '../support/import-graph.ts';
 
 // The module map of docs/ARCHITECTURE.md, checked the way docs.test.ts checks the docs: an
@@ -39,60 +42,85 @@ export function wrongWay({ from, to }: ImportEdge): string | undefined {
   return undefined;
 }
 
-/** Like roomOf, but the chaos code that runs in the browser too is apart: `src/chaos/core`. */
-export function zoneOf(file: string): string {
-  return file.startsWith('src/chaos/core/') ? 'src/chaos/core' : roomOf(file);
+/** Whether `file` is one of `places` or lies under one (`src/chaos/core`, `web/confirmation.js`). */
+export function within(file: string, places: readonly string[]): boolean {
+  return places.some((place) => file === place || file.startsWith(`${place}/`));
 }
 
 /** What the console (bundled for the browser) may import. */
 const CONSOLE_MAY_IMPORT = ['src/console', 'src/chaos/core', 'src/shared'];
 /**
- * What the chaos core may import. `web/` is the shop page's plain browser JavaScript: the core
- * judges a purchase confirmed by the page's own rule, web/confirmation.js, imported as it is.
+ * What the chaos core may import. Of `web/`, the shop page's plain browser JavaScript, only
+ * web/confirmation.js: the core judges a purchase confirmed by the page's own rule, imported
+ * as it is.
  */
-const CORE_MAY_IMPORT = ['src/chaos/core', 'src/shared', 'web'];
-/** Where every file the console reaches may lie: nowhere a Node-only file can hide. */
-const BROWSER_SAFE = [...CONSOLE_MAY_IMPORT, 'web'];
+const CORE_MAY_IMPORT = ['src/chaos/core', 'src/shared', 'web/confirmation.js'];
+/** Where every file the browser's row reaches may lie: nowhere a Node-only file can hide. */
+const BROWSER_SAFE = [...CONSOLE_MAY_IMPORT, 'web/confirmation.js'];
+/** The packages the browser's row may import (esbuild bundles them): uPlot and its stylesheet. */
+const BROWSER_PACKAGES = ['uplot', 'uplot/dist/uPlot.min.css'];
 
-/** Why an arrow out of the console or the chaos core is not allowed, or undefined. */
+/** The tests of the console: they alone, outside src/console, import it. */
+const CONSOLE_TESTS = ['test/console', 'test/browser'];
+
+/** Why an arrow out of or into the browser's row is not allowed, or undefined. */
 export function notForTheBrowser({ from, to }: ImportEdge): string | undefined {
-  const [a, b] = [zoneOf(from), zoneOf(to)];
-  if (a === 'src/console' && !CONSOLE_MAY_IMPORT.includes(b))
+  if (within(from, ['src/console']) && !within(to, CONSOLE_MAY_IMPORT))
     return `the console imports only ${CONSOLE_MAY_IMPORT.join(', ')}`;
-  if (a === 'src/chaos/core' && !CORE_MAY_IMPORT.includes(b))
+  if (within(from, ['src/chaos/core']) && !within(to, CORE_MAY_IMPORT))
     return `src/chaos/core imports only ${CORE_MAY_IMPORT.join(', ')}`;
+  // The row stands apart: its one way in is the build step, which bundles src/console/main.ts
+  // by path (an esbuild entry point, not an import).
+  if (within(to, ['src/console']) && !within(from, ['src/console', ...CONSOLE_TESTS]))
+    return `nothing outside src/console imports it but ${CONSOLE_TESTS.join(', ')}`;
   return undefined;
 }
 
 /**
- * What breaks the browser bundle among the files reachable from the console: each import that
- * leaves the browser-safe folders (not what lies beyond it), and each Node builtin imported.
+ * What breaks the browser among the files reachable from any file of src/console or
+ * src/chaos/core, whether the console reaches that core file today or not: each import that
+ * leaves the browser-safe places (not what lies beyond it), each Node builtin imported, and
+ * each package but BROWSER_PACKAGES (type-only imports included, as everywhere here).
  */
-export function browserProblems(
-  graph: readonly ImportEdge[],
-  builtins: readonly ImportEdge[],
-): string[] {
-  const starts = graph.flatMap((e) => [e.from, e.to]).filter((f) => f.startsWith('src/console/'));
-  const closure = reachable(graph, starts);
-  const safe = (file: string) => closure.has(file) && BROWSER_SAFE.includes(zoneOf(file));
-  const leaving = graph.filter((e) => safe(e.from) && !safe(e.to));
-  const node = builtins.filter((e) => safe(e.from));
+export function browserProblems({
+  files,
+  edges,
+  builtins,
+  packages,
+}: Omit<Imports, 'unreadable'>): string[] {
+  const starts = files.filter((file) => within(file, ['src/console', 'src/chaos/core']));
+  const closure = reachable(edges, starts);
+  const safe = (file: string) => closure.has(file) && within(file, BROWSER_SAFE);
+  const reached = 'reached from src/console or src/chaos/core';
   return [
-    ...leaving.map(
-      (e) => `${show(e)} (reached from src/console, outside ${BROWSER_SAFE.join(', ')})`,
-    ),
-    ...node.map((e) => `${show(e)} (reached from src/console: a Node builtin)`),
+    ...edges
+      .filter((e) => safe(e.from) && !safe(e.to))
+      .map((e) => `${show(e)} (${reached}, outside ${BROWSER_SAFE.join(', ')})`),
+    ...builtins.filter((e) => safe(e.from)).map((e) => `${show(e)} (${reached}: a Node builtin)`),
+    ...packages
+      .filter((e) => safe(e.from) && !BROWSER_PACKAGES.includes(e.to))
+      .map((e) => `${show(e)} (${reached}: a package, not ${BROWSER_PACKAGES.join(' or ')})`),
   ];
 }
 
 const show = (edge: ImportEdge) => `${edge.from} → ${edge.to}`;
-const edges = importGraph(ROOT, ['src', 'scripts']);
-const builtins = builtinImports(ROOT, ['src']);
+/** The console's bundle, built from src/console (npm run build:console): not a source. */
+const BUILT = ['web/console.js'];
+const imports = readImports(ROOT, ['src', 'scripts', 'web'], BUILT);
+const { edges, builtins } = imports;
+// The tests, read for their arrows into src/console only (their computed dynamic imports, of
+// files listed at run time, are theirs).
+const testEdges = readImports(ROOT, ['test']).edges;
 
 describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
   it('reads a graph of the whole tree', () => {
     assert.ok(edges.length > 100, `only ${edges.length} imports found`);
     assert.ok(edges.some((e) => e.from.startsWith('scripts/')));
+    assert.ok(edges.some((e) => e.from.startsWith('web/')));
+  });
+
+  it('reads every import as an arrow: each relative one names a file, each dynamic one a fixed module', () => {
+    assert.deepEqual(imports.unreadable, []);
   });
 
   it('points down the map: scripts → tools → services → shared', () => {
@@ -103,17 +131,24 @@ describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
     assert.deepEqual(wrong, []);
   });
 
-  it('keeps the console on src/console, src/chaos/core and src/shared, and the core off the rest of src/chaos', () => {
-    const wrong = edges.flatMap((e) => {
+  it('keeps the console on src/console, src/chaos/core and src/shared, the core off the rest of src/chaos and of web/ but web/confirmation.js, and src/console imported by no one else but its tests', () => {
+    const wrong = [...edges, ...testEdges].flatMap((e) => {
       const why = notForTheBrowser(e);
       return why ? [`${show(e)} (${why})`] : [];
     });
     assert.deepEqual(wrong, []);
   });
 
-  it('reaches from src/console (its whole import closure, types included) no node: builtin and no file outside those', () => {
+  it('reaches from every file of src/console and src/chaos/core (the whole import closure, types included) no node: builtin, no package but uPlot and no file outside those', () => {
     assert.ok(builtins.length > 0, 'the builtins of the Node-only code are seen');
-    assert.deepEqual(browserProblems(edges, builtins), []);
+    assert.deepEqual(browserProblems(imports), []);
+  });
+
+  it('keeps web/ (served as it is) on web/: no src/, no package, no node: module', () => {
+    const wrong = [...edges, ...builtins, ...imports.packages].filter(
+      (e) => roomOf(e.from) === 'web' && roomOf(e.to) !== 'web',
+    );
+    assert.deepEqual(wrong.map(show), []);
   });
 
   it('has no import cycle between files, type-only imports included', () => {
@@ -136,6 +171,53 @@ describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
     );
   });
 
+  it('reads every kind of import, and flags what it cannot read (the reader itself can fail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'import-arrows-'));
+    const tree = {
+      'src/a.ts': [
+        "import b = require('./b.ts');",
+        "type C = import('./c.ts').C;",
+        "type D = typeof import('./d.mts');",
+        'const e = await import(`./e.cts`);',
+        "export type { F } from '../web/f.js';",
+      ].join('\n'),
+      'src/b.ts': 'export {};',
+      'src/c.ts': 'export type C = 1;',
+      'src/d.mts': "import 'node:fs';",
+      'src/e.cts': "import 'pg';",
+      'src/g.ts': [
+        "import './h.js';",
+        'await import(name);',
+        `await import(\`./\${name}.ts\`);`,
+      ].join('\n'),
+      'src/h.ts': 'export {};',
+      'web/f.js': 'export const F = 1;',
+    };
+    try {
+      for (const [file, code] of Object.entries(tree)) {
+        mkdirSync(join(dir, file, '..'), { recursive: true });
+        writeFileSync(join(dir, file), code);
+      }
+      const read = readImports(dir, ['src', 'web']);
+      assert.deepEqual(read.edges.map(show), [
+        'src/a.ts → src/b.ts',
+        'src/a.ts → src/c.ts',
+        'src/a.ts → src/d.mts',
+        'src/a.ts → src/e.cts',
+        'src/a.ts → web/f.js',
+      ]);
+      assert.deepEqual(read.builtins.map(show), ['src/d.mts → node:fs']);
+      assert.deepEqual(read.packages.map(show), ['src/e.cts → pg']);
+      assert.deepEqual(read.unreadable, [
+        'src/g.ts:2: import(name) names no fixed module',
+        `src/g.ts:3: import(\`./\${name}.ts\`) names no fixed module`,
+        "src/g.ts:1: './h.js' is no file",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('catches an arrow the wrong way and a loop (the checker itself can fail)', () => {
     assert.match(wrongWay({ from: 'src/shared/x.ts', to: 'src/chaos/y.ts' }) ?? '', /below/);
     assert.ok(wrongWay({ from: 'src/logic/x.ts', to: 'src/frontend/y.ts' }));
@@ -143,19 +225,38 @@ describe('import arrows (docs/ARCHITECTURE.md, module map)', () => {
     assert.equal(wrongWay({ from: 'scripts/x.ts', to: 'src/shared/y.ts' }), undefined);
     assert.ok(notForTheBrowser({ from: 'src/console/x.ts', to: 'src/chaos/targets/y.ts' }));
     assert.ok(notForTheBrowser({ from: 'src/chaos/core/x.ts', to: 'src/chaos/y.ts' }));
+    assert.ok(notForTheBrowser({ from: 'src/chaos/core/x.ts', to: 'web/attempts.js' }));
+    assert.ok(notForTheBrowser({ from: 'src/bench/x.ts', to: 'src/console/y.ts' }));
+    assert.ok(notForTheBrowser({ from: 'scripts/x.ts', to: 'src/console/y.ts' }));
+    assert.equal(
+      notForTheBrowser({ from: 'test/console/x.ts', to: 'src/console/y.ts' }),
+      undefined,
+    );
+    assert.equal(
+      notForTheBrowser({ from: 'src/chaos/core/x.ts', to: 'web/confirmation.js' }),
+      undefined,
+    );
     assert.equal(
       notForTheBrowser({ from: 'src/console/x.ts', to: 'src/chaos/core/y.ts' }),
       undefined,
     );
     assert.equal(
-      browserProblems(
-        [
+      browserProblems({
+        files: ['src/console/a.ts', 'src/shared/b.ts', 'src/shared/c.ts', 'src/chaos/core/d.ts'],
+        edges: [
           { from: 'src/console/a.ts', to: 'src/shared/b.ts' },
           { from: 'src/shared/b.ts', to: 'src/shared/c.ts' },
         ],
-        [{ from: 'src/shared/c.ts', to: 'node:fs' }],
-      ).length,
-      1,
+        builtins: [
+          { from: 'src/shared/c.ts', to: 'node:fs' },
+          { from: 'src/chaos/core/d.ts', to: 'node:path' },
+        ],
+        packages: [
+          { from: 'src/console/a.ts', to: 'uplot' },
+          { from: 'src/shared/c.ts', to: 'pg' },
+        ],
+      }).length,
+      3,
     );
     assert.deepEqual(
       cycles([

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { describe, it } from 'node:test';
 import { type Copy, DockerfileParser, From } from 'dockerfile-ast';
 import { build } from 'esbuild';
@@ -163,17 +163,65 @@ const CONSOLE_SOURCES = ['src/chaos/core', 'src/console'];
 const isConsoleSource = (file: string) =>
   CONSOLE_SOURCES.some((source) => file === source || file.startsWith(`${source}/`));
 
-describe('the console bundle built in Dockerfile.frontend', () => {
-  it('imports only the sources the build context lets in, and src/shared', async () => {
-    const { metafile } = await build({ ...CONSOLE_BUILD, write: false, metafile: true });
-    const ours = Object.keys(metafile.inputs).filter((f) => f.startsWith('src/'));
-    assert.ok(ours.includes('src/console/main.ts'));
-    for (const file of ours) {
-      assert.ok(
-        file.startsWith('src/shared/') || isConsoleSource(file),
-        `${file} is imported by the console but not in .dockerignore's list`,
-      );
+/**
+ * Where the COPY lines of `stage` (from the context, not `--from`) before its instruction
+ * `until` put each file of the context, and the working directory at `until`.
+ */
+function contextCopies(stage: Stage, until: number) {
+  let workdir = '/';
+  const copies: { source: string; into: string; alone: boolean }[] = [];
+  for (const { op, args } of stage.instructions.slice(0, until)) {
+    if (op === 'WORKDIR') workdir = posix.resolve(workdir, args);
+    if (op !== 'COPY' || args.startsWith('--from')) continue;
+    const parts = args.split(' ').filter((part) => !part.startsWith('--'));
+    const dest = parts.at(-1) ?? '';
+    const sources = parts.slice(0, -1).map((p) => p.replace(/^\.\//, '').replace(/\/+$/, ''));
+    // A file copied to a path not ending in `/` (and alone) is renamed to it.
+    const alone = sources.length === 1 && !dest.endsWith('/');
+    for (const source of sources)
+      copies.push({ source, into: posix.resolve(workdir, dest), alone });
+  }
+  /** Where `file` (a path of the context) lands, the last COPY winning, or undefined. */
+  const placeOf = (file: string) => {
+    let place: string | undefined;
+    for (const { source, into, alone } of copies) {
+      if (source === '.') place = posix.join(into, file);
+      else if (file.startsWith(`${source}/`)) place = posix.join(into, file.slice(source.length));
+      else if (file === source) place = alone ? into : posix.join(into, posix.basename(file));
     }
+    return place;
+  };
+  return { workdir, placeOf };
+}
+
+describe('the console bundle built in Dockerfile.frontend', async () => {
+  const text = await readFile(join(REPO_ROOT, 'Dockerfile.frontend'), 'utf8');
+
+  it('has every source it bundles let into the context and copied, to its own path, before the build stage bundles it', async () => {
+    const { metafile } = await build({
+      ...CONSOLE_BUILD,
+      absWorkingDir: REPO_ROOT,
+      write: false,
+      metafile: true,
+    });
+    const ours = Object.keys(metafile.inputs)
+      .filter((f) => !f.includes('node_modules/'))
+      .sort();
+    assert.ok(ours.includes('src/console/main.ts') && ours.includes('web/confirmation.js'));
+    const stage = parseDockerfile(text).find((s) => s.name === 'build') as Stage;
+    const bundling = stage.instructions.findIndex(
+      (i) => i.op === 'RUN' && /\bbuildConsole\(/.test(i.args),
+    );
+    assert.ok(bundling >= 0, 'the build stage runs buildConsole()');
+    const { workdir, placeOf } = contextCopies(stage, bundling);
+    const context = new Set(await buildContextFiles(REPO_ROOT));
+    const missing = ours.flatMap((file) => [
+      ...(context.has(file) ? [] : [`${file}: .dockerignore keeps it out of the context`]),
+      ...(placeOf(file) === posix.join(workdir, file)
+        ? []
+        : [`${file}: no COPY puts it at ${posix.join(workdir, file)} before buildConsole()`]),
+    ]);
+    assert.deepEqual(missing, []);
   });
 });
 
