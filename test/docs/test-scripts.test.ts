@@ -1,7 +1,8 @@
 // package.json's test scripts split the test files between them: every `test/**/*.test.ts` runs
 // in exactly one of npm test, npm run test:e2e and npm run test:containers, as
 // docs/ARCHITECTURE.md ("Tests") says. A file no glob reaches (a top-level test/x.test.ts)
-// would never run; one two globs reach would run twice.
+// would never run; one two globs reach would run twice. npm run test:db, which .ci/run runs on
+// the embedded engine after npm test ran on PostgreSQL, names exactly the database suites.
 import assert from 'node:assert/strict';
 import { globSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -42,9 +43,17 @@ describe('package.json test scripts', () => {
     assert.deepEqual(problems, []);
   });
 
-  it('test:db runs only suites npm test runs too', () => {
+  it('test:db runs exactly the suites that honour DATABASE_URL (the ones that make a test database)', () => {
+    // test/support/database.ts's createTestDatabase is the one reader of DATABASE_URL in test/.
+    const honour = globSync('test/**/*.test.ts', { cwd: ROOT })
+      .filter((file) => /\bcreateTestDatabase\(/.test(readFileSync(join(ROOT, file), 'utf8')))
+      .sort();
     const test = filesOf('test');
-    const extra = [...filesOf('test:db')].filter((file) => !test.has(file));
-    assert.deepEqual(extra, []);
+    assert.deepEqual(
+      honour.filter((file) => !test.has(file)),
+      [],
+      'npm test runs every database suite',
+    );
+    assert.deepEqual([...filesOf('test:db')].sort(), honour);
   });
 });
