@@ -5,6 +5,7 @@ import { loadSettings, SECRET_KEYS } from '../kube/settings.ts';
 import { announce, ScriptError } from '../kube/shell.ts';
 import { imageBuilder } from '../kube/tools.ts';
 import { waitFor } from '../kube/wait.ts';
+import { checkReady } from '../shared/wait.ts';
 import { resolveBases } from './bases.ts';
 import { type DockerEngine, dockerEngine } from './engine.ts';
 import { type ContainerSpec, containerSpec, podSpec, runArgs } from './pod-specs.ts';
@@ -86,7 +87,11 @@ export async function containersUp(settings: ContainerSettings): Promise<ShopEnd
   await runContainer(engine, frontend);
   const frontendUrl = await publishedUrl(engine, names.frontend, 8080);
   for (const [what, url] of [...Object.entries(logicUrls), [names.frontend, frontendUrl]]) {
-    await waitFor(`${what} to be ready (${url}/readyz)`, () => httpReady(`${url}/readyz`), {
+    const ready = async () => {
+      await checkReady(`${url}/readyz`, 5000);
+      return true;
+    };
+    await waitFor(`${what} to be ready (${url}/readyz)`, ready, {
       timeoutMs: settings.readyTimeoutS * 1000,
     });
   }
@@ -232,9 +237,4 @@ async function postgresReady(engine: DockerEngine, spec: ContainerSpec) {
     () => true,
     () => undefined,
   );
-}
-
-async function httpReady(url: string) {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
-  return response?.ok ? true : undefined;
 }

@@ -2,14 +2,14 @@ import { type DockerEngine, dockerEngine } from '../../docker/engine.ts';
 import { type ContainerSettings, loadContainerSettings, shopNames } from '../../docker/settings.ts';
 import { publishedUrl, replaceLogicContainer } from '../../docker/shop.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
-import { waitFor } from '../../shared/wait.ts';
+import { answersReady, waitFor } from '../../shared/wait.ts';
 import { addFaultCounts, NO_FAULTS, type ReplicaIdentity, zeroFaultCounts } from '../core/model.ts';
 import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../env.ts';
 import { withRetry } from '../retry.ts';
 import { createStockEvents } from '../stock.ts';
 import { dockerControls } from './docker-controls.ts';
 import { type DockerShop, seconds } from './docker-shop.ts';
-import { answersReady, readFrontendCounts, readIdentity } from './observe.ts';
+import { readFrontendCounts, readIdentity } from './observe.ts';
 import type { ChaosTarget } from './target.ts';
 
 const READY_TIMEOUT_MS = 90_000;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
-import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
+import { answersReady, type FailedAttempt, waitFor } from '../../shared/wait.ts';
 import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../core/model.ts';
 import { withRetry } from '../retry.ts';
 import { createStockEvents } from '../stock.ts';
@@ -15,7 +15,6 @@ import {
   type Local,
   putBackActions,
 } from './local-actions.ts';
-import { answersReady } from './observe.ts';
 import type { ChaosTarget } from './target.ts';
 
 export interface LocalTargetOptions {
