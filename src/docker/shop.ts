@@ -139,9 +139,7 @@ export async function replaceLogicContainer(
     Image: string;
     Env: string[];
   };
-  const env = Object.fromEntries(
-    config.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
-  );
+  const env = envRecord(config.Env);
   const secrets = {
     [SECRET_KEYS.dbPassword]: env.DB_PASSWORD ?? '',
     [SECRET_KEYS.adminToken]: env.ADMIN_TOKEN ?? '',
@@ -203,21 +201,21 @@ async function runContainer(engine: DockerEngine, spec: ContainerSpec): Promise<
   await engine.run(runArgs(spec), { env: spec.env });
 }
 
-/** The running shop's endpoints, read from Docker: for the smoke tests and the chaos target. */
-export async function shopEndpoints(
+/** A container's environment (`docker inspect`'s .Config.Env), by variable name. */
+export async function containerEnv(
   engine: DockerEngine,
-  settings: ContainerSettings,
-): Promise<Pick<ShopEndpoints, 'names' | 'frontendUrl' | 'logicUrls' | 'adminToken'>> {
-  const names = shopNames(settings.project);
-  const logicUrls: Record<string, string> = {};
-  for (const name of names.logic) logicUrls[name] = await publishedUrl(engine, name, 8081);
-  const env = JSON.parse(
-    await engine.run(['inspect', '--format', '{{json .Config.Env}}', names.logic[0]]),
+  name: string,
+): Promise<Record<string, string>> {
+  const list = JSON.parse(
+    await engine.run(['inspect', '--format', '{{json .Config.Env}}', name]),
   ) as string[];
-  const adminToken = env.find((e) => e.startsWith('ADMIN_TOKEN='))?.slice('ADMIN_TOKEN='.length);
-  if (!adminToken) throw new ScriptError(`${names.logic[0]} has no ADMIN_TOKEN`);
-  const frontendUrl = await publishedUrl(engine, names.frontend, 8080);
-  return { names, frontendUrl, logicUrls, adminToken };
+  return envRecord(list);
+}
+
+function envRecord(list: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    list.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+  );
 }
 
 /** http://127.0.0.1:<host port> of a container's published port (it changes on a restart). */

@@ -1,6 +1,6 @@
-import { type DockerEngine, dockerEngine } from '../../docker/engine.ts';
+import { dockerEngine } from '../../docker/engine.ts';
 import { type ContainerSettings, loadContainerSettings, shopNames } from '../../docker/settings.ts';
-import { publishedUrl, replaceLogicContainer } from '../../docker/shop.ts';
+import { containerEnv, publishedUrl, replaceLogicContainer } from '../../docker/shop.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
 import { answersReady, waitFor } from '../../shared/wait.ts';
 import { addFaultCounts, NO_FAULTS, type ReplicaIdentity, zeroFaultCounts } from '../core/model.ts';
@@ -64,15 +64,6 @@ export async function connectDockerTarget(options: {
     `docker target: ${names.frontend} at ${frontendUrl}, logic ${names.logic.join(', ')}`,
   );
   return { target: dockerTarget(shop, frontendUrl), attemptTimeoutMs };
-}
-
-async function containerEnv(engine: DockerEngine, name: string): Promise<Record<string, string>> {
-  const list = JSON.parse(
-    await engine.run(['inspect', '--format', '{{json .Config.Env}}', name]),
-  ) as string[];
-  return Object.fromEntries(
-    list.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
-  );
 }
 
 function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {
