@@ -1,9 +1,10 @@
 import { dockerEngine } from '../../docker/engine.ts';
 import { type ContainerSettings, loadContainerSettings, shopNames } from '../../docker/settings.ts';
 import { containerEnv, publishedUrl, replaceLogicContainer } from '../../docker/shop.ts';
+import { NO_FAULTS } from '../../shared/admin-api.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
 import { answersReady, waitFor } from '../../shared/wait.ts';
-import { addFaultCounts, NO_FAULTS, type ReplicaIdentity, zeroFaultCounts } from '../core/model.ts';
+import { addFaultCounts, type ReplicaIdentity, zeroFaultCounts } from '../core/model.ts';
 import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../env.ts';
 import { withRetry } from '../retry.ts';
 import { createStockEvents } from '../stock.ts';

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
+import type { Audit, FaultSettings } from '../../shared/admin-api.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
 import { answersReady, type FailedAttempt, waitFor } from '../../shared/wait.ts';
-import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../core/model.ts';
+import { addFaultCounts, zeroFaultCounts } from '../core/model.ts';
 import { withRetry } from '../retry.ts';
 import { createStockEvents } from '../stock.ts';
 import {
