@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseSync } from 'oxc-parser';
 
 export interface ImportEdge {
-  /** Both paths relative to the repository root, e.g. `src/chaos/proofs.ts`. */
+  /** Both paths relative to the repository root, e.g. `src/chaos/verdict.ts`. */
   from: string;
   to: string;
 }
