@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { buildImages, sourceTag } from '../kube/images.ts';
-import { loadManifests } from '../kube/manifests.ts';
-import { loadSettings, SECRET_KEYS } from '../kube/settings.ts';
-import { announce, ScriptError } from '../kube/shell.ts';
-import { imageBuilder } from '../kube/tools.ts';
-import { waitFor } from '../kube/wait.ts';
+import {
+  announce,
+  buildImages,
+  imageBuilder,
+  loadManifests,
+  loadSettings,
+  ScriptError,
+  SECRET_KEYS,
+  sourceTag,
+  waitFor,
+} from '../kube/index.ts';
 import { checkReady } from '../shared/wait.ts';
 import { resolveBases } from './bases.ts';
 import { type DockerEngine, dockerEngine } from './engine.ts';
