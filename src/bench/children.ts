@@ -1,5 +1,5 @@
 import { type LineSink, ManagedChild } from '../local/child-process.ts';
-import { waitUntilReady } from '../local/system.ts';
+import { waitUntilReady } from '../local/launch.ts';
 
 export interface BenchChild {
   child: ManagedChild;

@@ -69,8 +69,16 @@ export function parseChaosArgs(argv: readonly string[], now = new Date()): Chaos
   if (target !== 'kind' && target !== 'local' && target !== 'docker') {
     problems.push(`--target must be kind, local or docker (got "${target}")`);
   }
-  // Repeated or comma-separated, as the bench's --only takes its groups.
-  const named = (values.scenario ?? []).flatMap((v) => v.split(',')).filter((v) => v !== '');
+  // Repeated or comma-separated, as the bench's --only takes its groups; a flag naming nothing
+  // ('' or ',') is a mistake, not a request for every scenario.
+  const named = (values.scenario ?? []).flatMap((value) => {
+    const names = value
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+    if (names.length === 0) problems.push(`--scenario names no scenario (got "${value}")`);
+    return names;
+  });
   const unknown = named.filter((name) => !SCENARIO_NAMES.includes(name));
   if (unknown.length > 0) {
     problems.push(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIO_NAMES.join(', ')}`);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { type Audit, NO_FAULTS } from '../shared/admin-api.ts';
 import { RequestLog } from './core/load/request-log.ts';
-import { type Audit, NO_FAULTS } from './core/model.ts';
 import { seededRandom } from './core/random.ts';
 import type { ChaosReport, ScenarioResult } from './core/result.ts';
 import { buildResult } from './core/scenario-result.ts';

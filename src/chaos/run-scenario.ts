@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Audit } from '../shared/admin-api.ts';
 import { seatsPerSecond, summarizeEvidence } from './core/evidence.ts';
 import { checkInvariants, EMPTY_INVARIANTS } from './core/invariants.ts';
 import { type LoadGenerator, startLoadGenerator } from './core/load/load-generator.ts';
 import type { RequestLog } from './core/load/request-log.ts';
-import type { Audit, InvariantResult, RequestRecord, Stock } from './core/model.ts';
+import type { InvariantResult, RequestRecord, Stock } from './core/model.ts';
 import type { Random } from './core/random.ts';
 import type { ScenarioResult } from './core/result.ts';
 import { buildResult } from './core/scenario-result.ts';

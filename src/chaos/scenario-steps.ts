@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultCounts } from '../shared/admin-api.ts';
 import type { RequestLog } from './core/load/request-log.ts';
-import type { FaultCounts, FrontendCounts, Stock } from './core/model.ts';
+import type { FrontendCounts, Stock } from './core/model.ts';
 import type { ChaosOptions } from './options.ts';
 import type { Progress } from './progress.ts';
 import type { Scenario, ScenarioContext } from './scenarios/index.ts';

@@ -1,6 +1,7 @@
 // How a scenario's stock (model.ts's Stock) is named and sized, and its events made.
+
+import type { NewEvent } from '../shared/admin-api.ts';
 import { AdminApiError, type AdminClient } from '../shared/admin-client.ts';
-import type { NewEvent } from './targets/target.ts';
 
 export const LARGE_EVENTS = 3;
 export const SMALL_EVENTS = 2;

@@ -1,6 +1,4 @@
-import type { ImageBuilder } from '../kube/builder.ts';
-import { POSTGRES_IMAGE } from '../kube/settings.ts';
-import { announce } from '../kube/shell.ts';
+import { announce, type ImageBuilder, POSTGRES_IMAGE } from '../kube/index.ts';
 import { type DockerEngine, DockerError } from './engine.ts';
 import type { StandInSettings } from './settings.ts';
 import { ensureNodeBase, ensurePostgresBase, pinnedNodeImage, STAND_IN } from './stand-in-bases.ts';

@@ -1,5 +1,4 @@
-import type { KubeObject, ManifestDocument } from '../kube/manifests.ts';
-import { ScriptError } from '../kube/shell.ts';
+import { type KubeObject, type ManifestDocument, ScriptError } from '../kube/index.ts';
 
 /**
  * The manifests' pods as `docker run` arguments: image, environment, user, read-only root,

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ScriptError } from '../kube/shell.ts';
+import { ScriptError } from '../kube/index.ts';
 
 /**
  * The shop on one Docker engine: names and the published port, read once from the

@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { buildImages, sourceTag } from '../kube/images.ts';
-import { loadManifests } from '../kube/manifests.ts';
-import { loadSettings, SECRET_KEYS } from '../kube/settings.ts';
-import { announce, ScriptError } from '../kube/shell.ts';
-import { imageBuilder } from '../kube/tools.ts';
-import { waitFor } from '../kube/wait.ts';
+import {
+  announce,
+  buildImages,
+  imageBuilder,
+  loadManifests,
+  loadSettings,
+  ScriptError,
+  SECRET_KEYS,
+  sourceTag,
+  waitFor,
+} from '../kube/index.ts';
+import { checkReady } from '../shared/wait.ts';
 import { resolveBases } from './bases.ts';
 import { type DockerEngine, dockerEngine } from './engine.ts';
 import { type ContainerSpec, containerSpec, podSpec, runArgs } from './pod-specs.ts';
@@ -86,7 +92,11 @@ export async function containersUp(settings: ContainerSettings): Promise<ShopEnd
   await runContainer(engine, frontend);
   const frontendUrl = await publishedUrl(engine, names.frontend, 8080);
   for (const [what, url] of [...Object.entries(logicUrls), [names.frontend, frontendUrl]]) {
-    await waitFor(`${what} to be ready (${url}/readyz)`, () => httpReady(`${url}/readyz`), {
+    const ready = async () => {
+      await checkReady(`${url}/readyz`, 5000);
+      return true;
+    };
+    await waitFor(`${what} to be ready (${url}/readyz)`, ready, {
       timeoutMs: settings.readyTimeoutS * 1000,
     });
   }
@@ -134,9 +144,7 @@ export async function replaceLogicContainer(
     Image: string;
     Env: string[];
   };
-  const env = Object.fromEntries(
-    config.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
-  );
+  const env = envRecord(config.Env);
   const secrets = {
     [SECRET_KEYS.dbPassword]: env.DB_PASSWORD ?? '',
     [SECRET_KEYS.adminToken]: env.ADMIN_TOKEN ?? '',
@@ -198,21 +206,21 @@ async function runContainer(engine: DockerEngine, spec: ContainerSpec): Promise<
   await engine.run(runArgs(spec), { env: spec.env });
 }
 
-/** The running shop's endpoints, read from Docker: for the smoke tests and the chaos target. */
-export async function shopEndpoints(
+/** A container's environment (`docker inspect`'s .Config.Env), by variable name. */
+export async function containerEnv(
   engine: DockerEngine,
-  settings: ContainerSettings,
-): Promise<Pick<ShopEndpoints, 'names' | 'frontendUrl' | 'logicUrls' | 'adminToken'>> {
-  const names = shopNames(settings.project);
-  const logicUrls: Record<string, string> = {};
-  for (const name of names.logic) logicUrls[name] = await publishedUrl(engine, name, 8081);
-  const env = JSON.parse(
-    await engine.run(['inspect', '--format', '{{json .Config.Env}}', names.logic[0]]),
+  name: string,
+): Promise<Record<string, string>> {
+  const list = JSON.parse(
+    await engine.run(['inspect', '--format', '{{json .Config.Env}}', name]),
   ) as string[];
-  const adminToken = env.find((e) => e.startsWith('ADMIN_TOKEN='))?.slice('ADMIN_TOKEN='.length);
-  if (!adminToken) throw new ScriptError(`${names.logic[0]} has no ADMIN_TOKEN`);
-  const frontendUrl = await publishedUrl(engine, names.frontend, 8080);
-  return { names, frontendUrl, logicUrls, adminToken };
+  return envRecord(list);
+}
+
+function envRecord(list: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    list.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+  );
 }
 
 /** http://127.0.0.1:<host port> of a container's published port (it changes on a restart). */
@@ -232,9 +240,4 @@ async function postgresReady(engine: DockerEngine, spec: ContainerSpec) {
     () => true,
     () => undefined,
   );
-}
-
-async function httpReady(url: string) {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
-  return response?.ok ? true : undefined;
 }

@@ -3,9 +3,15 @@ import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { which } from 'zx';
-import type { ImageBuilder } from '../kube/builder.ts';
-import { REPO_ROOT } from '../kube/settings.ts';
-import { $, $quiet, announce, ScriptError, step } from '../kube/shell.ts';
+import {
+  $,
+  $quiet,
+  announce,
+  type ImageBuilder,
+  REPO_ROOT,
+  ScriptError,
+  step,
+} from '../kube/index.ts';
 import type { StandInSettings } from './settings.ts';
 
 /**

@@ -1,9 +1,12 @@
-// The public surface of the cluster helpers: what the scripts and the chaos runner's kind
-// target use. docs/KIND.md maps the modules behind it.
+// The public surface of the cluster helpers: what the scripts, the chaos runner's kind target
+// and src/docker (images, manifests, settings, the shell) use. docs/KIND.md maps the modules
+// behind it.
+
+export type { ImageBuilder } from './builder.ts';
 export { collectClusterState } from './cluster-state.ts';
 export { clusterDown, clusterUp, requireCluster } from './cluster-up.ts';
 export { deploy } from './deploy.ts';
-export { buildAndLoadImages } from './images.ts';
+export { buildAndLoadImages, buildImages, sourceTag } from './images.ts';
 export {
   flameTarget,
   followKubectl,
@@ -16,7 +19,16 @@ export {
   readSecretKey,
 } from './kubectl.ts';
 export { followLogs } from './logs.ts';
-export { loadSettings, NAMESPACE, SECRET_KEYS, SECRET_NAME, type Settings } from './settings.ts';
-export { $, announce, runScript, ScriptError, step } from './shell.ts';
-export { requireTools } from './tools.ts';
+export { type KubeObject, loadManifests, type ManifestDocument } from './manifests.ts';
+export {
+  loadSettings,
+  NAMESPACE,
+  POSTGRES_IMAGE,
+  REPO_ROOT,
+  SECRET_KEYS,
+  SECRET_NAME,
+  type Settings,
+} from './settings.ts';
+export { $, $quiet, announce, runScript, ScriptError, step } from './shell.ts';
+export { imageBuilder, requireTools } from './tools.ts';
 export { waitFor, withProgress } from './wait.ts';

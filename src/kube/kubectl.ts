@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { formatSeconds } from '../shared/wait.ts';
 import { NAMESPACE } from './settings.ts';
 import { $, ScriptError, step } from './shell.ts';
-import { formatSeconds } from './wait.ts';
 
 /** Which cluster and namespace a kubectl call talks to. */
 export interface KubeTarget {

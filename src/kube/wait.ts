@@ -1,8 +1,6 @@
 import { type FailedAttempt, formatSeconds, waitFor as poll, TimedOut } from '../shared/wait.ts';
 import { ScriptError } from './shell.ts';
 
-export { formatSeconds } from '../shared/wait.ts';
-
 export interface WaitOptions {
   /** Give up after this long. */
   timeoutMs: number;

@@ -1,5 +1,5 @@
 import { PORT_IN_USE } from '../shared/listen.ts';
-import { TimedOut, waitFor } from '../shared/wait.ts';
+import { checkReady, TimedOut, waitFor } from '../shared/wait.ts';
 import type { LineSink, ManagedChild } from './child-process.ts';
 
 // How `npm start`'s runner starts a child and knows it is up: its "listening" log line, then
@@ -19,9 +19,7 @@ export async function waitUntilReady(
 ): Promise<void> {
   let last = 'no answer';
   const answers = async () => {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    await response.body?.cancel();
-    if (!response.ok) throw new Error(`status ${response.status}`);
+    await checkReady(url);
     return true;
   };
   await waitFor(`${what} at ${url}`, answers, {

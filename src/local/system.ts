@@ -5,8 +5,6 @@ import { type LineSink, ManagedChild } from './child-process.ts';
 import { superviseDatabase } from './database-supervisor.ts';
 import { Launcher, stopNewestFirst, withoutPortInUseLines } from './launch.ts';
 
-export { waitUntilReady } from './launch.ts';
-
 export interface LocalSystemOptions {
   /** Frontend port; 0 picks a free one. */
   frontendPort: number;

@@ -1,5 +1,4 @@
-import type express from 'express';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { FaultSettings } from '../shared/admin-api.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createRegistry } from '../shared/metrics.ts';
@@ -47,7 +46,7 @@ export function createLogicService(
     crash?: () => void;
     isDraining: () => boolean;
     /** Middleware run first (graceful shutdown's Connection: close). */
-    before?: express.RequestHandler[];
+    before?: RequestHandler[];
   },
 ): LogicService {
   const { logger } = deps;

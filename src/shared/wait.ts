@@ -129,6 +129,25 @@ export function backoff(baseMs: number, maxMs: number): (attempt: number) => num
   return (attempt) => Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 20));
 }
 
+/**
+ * One look at a readiness probe: resolves when GET url answers 200 within `timeoutMs`, else
+ * rejects saying why ("status 503", or fetch's error), for a wait's last reason. The body is
+ * cancelled unread, so the connection is not held open by it.
+ */
+export async function checkReady(url: string, timeoutMs = 1000): Promise<void> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  await response.body?.cancel();
+  if (!response.ok) throw new Error(`status ${response.status}`);
+}
+
+/** True when GET url answers 200 within `timeoutMs` (checkReady as a yes or no). */
+export function answersReady(url: string, timeoutMs = 1000): Promise<boolean> {
+  return checkReady(url, timeoutMs).then(
+    () => true,
+    () => false,
+  );
+}
+
 export function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10}s`;
 }

@@ -18,4 +18,24 @@ describe('npm run chaos -- --scenario', () => {
         error instanceof UsageError && /unknown scenario\(s\) nope, nada/.test(error.message),
     );
   });
+
+  it('trims the names around the commas', () => {
+    const spaced = parseChaosArgs(['--scenario', 'flaky-logic, replica-kill']);
+    assert.deepEqual(spaced.scenarios, ['replica-kill', 'flaky-logic']);
+    assert.throws(
+      () => parseChaosArgs(['--scenario', 'flaky-logic, nope']),
+      (error: unknown) =>
+        error instanceof UsageError && /unknown scenario\(s\) nope;/.test(error.message),
+    );
+  });
+
+  it('refuses a --scenario that names nothing, instead of running every scenario', () => {
+    for (const empty of ['', ',', ' , ']) {
+      assert.throws(
+        () => parseChaosArgs(['--scenario', empty]),
+        (error: unknown) => error instanceof UsageError && /--scenario/.test(error.message),
+        `--scenario '${empty}'`,
+      );
+    }
+  });
 });

@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/local/embedded-db.ts';
 import { loadTemplateFolder } from '../../src/local/pglite-template.ts';
-import { abandonFailedParse, sendNegativeLength } from '../support/raw-protocol.ts';
 import { waitFor } from '../support/wait.ts';
+import { abandonFailedParse, sendNegativeLength } from './support/raw-protocol.ts';
 
 describe('the embedded database served to many pg clients at once', () => {
   let db: EmbeddedDatabase;

@@ -7,9 +7,9 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import psList from 'ps-list';
-import { scrape } from '../metrics/support/prometheus.ts';
 import { newKey, type OrderBody, request } from '../support/http.ts';
 import { isAlive } from '../support/processes.ts';
+import { scrape } from '../support/prometheus.ts';
 import { waitFor } from '../support/wait.ts';
 
 const running: ChildProcess[] = [];

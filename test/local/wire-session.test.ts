@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/local/embedded-db.ts';
-import { errorFields, message, RawClient, sync, terminate } from '../support/raw-protocol.ts';
 import { waitFor } from '../support/wait.ts';
+import { errorFields, message, RawClient, sync, terminate } from './support/raw-protocol.ts';
 
 // One ordinary client could take the whole shop down through the embedded
 // database's one shared session. Each case misbehaves as a real client did, then checks

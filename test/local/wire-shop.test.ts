@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { skipOrFail } from '../support/database.ts';
-import { hasPsql, psql, psqlSession } from '../support/psql.ts';
-import { errorFields, message, RawClient, sync, terminate } from '../support/raw-protocol.ts';
 import { assertLedger, purchase, type Shop, startShop, stopShop } from '../support/shop-process.ts';
 import { waitFor } from '../support/wait.ts';
+import { hasPsql, psql, psqlSession } from './support/psql.ts';
+import { errorFields, message, RawClient, sync, terminate } from './support/raw-protocol.ts';
 
 // What a user met: `npm start` prints the embedded database's URL, people point
 // psql or their own scripts at it, and one ordinary client took the whole shop down. Each

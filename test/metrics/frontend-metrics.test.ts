@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase } from '../support/database.ts';
 import { type EventsBody, newKey, request } from '../support/http.ts';
+import { type Scrape, scrape } from '../support/prometheus.ts';
 import { type RunningLogic, startFrontend, startLogic } from '../support/servers.ts';
 import { waitFor } from '../support/wait.ts';
-import { type Scrape, scrape } from './support/prometheus.ts';
 
 const db = await createTestDatabase();
 after(() => db.drop());

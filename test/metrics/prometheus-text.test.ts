@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { Scrape } from './support/prometheus.ts';
-import { parsePrometheusText } from './support/prometheus-text.ts';
+import { Scrape } from '../support/prometheus.ts';
+import { parsePrometheusText } from '../support/prometheus-text.ts';
 
 const GOOD = `# HELP flame_x_total Things.
 # TYPE flame_x_total counter

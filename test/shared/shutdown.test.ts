@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManagedChild } from '../../src/local/child-process.ts';
-import { waitUntilReady } from '../../src/local/system.ts';
+import { waitUntilReady } from '../../src/local/launch.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { request } from '../support/http.ts';
 import { LogCapture, type RunningLogic, startLogic } from '../support/servers.ts';

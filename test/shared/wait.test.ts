@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { backoff, type FailedAttempt, TimedOut, waitFor } from '../../src/shared/wait.ts';
+import { createServer } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import {
+  answersReady,
+  backoff,
+  checkReady,
+  type FailedAttempt,
+  TimedOut,
+  waitFor,
+} from '../../src/shared/wait.ts';
 
 describe('waitFor (the one poll/retry loop)', () => {
   it('returns the first defined value and reports every attempt before it', async () => {
@@ -126,5 +134,34 @@ describe('waitFor (the one poll/retry loop)', () => {
   it('backs off exponentially up to a cap', () => {
     const delay = backoff(250, 5000);
     assert.deepEqual([1, 2, 3, 4, 5, 6].map(delay), [500, 1000, 2000, 4000, 5000, 5000]);
+  });
+});
+
+describe('checkReady and answersReady (GET url answers 200)', () => {
+  const server = createServer((req, res) => {
+    res.statusCode = req.url === '/readyz' ? 200 : 503;
+    res.end('x'.repeat(64 * 1024));
+  });
+  let base = '';
+
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(() => new Promise((resolve) => server.close(resolve)));
+
+  it('says yes to a 200, and why not to anything else', async () => {
+    await checkReady(`${base}/readyz`);
+    assert.equal(await answersReady(`${base}/readyz`), true);
+    await assert.rejects(checkReady(`${base}/draining`), /^Error: status 503$/);
+    assert.equal(await answersReady(`${base}/draining`), false);
+  });
+
+  it('says no when nothing listens', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    assert.equal(await answersReady(`http://127.0.0.1:${port}/readyz`), false);
   });
 });

@@ -9,7 +9,7 @@ import type { Expression, StringLiteral } from 'oxc-parser';
 import { parseSync, Visitor } from 'oxc-parser';
 
 export interface ImportEdge {
-  /** Both paths relative to the repository root, e.g. `src/chaos/proofs.ts`. */
+  /** Both paths relative to the repository root, e.g. `src/chaos/verdict.ts`. */
   from: string;
   to: string;
 }

@@ -1,4 +1,5 @@
-import { type Audit, confirmsOrder, type Phase, type RequestRecord, type Stock } from './model.ts';
+import type { Audit } from '../../shared/admin-api.ts';
+import { confirmsOrder, type Phase, type RequestRecord, type Stock } from './model.ts';
 
 /** A small event of a scenario's stock: did it sell out while the fault was on? */
 export interface SmallEventOutcome {

@@ -1,11 +1,5 @@
-import type {
-  Audit,
-  AuditOrder,
-  InvariantResult,
-  RequestRecord,
-  Violation,
-  ViolationKind,
-} from './model.ts';
+import type { Audit, AuditOrder } from '../../shared/admin-api.ts';
+import type { InvariantResult, RequestRecord, Violation, ViolationKind } from './model.ts';
 
 export type { InvariantResult, Violation, ViolationKind } from './model.ts';
 

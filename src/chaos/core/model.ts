@@ -67,15 +67,8 @@ export interface OperationRecord {
   requests: number;
 }
 
-// The admin API's shapes come from its one contract (src/shared/admin-api.ts).
-export type {
-  Audit,
-  AuditEvent,
-  AuditOrder,
-  FaultCounts,
-  FaultSettings,
-} from '../../shared/admin-api.ts';
-export { NO_FAULTS } from '../../shared/admin-api.ts';
+// The admin API's shapes (Audit, FaultCounts, FaultSettings, NO_FAULTS …) are imported from
+// their one contract, src/shared/admin-api.ts, not through here.
 
 export const zeroFaultCounts = (): FaultCounts => ({
   before: { orders: 0, other: 0 },

@@ -7,9 +7,9 @@ import {
   type Settings,
   waitFor,
 } from '../../kube/index.ts';
-import type { FaultSettings } from '../core/model.ts';
+import type { FaultSettings } from '../../shared/admin-api.ts';
+import { answersReady } from '../../shared/wait.ts';
 import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../env.ts';
-import { answersReady } from '../targets/observe.ts';
 import type { ChaosTarget } from '../targets/target.ts';
 import { Cluster } from './cluster.ts';
 import { KindLogicAdmin, LOGIC } from './logic-admin.ts';

@@ -1,16 +1,9 @@
 import { waitFor } from '../../kube/index.ts';
+import type { Audit, FaultCounts, FaultSettings, NewEvent } from '../../shared/admin-api.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
-import {
-  type Audit,
-  addFaultCounts,
-  type FaultCounts,
-  type FaultSettings,
-  type ReplicaIdentity,
-  zeroFaultCounts,
-} from '../core/model.ts';
+import { addFaultCounts, type ReplicaIdentity, zeroFaultCounts } from '../core/model.ts';
 import { createStockEvents } from '../stock.ts';
 import { readIdentity } from '../targets/observe.ts';
-import type { NewEvent } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
 
 export const LOGIC = 'app=flame-logic';

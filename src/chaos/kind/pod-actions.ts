@@ -1,10 +1,11 @@
 import type { PodSummary, Settings } from '../../kube/index.ts';
+import { answersReady } from '../../shared/wait.ts';
 import {
   addFrontendCounts,
   type FrontendCounts,
   zeroFrontendCounts,
 } from '../core/observations.ts';
-import { answersReady, readFrontendCounts } from '../targets/observe.ts';
+import { readFrontendCounts } from '../targets/observe.ts';
 import type { ChaosTarget, DatabaseControl, FrontendControl } from '../targets/target.ts';
 import type { Cluster } from './cluster.ts';
 import { type KindLogicAdmin, LOGIC } from './logic-admin.ts';

@@ -1,4 +1,4 @@
-import { NO_FAULTS } from '../core/model.ts';
+import { NO_FAULTS } from '../../shared/admin-api.ts';
 import type { Cluster } from './cluster.ts';
 import { type KindLogicAdmin, LOGIC } from './logic-admin.ts';
 import { forgetLogicReplicas, readLogicScale, scaleLogic } from './logic-scale.ts';

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Audit, RequestRecord } from '../core/model.ts';
+import type { Audit } from '../../shared/admin-api.ts';
+import type { RequestRecord } from '../core/model.ts';
 import { reportFiles } from '../core/report/report-files.ts';
 import type { ChaosReport } from '../core/result.ts';
 

@@ -1,11 +1,6 @@
 // Shared pieces of the scenarios' proofs: what the buyers and the frontend saw of a fault.
-import {
-  type Check,
-  confirmsOrder,
-  evidenceCheck,
-  type FaultCounts,
-  type RequestRecord,
-} from '../core/model.ts';
+import type { FaultCounts } from '../../shared/admin-api.ts';
+import { type Check, confirmsOrder, evidenceCheck, type RequestRecord } from '../core/model.ts';
 import { type FrontendCounts, frontendDelta, type Observations } from '../core/observations.ts';
 
 export const purchasesInFault = (requests: readonly RequestRecord[]) =>

@@ -1,7 +1,8 @@
 // The faults logic injects into its own answers (PUT /admin/faults). Logic counts what it
 // injected, but that count is the faulted component's word: each proof matches it against
 // what the frontend (its metrics) and the buyers (their records) saw.
-import { type Check, evidenceCheck, NO_FAULTS, type ProofInput } from '../core/model.ts';
+import { NO_FAULTS } from '../../shared/admin-api.ts';
+import { type Check, evidenceCheck, type ProofInput } from '../core/model.ts';
 import {
   confirmedTakingAtLeast,
   frontendMatchCheck,

@@ -1,15 +1,16 @@
-import { type DockerEngine, dockerEngine } from '../../docker/engine.ts';
+import { dockerEngine } from '../../docker/engine.ts';
 import { type ContainerSettings, loadContainerSettings, shopNames } from '../../docker/settings.ts';
-import { publishedUrl, replaceLogicContainer } from '../../docker/shop.ts';
+import { containerEnv, publishedUrl, replaceLogicContainer } from '../../docker/shop.ts';
+import { NO_FAULTS } from '../../shared/admin-api.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
-import { waitFor } from '../../shared/wait.ts';
-import { addFaultCounts, NO_FAULTS, type ReplicaIdentity, zeroFaultCounts } from '../core/model.ts';
+import { answersReady, waitFor } from '../../shared/wait.ts';
+import { addFaultCounts, type ReplicaIdentity, zeroFaultCounts } from '../core/model.ts';
 import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../env.ts';
 import { withRetry } from '../retry.ts';
 import { createStockEvents } from '../stock.ts';
 import { dockerControls } from './docker-controls.ts';
 import { type DockerShop, seconds } from './docker-shop.ts';
-import { answersReady, readFrontendCounts, readIdentity } from './observe.ts';
+import { readFrontendCounts, readIdentity } from './observe.ts';
 import type { ChaosTarget } from './target.ts';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -64,15 +65,6 @@ export async function connectDockerTarget(options: {
     `docker target: ${names.frontend} at ${frontendUrl}, logic ${names.logic.join(', ')}`,
   );
   return { target: dockerTarget(shop, frontendUrl), attemptTimeoutMs };
-}
-
-async function containerEnv(engine: DockerEngine, name: string): Promise<Record<string, string>> {
-  const list = JSON.parse(
-    await engine.run(['inspect', '--format', '{{json .Config.Env}}', name]),
-  ) as string[];
-  return Object.fromEntries(
-    list.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
-  );
 }
 
 function dockerTarget(shop: DockerShop, shopUrl: string): ChaosTarget {

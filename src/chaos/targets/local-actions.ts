@@ -1,9 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalSystem } from '../../local/system.ts';
+import { NO_FAULTS } from '../../shared/admin-api.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
-import { NO_FAULTS, type ReplicaIdentity } from '../core/model.ts';
-import { answersReady, databaseAnswers, readFrontendCounts, readIdentity } from './observe.ts';
+import { answersReady } from '../../shared/wait.ts';
+import type { ReplicaIdentity } from '../core/model.ts';
+import { databaseAnswers, readFrontendCounts, readIdentity } from './observe.ts';
 import type { ChaosTarget, DatabaseControl } from './target.ts';
 
 /** What the parts of the local target share: the processes, the admin token, the waits. */

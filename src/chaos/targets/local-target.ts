@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LineSink } from '../../local/child-process.ts';
 import { type LocalSystem, startLocalSystem } from '../../local/system.ts';
+import type { Audit, FaultSettings } from '../../shared/admin-api.ts';
 import { AdminClient } from '../../shared/admin-client.ts';
-import { type FailedAttempt, waitFor } from '../../shared/wait.ts';
-import { type Audit, addFaultCounts, type FaultSettings, zeroFaultCounts } from '../core/model.ts';
+import { answersReady, type FailedAttempt, waitFor } from '../../shared/wait.ts';
+import { addFaultCounts, zeroFaultCounts } from '../core/model.ts';
 import { withRetry } from '../retry.ts';
 import { createStockEvents } from '../stock.ts';
 import {
@@ -15,7 +16,6 @@ import {
   type Local,
   putBackActions,
 } from './local-actions.ts';
-import { answersReady } from './observe.ts';
 import type { ChaosTarget } from './target.ts';
 
 export interface LocalTargetOptions {

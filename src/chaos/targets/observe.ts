@@ -1,19 +1,8 @@
-// What the runner reads from outside the shop's parts: whether a part answers ready, each
-// logic process's identity, the frontend's counts of failed attempts, and whether the database
-// takes a connection.
+// What the runner reads from outside the shop's parts: each logic process's identity, the
+// frontend's counts of failed attempts, and whether the database takes a connection. Whether
+// a part answers ready is answersReady in src/shared/wait.ts, which the other tools use too.
 import pg from 'pg';
 import type { FrontendCounts, ReplicaIdentity } from '../core/model.ts';
-
-/** True when GET url answers 200 within a second. */
-export async function answersReady(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
 
 /** GET /healthz of one logic replica: the identity it reports (see src/logic/boot.ts). */
 export async function readIdentity(logicUrl: string): Promise<ReplicaIdentity> {

@@ -1,16 +1,13 @@
-import type { NewEvent } from '../../shared/admin-api.ts';
+import type { Audit, FaultCounts, FaultSettings, NewEvent } from '../../shared/admin-api.ts';
 import type {
-  Audit,
   ContainerView,
-  FaultCounts,
-  FaultSettings,
   FrontendCounts,
   ProbeResult,
   ReplicaIdentity,
   TargetName,
 } from '../core/model.ts';
 
-export type { ContainerView, NewEvent, ProbeResult };
+export type { ContainerView, ProbeResult };
 
 /** Kill and restore the database; `reachable` is the runner's own probe connection to it. */
 export interface DatabaseControl {

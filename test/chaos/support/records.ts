@@ -1,5 +1,7 @@
 // Crafted load-generator records and audits for the invariant checker's tests.
-import type { Audit, RequestRecord } from '../../../src/chaos/core/model.ts';
+
+import type { RequestRecord } from '../../../src/chaos/core/model.ts';
+import type { Audit } from '../../../src/shared/admin-api.ts';
 
 let seq = 0;
 
