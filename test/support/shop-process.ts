@@ -25,17 +25,17 @@ export async function startShop(dataDir: string, env: Record<string, string> = {
     { direct: true },
   );
   const ready = /FlameTickets is ready: (http:\/\/localhost:\d+)/;
-  await waitFor(
-    'npm start to print its URL',
-    () => ready.test(output()) || child.exitCode !== null,
-    {
-      timeoutMs: 120_000,
-      intervalMs: 100,
-    },
-  );
+  const logicLine = /Logic replicas: (http:\/\/[\d.:]+(?:, http:\/\/[\d.:]+)*)/;
+  const dbUrl = /postgres:\/\/postgres:postgres@127\.0\.0\.1:(\d+)\/postgres/;
+  // The banner comes in more than one write: wait for every line read below, not the first.
+  const printed = () => [ready, logicLine, dbUrl].every((line) => line.test(output()));
+  await waitFor('npm start to print its URLs', () => printed() || child.exitCode !== null, {
+    timeoutMs: 120_000,
+    intervalMs: 100,
+  });
   const frontendUrl = ready.exec(output())?.[1];
-  const logic = /Logic replicas: (http:\/\/[\d.:]+(?:, http:\/\/[\d.:]+)*)/.exec(output())?.[1];
-  const db = /postgres:\/\/postgres:postgres@127\.0\.0\.1:(\d+)\/postgres/.exec(output())?.[1];
+  const logic = logicLine.exec(output())?.[1];
+  const db = dbUrl.exec(output())?.[1];
   if (!frontendUrl || !logic || !db) {
     child.kill('SIGKILL');
     throw new Error(`npm start did not print its URLs:\n${output()}`);
